@@ -1,0 +1,117 @@
+import { ConfigError, loadCatalogue, selectEnvironments } from "../../src/config/load";
+import { rawCatalogue, validCatalogue } from "../helpers";
+
+type Raw = ReturnType<typeof rawCatalogue>;
+// Tests write values the typed catalogue would refuse to compile; that is the point.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
+interface BadInput {
+  readonly when: string;
+  readonly mutate: (raw: Loose) => void;
+  readonly path: string;
+  readonly rule: RegExp;
+}
+
+const staging = (raw: Raw) => raw.environments[0]!;
+const production = (raw: Raw) => raw.environments[1]!;
+
+const CASES: BadInput[] = [
+  { when: "the primary region is unknown", mutate: (r) => (staging(r).primaryRegion = "us-east-9"), path: "environments[0].primaryRegion", rule: /unknown region/ },
+  { when: "a region entry names an unknown region", mutate: (r) => (staging(r).regions[1]!.region = "mars-1"), path: "environments[0].regions[1].region", rule: /unknown region/ },
+  { when: "an AZ belongs to another region", mutate: (r) => (staging(r).regions[0]!.availabilityZones[1] = "us-west-2b"), path: "environments[0].regions[0].availabilityZones[1]", rule: /not an availability zone of us-east-1/ },
+  { when: "an AZ letter does not exist in the region", mutate: (r) => (production(r).regions[1]!.availabilityZones[2] = "eu-west-1z"), path: "environments[1].regions[1].availabilityZones[2]", rule: /valid: eu-west-1a, eu-west-1b, eu-west-1c/ },
+  { when: "a region has fewer than 2 AZs", mutate: (r) => (staging(r).regions[0]!.availabilityZones = ["us-east-1a"]), path: "environments[0].regions[0].availabilityZones", rule: /at least 2 availability zones/ },
+  { when: "an AZ is listed twice", mutate: (r) => (staging(r).regions[0]!.availabilityZones[2] = "us-east-1a"), path: "environments[0].regions[0].availabilityZones[2]", rule: /listed twice/ },
+  { when: "primary and secondary region are the same", mutate: (r) => (staging(r).secondaryRegion = "us-east-1"), path: "environments[0].secondaryRegion", rule: /must differ from primaryRegion/ },
+  { when: "the secondary region has no region entry", mutate: (r) => (staging(r).secondaryRegion = "us-east-2"), path: "environments[0].secondaryRegion", rule: /has no entry in regions/ },
+  { when: "a region entry is neither primary nor secondary", mutate: (r) => Object.assign(staging(r).regions[1]!, { region: "us-east-2", availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"] }), path: "environments[0].regions[1].region", rule: /neither primaryRegion/ },
+  { when: "a region is listed twice", mutate: (r) => Object.assign(staging(r).regions[1]!, { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] }), path: "environments[0].regions[1].region", rule: /listed twice/ },
+  { when: "an environment lists three regions", mutate: (r) => staging(r).regions.push({ region: "us-east-2", availabilityZones: ["us-east-2a", "us-east-2b"], vpcCidr: "10.70.0.0/16" }), path: "environments[0].regions", rule: /exactly two regions/ },
+  { when: "two environments' VPCs overlap", mutate: (r) => (production(r).regions[0]!.vpcCidr = staging(r).regions[1]!.vpcCidr), path: "environments[1].regions[0].vpcCidr", rule: /overlaps 10\.65\.0\.0\/16 of staging\/us-west-2/ },
+  { when: "a smaller VPC lies inside another environment's", mutate: (r) => (production(r).regions[1]!.vpcCidr = "10.64.128.0/17"), path: "environments[1].regions[1].vpcCidr", rule: /overlaps 10\.64\.0\.0\/16 of staging\/us-east-1/ },
+  { when: "a VPC CIDR is malformed", mutate: (r) => (staging(r).regions[0]!.vpcCidr = "10.64.0/16"), path: "environments[0].regions[0].vpcCidr", rule: /IPv4 CIDR block/ },
+  { when: "a VPC CIDR prefix is out of range", mutate: (r) => (staging(r).regions[0]!.vpcCidr = "10.64.0.0/33"), path: "environments[0].regions[0].vpcCidr", rule: /IPv4 CIDR block/ },
+  { when: "a VPC is too small for the subnet layout", mutate: (r) => (staging(r).regions[0]!.vpcCidr = "10.64.0.0/24"), path: "environments[0].regions[0].vpcCidr", rule: /prefix length must be \/16 to \/18/ },
+  { when: "a VPC CIDR has host bits set", mutate: (r) => (staging(r).regions[0]!.vpcCidr = "10.64.1.0/16"), path: "environments[0].regions[0].vpcCidr", rule: /did you mean 10\.64\.0\.0\/16/ },
+  { when: "a VPC CIDR is not private", mutate: (r) => (staging(r).regions[0]!.vpcCidr = "8.8.0.0/16"), path: "environments[0].regions[0].vpcCidr", rule: /RFC 1918/ },
+  { when: "two environments share a name", mutate: (r) => (production(r).name = "staging"), path: "environments[1].name", rule: /duplicates the name of environments\[0\]/ },
+  { when: "an environment name is not a DNS label", mutate: (r) => (staging(r).name = "Staging_1"), path: "environments[0].name", rule: /lower-case letters/ },
+  { when: "an account id is malformed", mutate: (r) => (production(r).accountId = "3333-3333-3333"), path: "environments[1].accountId", rule: /12-digit AWS account id/ },
+  { when: "the state account id is malformed", mutate: (r) => (r.state.accountId = "11111111111"), path: "state.accountId", rule: /12-digit/ },
+  { when: "a node group's minSize exceeds maxSize", mutate: (r) => Object.assign(staging(r).nodeGroups[1]!, { minSize: 12, desiredSize: 12 }), path: "environments[0].nodeGroups[1].minSize", rule: /must be <= maxSize \(10\)/ },
+  { when: "a node group's desiredSize is outside min..max", mutate: (r) => (staging(r).nodeGroups[0]!.desiredSize = 7), path: "environments[0].nodeGroups[0].desiredSize", rule: /between minSize \(2\) and maxSize \(6\)/ },
+  { when: "a spot node group has one instance type", mutate: (r) => (staging(r).nodeGroups[1]!.instanceTypes = ["m6i.large"]), path: "environments[0].nodeGroups[1].instanceTypes", rule: /at least 2 instance types/ },
+  { when: "a gpu node group has a non-GPU instance type", mutate: (r) => (production(r).nodeGroups[2]!.instanceTypes[1] = "m6i.large"), path: "environments[1].nodeGroups[2].instanceTypes[1]", rule: /not an NVIDIA GPU instance type/ },
+  { when: "the system node group can shrink below 2 nodes", mutate: (r) => Object.assign(staging(r).nodeGroups[0]!, { minSize: 1 }), path: "environments[0].nodeGroups[0].minSize", rule: /at least 2 nodes/ },
+  { when: "an instance type is malformed", mutate: (r) => (staging(r).nodeGroups[0]!.instanceTypes = ["large"]), path: "environments[0].nodeGroups[0].instanceTypes[0]", rule: /EC2 instance type/ },
+  { when: "two node groups share a name", mutate: (r) => (staging(r).nodeGroups[1]!.name = "system"), path: "environments[0].nodeGroups[1].name", rule: /duplicates another node group/ },
+  { when: "no node group has the system class", mutate: (r) => (staging(r).nodeGroups = staging(r).nodeGroups.slice(1)), path: "environments[0].nodeGroups", rule: /class 'system'/ },
+  { when: "the Kubernetes version is unsupported", mutate: (r) => (production(r).kubernetesVersion = "1.20"), path: "environments[1].kubernetesVersion", rule: /unsupported Kubernetes version; supported: 1\.31/ },
+  { when: "production uses a single NAT gateway", mutate: (r) => (production(r).natGateways = "single"), path: "environments[1].natGateways", rule: /NAT gateway per AZ/ },
+  { when: "a key is misspelt", mutate: (r) => ((staging(r) as Loose).primaryregion = "us-east-1"), path: "environments[0]", rule: /primaryregion/ },
+  { when: "a required setting is missing", mutate: (r) => delete (staging(r) as Loose).owner, path: "environments[0].owner", rule: /expected string/ },
+  { when: "the GitOps hub names no environment", mutate: (r) => (r.gitopsHub.environment = "prod"), path: "gitopsHub.environment", rule: /known: staging, production/ },
+  { when: "the GitOps hub region is not one of its environment's", mutate: (r) => (r.gitopsHub.region = "us-west-2"), path: "gitopsHub.region", rule: /not a region of environment production/ },
+  { when: "the state replica region equals the state region", mutate: (r) => (r.state.replicaRegion = "us-east-1"), path: "state.replicaRegion", rule: /survives a region outage/ },
+  { when: "the state bucket name is invalid", mutate: (r) => (r.state.bucketName = "Meridian_State"), path: "state.bucketName", rule: /lower-case letters/ },
+  { when: "a disk is smaller than 20 GiB", mutate: (r) => (staging(r).nodeGroups[0]!.diskSizeGiB = 8), path: "environments[0].nodeGroups[0].diskSizeGiB", rule: />= 20 GiB/ },
+  { when: "maxUnavailablePercentage is 0", mutate: (r) => (staging(r).nodeGroups[0]!.maxUnavailablePercentage = 0), path: "environments[0].nodeGroups[0].maxUnavailablePercentage", rule: /1-100/ },
+  { when: "there are no environments", mutate: (r) => (r.environments = []), path: "environments", rule: /at least one environment/ },
+];
+
+describe("catalogue validation", () => {
+  test.each(CASES)("throws when $when", ({ mutate, path, rule }) => {
+    // GIVEN the built-in catalogue with one bad setting
+    const raw = rawCatalogue();
+    mutate(raw);
+
+    // WHEN it is loaded
+    const load = () => loadCatalogue(raw);
+
+    // THEN it is rejected, naming the setting and the rule
+    expect(load).toThrow(ConfigError);
+    const problems = catchProblems(load);
+    expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ path, rule: expect.stringMatching(rule) })]));
+  });
+
+  test("the error message names the path, the value and the rule", () => {
+    const raw = rawCatalogue();
+    raw.environments[1]!.accountId = "12345";
+    expect(() => loadCatalogue(raw)).toThrow(
+      'environments[1].accountId = "12345": must be a 12-digit AWS account id',
+    );
+  });
+
+  test("reports every problem at once", () => {
+    const raw = rawCatalogue();
+    raw.environments[0]!.primaryRegion = "nowhere-1";
+    raw.environments[1]!.accountId = "1";
+    const problems = catchProblems(() => loadCatalogue(raw));
+    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(["environments[0].primaryRegion", "environments[1].accountId"]));
+  });
+
+  test("names a missing value as missing", () => {
+    const raw: Loose = rawCatalogue();
+    delete raw.environments[0].costCenter;
+    expect(() => loadCatalogue(raw)).toThrow("environments[0].costCenter = (missing)");
+  });
+
+  test("throws when ENVIRONMENTS names an unknown environment", () => {
+    expect(() => selectEnvironments(validCatalogue(), "production,qa")).toThrow(
+      'ENVIRONMENTS = "qa": names no environment; known: staging, production',
+    );
+  });
+});
+
+function catchProblems(fn: () => unknown): ConfigError["problems"] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}

@@ -1,0 +1,83 @@
+import { BOOTSTRAP_LOCAL_STATE_PATH } from "../../stacks/state-bootstrap-stack";
+import { synthStacks, validCatalogue } from "../helpers";
+
+const stacks = synthStacks();
+
+describe("every stack", () => {
+  test("the built-in catalogue yields the bootstrap and one regional stack per environment and region", () => {
+    expect([...stacks.keys()].sort()).toEqual([
+      "production-regional-eu-west-1",
+      "production-regional-us-east-1",
+      "staging-regional-us-east-1",
+      "staging-regional-us-west-2",
+      "state-bootstrap",
+    ]);
+  });
+
+  test.each([...stacks.keys()])("%s pins hashicorp/aws to 5.100.0, the version the bindings were generated for", (name) => {
+    expect(stacks.get(name)!.terraform.required_providers.aws).toEqual({ source: "aws", version: "5.100.0" });
+  });
+
+  test.each([...stacks.keys()])("%s: every AWS provider guards its account and tags ownership", (name) => {
+    const providers = stacks.get(name)!.provider.aws!;
+    expect(providers.length).toBeGreaterThan(0);
+    for (const provider of providers) {
+      expect(provider.allowed_account_ids).toHaveLength(1);
+      const tags = (provider.default_tags as { tags: Record<string, string> }[])[0]!.tags;
+      expect(Object.keys(tags)).toEqual(expect.arrayContaining(["environment", "project", "owner", "managed-by"]));
+      expect(tags["managed-by"]).toBe("cdktf");
+    }
+  });
+});
+
+describe("S3 backend", () => {
+  const regional = [...stacks.entries()].filter(([name]) => name !== "state-bootstrap");
+
+  test.each(regional)("%s stores state under <project>/<environment>/<stack>.tfstate with both locks and encryption", (name, json) => {
+    const environment = name.split("-regional-")[0];
+    expect(json.terraform.backend).toEqual({
+      s3: {
+        bucket: "meridian-tfstate-111111111111",
+        key: `meridian/${environment}/${name}.tfstate`,
+        region: "us-east-1",
+        dynamodb_table: "meridian-terraform-locks",
+        use_lockfile: true,
+        encrypt: true,
+      },
+    });
+  });
+
+  test("no two stacks share a state key", () => {
+    const keys = regional.map(([, json]) => json.terraform.backend.s3!.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  test("the bootstrap starts on a local backend inside the project, without an absolute path", () => {
+    expect(stacks.get("state-bootstrap")!.terraform.backend).toEqual({ local: { path: BOOTSTRAP_LOCAL_STATE_PATH } });
+  });
+
+  test("the bootstrap moves to the bucket it created once bootstrapBackend is s3", () => {
+    const migrated = synthStacks(validCatalogue((raw) => (raw.state.bootstrapBackend = "s3"))).get("state-bootstrap")!;
+    expect(migrated.terraform.backend.s3).toMatchObject({ key: "meridian/shared/state-bootstrap.tfstate", use_lockfile: true, encrypt: true });
+  });
+});
+
+describe("provider regions and aliases", () => {
+  test("a regional stack has one default provider in its region, in the environment's account", () => {
+    const providers = stacks.get("production-regional-eu-west-1")!.provider.aws!;
+    expect(providers).toEqual([expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["333333333333"] })]);
+    expect(providers[0]!.alias).toBeUndefined();
+    const tags = (providers[0]!.default_tags as { tags: Record<string, string> }[])[0]!.tags;
+    expect(tags).toMatchObject({ environment: "production", project: "meridian", owner: "platform-team", "cost-center": "cc-1000", "data-classification": "confidential" });
+  });
+
+  test("the bootstrap spans two regions: the home provider plus primary and secondary aliases", () => {
+    const providers = stacks.get("state-bootstrap")!.provider.aws!;
+    expect(providers.map((p) => [p.alias, p.region])).toEqual([
+      [undefined, "us-east-1"],
+      ["primary", "us-east-1"],
+      ["secondary", "us-west-2"],
+    ]);
+    providers.forEach((p) => expect(p.allowed_account_ids).toEqual(["111111111111"]));
+  });
+});

@@ -1,0 +1,154 @@
+import { cidrSubnet } from "./cidr";
+import type { NodeGroupConfig } from "./schema";
+
+/**
+ * The built-in environment catalogue: what `main.ts` synthesizes with no arguments.
+ * It is plain data, validated by `loadCatalogue` like any catalogue a team writes.
+ *
+ * Account ids are placeholders of the right shape; replace them with your accounts.
+ */
+
+/** Every VPC of the platform is a /16 slot of this /10, so blocks never overlap and stay routable. */
+export const PLATFORM_SUPERNET = "10.64.0.0/10";
+
+/**
+ * The VPC block of a numbered slot. Slots are assigned once and never reused: a VPC's CIDR
+ * cannot change without replacing the VPC and everything in it.
+ */
+export function vpcSlot(slot: number): string {
+  return cidrSubnet(PLATFORM_SUPERNET, 6, slot);
+}
+
+const NO_TAINTS: NodeGroupConfig["taints"] = [];
+
+const gpuTaint: NodeGroupConfig["taints"] = [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }];
+
+export const BUILT_IN_CATALOGUE = {
+  project: "meridian",
+  state: {
+    accountId: "111111111111",
+    region: "us-east-1",
+    replicaRegion: "us-west-2",
+    bucketName: "meridian-tfstate-111111111111",
+    lockTableName: "meridian-terraform-locks",
+    bootstrapBackend: "local",
+  },
+  gitopsHub: { environment: "production", region: "us-east-1" },
+  environments: [
+    {
+      name: "staging",
+      accountId: "222222222222",
+      tier: "non-production",
+      owner: "platform-team",
+      costCenter: "cc-1001",
+      primaryRegion: "us-east-1",
+      secondaryRegion: "us-west-2",
+      regions: [
+        { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], vpcCidr: vpcSlot(0) },
+        { region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"], vpcCidr: vpcSlot(1) },
+      ],
+      natGateways: "single",
+      kubernetesVersion: "1.33",
+      nodeGroups: [
+        {
+          name: "system",
+          class: "system",
+          instanceTypes: ["m6i.large"],
+          minSize: 2,
+          desiredSize: 3,
+          maxSize: 6,
+          diskSizeGiB: 50,
+          perAvailabilityZone: false,
+          maxUnavailablePercentage: 33,
+          labels: { "node.meridian.io/class": "system" },
+          taints: NO_TAINTS,
+        },
+        {
+          name: "spot",
+          class: "spot",
+          instanceTypes: ["m6i.large", "m6a.large", "m5.large"],
+          minSize: 0,
+          desiredSize: 0,
+          maxSize: 10,
+          diskSizeGiB: 50,
+          perAvailabilityZone: false,
+          maxUnavailablePercentage: 50,
+          labels: { "node.meridian.io/class": "spot" },
+          taints: NO_TAINTS,
+        },
+        {
+          name: "gpu",
+          class: "gpu",
+          instanceTypes: ["g5.xlarge"],
+          minSize: 0,
+          desiredSize: 0,
+          maxSize: 2,
+          diskSizeGiB: 100,
+          perAvailabilityZone: false,
+          maxUnavailablePercentage: 50,
+          labels: { "node.meridian.io/class": "gpu", "nvidia.com/gpu.present": "true" },
+          taints: gpuTaint,
+        },
+      ],
+      tags: {},
+    },
+    {
+      name: "production",
+      accountId: "333333333333",
+      tier: "production",
+      owner: "platform-team",
+      costCenter: "cc-1000",
+      primaryRegion: "us-east-1",
+      secondaryRegion: "eu-west-1",
+      regions: [
+        { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], vpcCidr: vpcSlot(8) },
+        { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], vpcCidr: vpcSlot(9) },
+      ],
+      natGateways: "per-az",
+      kubernetesVersion: "1.33",
+      nodeGroups: [
+        {
+          name: "system",
+          class: "system",
+          instanceTypes: ["m7i.xlarge"],
+          minSize: 3,
+          desiredSize: 3,
+          maxSize: 9,
+          diskSizeGiB: 100,
+          // One group per AZ: Cluster Autoscaler can then grow the zone a pending zonal pod needs.
+          perAvailabilityZone: true,
+          maxUnavailablePercentage: 33,
+          labels: { "node.meridian.io/class": "system" },
+          taints: NO_TAINTS,
+        },
+        {
+          name: "spot",
+          class: "spot",
+          instanceTypes: ["m7i.xlarge", "m6i.xlarge", "m6a.xlarge", "m5.xlarge"],
+          minSize: 0,
+          desiredSize: 0,
+          maxSize: 30,
+          diskSizeGiB: 100,
+          perAvailabilityZone: false,
+          maxUnavailablePercentage: 33,
+          labels: { "node.meridian.io/class": "spot" },
+          taints: NO_TAINTS,
+        },
+        {
+          name: "gpu",
+          class: "gpu",
+          instanceTypes: ["g5.2xlarge", "g6.2xlarge"],
+          minSize: 0,
+          desiredSize: 0,
+          maxSize: 6,
+          diskSizeGiB: 200,
+          perAvailabilityZone: false,
+          maxUnavailablePercentage: 33,
+          labels: { "node.meridian.io/class": "gpu", "nvidia.com/gpu.present": "true" },
+          taints: gpuTaint,
+        },
+      ],
+      tags: { "data-classification": "confidential" },
+    },
+  ],
+};

@@ -1,0 +1,28 @@
+/**
+ * Names derived from the catalogue. Everything that must stay stable across runs (stack ids,
+ * state keys, resource names) is computed here and nowhere else.
+ */
+
+export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
+
+/** Environment label used for resources that belong to no single environment. */
+export const SHARED_ENVIRONMENT = "shared";
+
+export function regionalStackName(environment: string, region: string): string {
+  return `${environment}-regional-${region}`;
+}
+
+/** The S3 key of a stack's state: `<project>/<environment>/<stack>.tfstate`. */
+export function stateKey(project: string, environment: string, stack: string): string {
+  return `${project}/${environment}/${stack}.tfstate`;
+}
+
+/** Prefix of named resources of an environment, e.g. `meridian-production`. */
+export function resourcePrefix(project: string, environment: string): string {
+  return `${project}-${environment}`;
+}
+
+/** The state bucket's replica lives in another region under a name derived from it. */
+export function replicaBucketName(bucketName: string, replicaRegion: string): string {
+  return `${bucketName}-${replicaRegion}`;
+}

@@ -1,0 +1,206 @@
+import { z } from "zod";
+import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "./cidr";
+import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
+
+/**
+ * The environment catalogue's schema. Field-level rules live here; rules that relate several
+ * fields (CIDR overlap across environments, the hub pointing at a real cluster, …) live in
+ * `catalogue-rules.ts`. Both report through zod issues so every error carries its path.
+ */
+
+/** EKS versions this code base is tested against. Raise together with add-on versions. */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34"] as const;
+
+/** Instance families with NVIDIA GPUs that the EKS AL2023 NVIDIA AMI supports. */
+export const GPU_INSTANCE_FAMILIES = ["g4dn", "g5", "g6", "g6e", "gr6", "p3", "p4d", "p4de", "p5", "p5e", "p5en"] as const;
+
+const dnsLabel = (max: number) =>
+  z
+    .string()
+    .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
+      message: "must be lower-case letters, digits and '-', start with a letter and not end with '-'",
+    })
+    .max(max, { message: `must be at most ${max} characters` });
+
+const accountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
+
+const region = z.string().refine((value) => KNOWN_REGIONS.includes(value), {
+  message: `unknown region; known regions: ${KNOWN_REGIONS.join(", ")}`,
+});
+
+const tagMap = z.record(
+  z.string().regex(/^[\w .:/=+\-@]{1,128}$/, { message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@" }),
+  z.string().regex(/^[\w .:/=+\-@]{0,256}$/, { message: "tag values are 0-256 characters of letters, digits, spaces and _.:/=+-@" }),
+);
+
+const vpcCidr = z.string().superRefine((value, ctx) => {
+  const block = parseCidr(value);
+  if (!block) {
+    ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 10.10.0.0/16" });
+    return;
+  }
+  if (block.subnetMask < VPC_PREFIX_RANGE.min || block.subnetMask > VPC_PREFIX_RANGE.max) {
+    ctx.addIssue({
+      code: "custom",
+      message: `prefix length must be /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max} so every subnet tier fits`,
+    });
+  }
+  if (!isNetworkAddress(block)) {
+    ctx.addIssue({ code: "custom", message: `host bits are set; did you mean ${block.startAddress().correctForm()}/${block.subnetMask}?` });
+  }
+  if (!isPrivateBlock(block)) {
+    ctx.addIssue({ code: "custom", message: "must lie inside an RFC 1918 private range (10/8, 172.16/12, 192.168/16)" });
+  }
+});
+
+export const RegionSchema = z
+  .strictObject({
+    /** AWS region name, e.g. `us-east-1`. */
+    region,
+    /** Explicit AZ names; never looked up, so stacks plan offline. */
+    availabilityZones: z
+      .array(z.string())
+      .min(2, { message: "at least 2 availability zones are required (3 recommended)" })
+      .max(MAX_AVAILABILITY_ZONES, { message: `at most ${MAX_AVAILABILITY_ZONES} availability zones fit the subnet layout` }),
+    /** The region's VPC block; subnets are carved from it by `planSubnets`. */
+    vpcCidr,
+  })
+  .superRefine((value, ctx) => {
+    const valid = availabilityZonesOf(value.region);
+    value.availabilityZones.forEach((az, index) => {
+      if (valid.length > 0 && !valid.includes(az)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["availabilityZones", index],
+          message: `is not an availability zone of ${value.region}; valid: ${valid.join(", ")}`,
+        });
+      }
+      if (value.availabilityZones.indexOf(az) !== index) {
+        ctx.addIssue({ code: "custom", path: ["availabilityZones", index], message: "is listed twice" });
+      }
+    });
+  });
+
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m6i.large" });
+
+const taint = z.strictObject({
+  key: z.string().min(1).max(253),
+  value: z.string().max(63).optional(),
+  effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
+});
+
+export const NodeGroupSchema = z
+  .strictObject({
+    /** Unique within the environment; becomes part of the node group name. */
+    name: dnsLabel(24),
+    /** `system`: on-demand general capacity; `spot`: interruptible; `gpu`: NVIDIA accelerated. */
+    class: z.enum(["system", "spot", "gpu"]),
+    instanceTypes: z.array(instanceType).min(1, { message: "at least one instance type is required" }),
+    minSize: z.int().min(0, { message: "must be >= 0" }),
+    desiredSize: z.int().min(0, { message: "must be >= 0" }),
+    maxSize: z.int().min(1, { message: "must be >= 1" }).max(1000, { message: "must be <= 1000" }),
+    /** Root volume size (encrypted gp3). */
+    diskSizeGiB: z.int().min(20, { message: "must be >= 20 GiB" }).max(16384, { message: "must be <= 16384 GiB" }),
+    /** One node group per AZ instead of one spanning all AZs (zonal EBS workloads, Cluster Autoscaler). */
+    perAvailabilityZone: z.boolean(),
+    /** Share of nodes replaced at once during updates. */
+    maxUnavailablePercentage: z.int().min(1, { message: "must be 1-100" }).max(100, { message: "must be 1-100" }),
+    labels: z.record(z.string(), z.string()),
+    taints: z.array(taint),
+  })
+  .superRefine((group, ctx) => {
+    if (group.minSize > group.maxSize) {
+      ctx.addIssue({ code: "custom", path: ["minSize"], message: `must be <= maxSize (${group.maxSize})` });
+    }
+    if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["desiredSize"],
+        message: `must lie between minSize (${group.minSize}) and maxSize (${group.maxSize})`,
+      });
+    }
+    if (group.class === "spot" && group.instanceTypes.length < 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["instanceTypes"],
+        message: "a spot node group needs at least 2 instance types so one exhausted spot pool does not stop scaling",
+      });
+    }
+    if (group.class === "gpu") {
+      group.instanceTypes.forEach((type, index) => {
+        const family = type.split(".")[0] ?? "";
+        if (!(GPU_INSTANCE_FAMILIES as readonly string[]).includes(family)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["instanceTypes", index],
+            message: `is not an NVIDIA GPU instance type; gpu node groups take ${GPU_INSTANCE_FAMILIES.join(", ")}`,
+          });
+        }
+      });
+    }
+    if (group.class === "system" && group.minSize < 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["minSize"],
+        message: "system capacity must keep at least 2 nodes so losing one node or AZ leaves the cluster's own pods running",
+      });
+    }
+  });
+
+export const EnvironmentSchema = z.strictObject({
+  /** Environment name; prefixes every stack and resource name. */
+  name: dnsLabel(16),
+  /** The only account this environment's providers may touch (`allowed_account_ids`). */
+  accountId,
+  /** `production` enforces the stricter settings (NAT per AZ, longer retention). */
+  tier: z.enum(["production", "non-production"]),
+  /** Team accountable for the environment, written to the `owner` tag. */
+  owner: z.string().min(1, { message: "must not be empty" }),
+  costCenter: z.string().min(1, { message: "must not be empty" }),
+  /** Region holding the Aurora writer and the GitOps hub by default. */
+  primaryRegion: region,
+  secondaryRegion: region,
+  /** Exactly the primary and the secondary region. */
+  regions: z.array(RegionSchema).length(2, { message: "must list exactly two regions: the primary and the secondary" }),
+  /** `per-az` keeps egress alive when an AZ fails; `single` saves cost outside production. */
+  natGateways: z.enum(["per-az", "single"]),
+  /** Same version in both regions by construction: failover must not change the API version. */
+  kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS, {
+    message: `unsupported Kubernetes version; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+  }),
+  nodeGroups: z.array(NodeGroupSchema).min(1, { message: "at least one node group is required" }),
+  /** Extra tags for every resource of the environment. */
+  tags: tagMap,
+});
+
+export const StateSchema = z.strictObject({
+  /** Account holding the state bucket and lock table (often a shared tooling account). */
+  accountId,
+  /** Region of the state bucket and lock table. */
+  region,
+  /** Region of the bucket replica and the lock table replica, used during an outage of `region`. */
+  replicaRegion: region,
+  bucketName: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, {
+      message: "must be 3-54 lower-case letters, digits and '-' (the replica bucket appends the replica region)",
+    }),
+  lockTableName: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, { message: "must be 3-255 characters of letters, digits, _ . -" }),
+  /** `local` until the bootstrap stack's state has been migrated into the bucket it creates. */
+  bootstrapBackend: z.enum(["local", "s3"]),
+});
+
+export const CatalogueSchema = z.strictObject({
+  /** Short project name; first part of every state key and resource name. */
+  project: dnsLabel(12),
+  state: StateSchema,
+  /** The cluster that runs the GitOps hub (Argo CD, Crossplane); every other cluster is a spoke. */
+  gitopsHub: z.strictObject({ environment: z.string(), region }),
+  environments: z.array(EnvironmentSchema).min(1, { message: "at least one environment is required" }),
+});
+
+export type RegionConfig = z.infer<typeof RegionSchema>;
+export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+export type StateConfig = z.infer<typeof StateSchema>;
+export type Catalogue = z.infer<typeof CatalogueSchema>;

@@ -1,0 +1,187 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import { Construct } from "constructs";
+import { HardenedBucket } from "../hardened-bucket/hardened-bucket";
+
+export interface StateBackendProps {
+  /** Account that owns the bucket, table and key; the key policy's administrator. */
+  readonly accountId: string;
+  readonly bucketName: string;
+  /** Bucket in the replica region that receives every state version. */
+  readonly replicaBucketName: string;
+  readonly lockTableName: string;
+  /** Provider of the state's home region. */
+  readonly primaryProvider: AwsProvider;
+  /** Provider of the replica region. */
+  readonly replicaProvider: AwsProvider;
+  readonly replicaRegion: string;
+  /** Days old state versions are kept. @default 90 */
+  readonly noncurrentVersionRetentionDays?: number;
+}
+
+/**
+ * Where every stack's Terraform state lives, built to survive a region outage: a state bucket
+ * and a lock table in the home region, replicated both ways to a bucket and table replica in the
+ * replica region, all encrypted with one multi-Region customer key.
+ *
+ * Replication runs both ways so that state written to the replica during an outage flows back
+ * once the home region returns; the lock table is a DynamoDB global table for the same reason.
+ */
+export class StateBackend extends Construct {
+  readonly bucket: HardenedBucket;
+  readonly replicaBucket: HardenedBucket;
+  readonly lockTable: DynamodbTable;
+  readonly key: KmsKey;
+  readonly replicaKey: KmsReplicaKey;
+
+  constructor(scope: Construct, id: string, props: StateBackendProps) {
+    super(scope, id);
+    const primary = props.primaryProvider;
+    const replica = props.replicaProvider;
+    const partition = new DataAwsPartition(this, "partition", { provider: primary }).partition;
+    const accountRoot = `arn:${partition}:iam::${props.accountId}:root`;
+
+    const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
+      provider: primary,
+      statement: [
+        {
+          sid: "AccountAdministersKeyThroughIam",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: [accountRoot] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+      ],
+    });
+    this.key = new KmsKey(this, "key", {
+      provider: primary,
+      description: `Terraform state (${props.bucketName}) and its lock table`,
+      multiRegion: true,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy.json,
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, "key-alias", { provider: primary, name: `alias/${props.bucketName}`, targetKeyId: this.key.keyId });
+    this.replicaKey = new KmsReplicaKey(this, "replica-key", {
+      provider: replica,
+      description: `Replica of the Terraform state key (${props.bucketName})`,
+      primaryKeyArn: this.key.arn,
+      deletionWindowInDays: 30,
+      policy: keyPolicy.json,
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, "replica-key-alias", { provider: replica, name: `alias/${props.bucketName}`, targetKeyId: this.replicaKey.keyId });
+
+    this.bucket = new HardenedBucket(this, "bucket", {
+      provider: primary,
+      bucketName: props.bucketName,
+      kmsKeyArn: this.key.arn,
+      noncurrentVersionRetentionDays: props.noncurrentVersionRetentionDays,
+    });
+    this.replicaBucket = new HardenedBucket(this, "replica-bucket", {
+      provider: replica,
+      bucketName: props.replicaBucketName,
+      kmsKeyArn: this.replicaKey.arn,
+      noncurrentVersionRetentionDays: props.noncurrentVersionRetentionDays,
+    });
+
+    const replicationRole = this.replicationRole(primary, [this.key.arn, this.replicaKey.arn]);
+    this.replicate("replication", primary, replicationRole.arn, this.bucket, this.replicaBucket, this.replicaKey.arn);
+    this.replicate("replication-back", replica, replicationRole.arn, this.replicaBucket, this.bucket, this.key.arn);
+
+    this.lockTable = new DynamodbTable(this, "lock-table", {
+      provider: primary,
+      name: props.lockTableName,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      deletionProtectionEnabled: true,
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
+      // Global table replicas need a stream.
+      streamEnabled: true,
+      streamViewType: "NEW_AND_OLD_IMAGES",
+      replica: [{ regionName: props.replicaRegion, kmsKeyArn: this.replicaKey.arn, pointInTimeRecovery: true, propagateTags: true }],
+      lifecycle: { preventDestroy: true },
+    });
+  }
+
+  /** One role serves both directions; it can only read from and write to the two state buckets. */
+  private replicationRole(provider: AwsProvider, keyArns: string[]): IamRole {
+    const buckets = [this.bucket.bucket.arn, this.replicaBucket.bucket.arn];
+    const trust = new DataAwsIamPolicyDocument(this, "replication-trust", {
+      provider,
+      statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["s3.amazonaws.com"] }] }],
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, "replication-permissions", {
+      provider,
+      statement: [
+        { sid: "ReadReplicationConfiguration", effect: "Allow", actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"], resources: buckets },
+        {
+          sid: "ReadSourceVersions",
+          effect: "Allow",
+          actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+          resources: buckets.map((arn) => `${arn}/*`),
+        },
+        {
+          sid: "WriteReplicas",
+          effect: "Allow",
+          actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+          resources: buckets.map((arn) => `${arn}/*`),
+        },
+        { sid: "UseStateKeys", effect: "Allow", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: keyArns },
+      ],
+    });
+    const role = new IamRole(this, "replication-role", {
+      provider,
+      namePrefix: "tfstate-replication-",
+      assumeRolePolicy: trust.json,
+    });
+    new IamRolePolicy(this, "replication-policy", { provider, role: role.id, name: "replicate-state", policy: permissions.json });
+    return role;
+  }
+
+  private replicate(
+    id: string,
+    provider: AwsProvider,
+    roleArn: string,
+    source: HardenedBucket,
+    destination: HardenedBucket,
+    destinationKeyArn: string,
+  ): void {
+    new S3BucketReplicationConfigurationA(this, id, {
+      provider,
+      bucket: source.bucket.id,
+      role: roleArn,
+      dependsOn: [source.versioning, destination.versioning],
+      rule: [
+        {
+          id: "state",
+          status: "Enabled",
+          priority: 1,
+          filter: {},
+          deleteMarkerReplication: { status: "Enabled" },
+          sourceSelectionCriteria: {
+            sseKmsEncryptedObjects: { status: "Enabled" },
+            // Lets the reverse rule carry changes made to replicas back to their source.
+            replicaModifications: { status: "Enabled" },
+          },
+          destination: {
+            bucket: destination.bucket.arn,
+            storageClass: "STANDARD",
+            encryptionConfiguration: { replicaKmsKeyId: destinationKeyArn },
+          },
+        },
+      ],
+    });
+  }
+}

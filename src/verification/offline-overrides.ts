@@ -1,0 +1,94 @@
+import type { SynthesizedStack, TerraformJson } from "./synthesized-stacks";
+
+/**
+ * Override files that make a synthesized stack plannable without AWS: a local backend, fake
+ * credentials with every provider check that would call AWS switched off, and cross-stack
+ * `terraform_remote_state` reads answered from placeholders. They are written next to a *copy*
+ * of the stack, never into the synthesized output.
+ */
+
+/** File name of the override Terraform merges over `cdk.tf.json`. */
+export const OVERRIDE_FILE = "offline_override.tf.json";
+/** Empty state that placeholder remote states read; their `defaults` supply the outputs. */
+export const EMPTY_REMOTE_STATE_FILE = "offline-remote-state.tfstate";
+
+export const EMPTY_STATE = {
+  version: 4,
+  terraform_version: "1.11.0",
+  serial: 1,
+  lineage: "offline-verification",
+  outputs: {},
+  resources: [],
+};
+
+const FAKE_CREDENTIALS = {
+  access_key: "AKIAOFFLINEVERIFY000",
+  secret_key: "offline-verification-not-a-secret",
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: false,
+  // The account guard needs the caller's account from STS; the synthesized stack keeps it.
+  allowed_account_ids: null,
+};
+
+export function offlineOverrides(stack: SynthesizedStack, all: readonly SynthesizedStack[]): TerraformJson {
+  const providers: Record<string, Record<string, unknown>[]> = {};
+  for (const block of stack.config.provider?.aws ?? []) {
+    providers.aws = [...(providers.aws ?? []), { ...(block.alias ? { alias: block.alias } : {}), ...FAKE_CREDENTIALS }];
+  }
+  const remoteStates = stack.config.data?.terraform_remote_state ?? {};
+  const data: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const [name, block] of Object.entries(remoteStates)) {
+    data.terraform_remote_state = {
+      ...data.terraform_remote_state,
+      [name]: {
+        backend: "local",
+        config: { path: EMPTY_REMOTE_STATE_FILE },
+        defaults: placeholderOutputs(stack, name, block, all),
+      },
+    };
+  }
+  return {
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+    provider: providers,
+    ...(Object.keys(data).length > 0 ? { data } : {}),
+  };
+}
+
+/**
+ * A placeholder for every output the consumer reads from `remoteStateName`, shaped like the
+ * value it stands for: a list when the producer's output is a list or the consumer converts it
+ * with `tolist`/`toset` (how cdktf passes list attributes across stacks), an ARN for `*arn*`
+ * outputs, else a string.
+ */
+function placeholderOutputs(
+  consumer: SynthesizedStack,
+  remoteStateName: string,
+  block: Record<string, unknown>,
+  all: readonly SynthesizedStack[],
+): Record<string, unknown> {
+  const key = (block.config as Record<string, unknown> | undefined)?.key;
+  const producer = all.find((s) => s.config.terraform?.backend?.s3?.key === key);
+  const text = JSON.stringify(consumer.config);
+  const pattern = new RegExp(`(tolist\\(|toset\\()?data\\.terraform_remote_state\\.${escape(remoteStateName)}\\.outputs\\.([A-Za-z0-9_-]+)`, "g");
+  const defaults: Record<string, unknown> = {};
+  for (const match of text.matchAll(pattern)) {
+    const output = match[2]!;
+    const producerValue = producer?.config.output?.[output]?.value;
+    const isList = match[1] !== undefined || Array.isArray(producerValue) || (typeof producerValue === "string" && /^\$\{\[|\[\*\]|\.\*\./.test(producerValue));
+    if (!(output in defaults) || isList) {
+      defaults[output] = placeholderFor(output, isList);
+    }
+  }
+  return defaults;
+}
+
+function placeholderFor(output: string, isList: boolean): unknown {
+  const scalar = /arn/i.test(output) ? `arn:aws:iam::000000000000:role/offline-${output}`.slice(0, 128) : `offline-${output}`;
+  return isList ? [scalar, scalar, scalar] : scalar;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
