@@ -1,13 +1,19 @@
 import { BUILT_IN_CATALOGUE } from "./src/config/catalogue";
 import { ConfigError, loadCatalogue, selectEnvironments } from "./src/config/load";
+import { STATE_SITES, type StateSite } from "./src/state/s3-backend";
 import { buildPlatformApp } from "./stacks/platform-app";
 
-// Builds the App from the built-in catalogue; ENVIRONMENTS=a,b narrows it. Nothing else.
+// Builds the App from the built-in catalogue. ENVIRONMENTS=a,b narrows it; STATE_SITE=replica
+// points every backend at the state replica during an outage of the state region.
 try {
   const { catalogue, warnings } = loadCatalogue(BUILT_IN_CATALOGUE);
   warnings.forEach((warning) => console.warn(`warning: ${warning}`));
   const environments = selectEnvironments(catalogue, process.env.ENVIRONMENTS);
-  buildPlatformApp(catalogue, { environments }).synth();
+  const stateSite = (process.env.STATE_SITE || "primary") as StateSite;
+  if (!STATE_SITES.includes(stateSite)) {
+    throw new ConfigError([{ path: "STATE_SITE", value: stateSite, rule: `must be one of ${STATE_SITES.join(", ")}` }]);
+  }
+  buildPlatformApp(catalogue, { environments, stateSite }).synth();
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

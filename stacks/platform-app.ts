@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
+import type { StateSite } from "../src/state/s3-backend";
 import { RegionalStack } from "./regional-stack";
 import { StateBootstrapStack } from "./state-bootstrap-stack";
 
@@ -8,15 +9,18 @@ export interface PlatformAppOptions {
   readonly environments?: readonly EnvironmentConfig[];
   /** @default "cdktf.out" */
   readonly outdir?: string;
+  /** Copy of the state the stacks read and write; `replica` during an outage of the state region. @default "primary" */
+  readonly stateSite?: StateSite;
 }
 
 /** Composes the stacks of a validated catalogue into one cdktf App. */
 export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptions = {}): App {
   const app = new App({ outdir: options.outdir ?? "cdktf.out", skipValidation: false });
-  new StateBootstrapStack(app, catalogue);
+  const stateSite = options.stateSite ?? "primary";
+  new StateBootstrapStack(app, catalogue, stateSite);
   for (const environment of options.environments ?? catalogue.environments) {
     for (const region of environment.regions) {
-      new RegionalStack(app, { catalogue, environment, region });
+      new RegionalStack(app, { catalogue, environment, region, stateSite });
     }
   }
   return app;

@@ -5,12 +5,14 @@ import { regionalStackName, resourcePrefix, stateKey } from "../src/config/namin
 import type { Catalogue, EnvironmentConfig, RegionConfig } from "../src/config/schema";
 import { Network } from "../src/constructs/network/network";
 import { createAwsProviders } from "../src/providers/aws-providers";
-import { useS3Backend } from "../src/state/s3-backend";
+import { useS3Backend, type StateSite } from "../src/state/s3-backend";
 
 export interface RegionalStackProps {
   readonly catalogue: Catalogue;
   readonly environment: EnvironmentConfig;
   readonly region: RegionConfig;
+  /** @default "primary" */
+  readonly stateSite?: StateSite;
 }
 
 /** Everything an environment runs in one region: the network, and the cluster on top of it. */
@@ -21,7 +23,7 @@ export class RegionalStack extends TerraformStack {
     const { catalogue, environment, region } = props;
     const id = regionalStackName(environment.name, region.region);
     super(scope, id);
-    useS3Backend(this, catalogue.state, stateKey(catalogue.project, environment.name, id));
+    useS3Backend(this, catalogue.state, stateKey(catalogue.project, environment.name, id), props.stateSite);
     createAwsProviders(this, {
       project: catalogue.project,
       environment: environment.name,

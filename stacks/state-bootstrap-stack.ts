@@ -4,7 +4,7 @@ import { SHARED_ENVIRONMENT, STATE_BOOTSTRAP_STACK, replicaBucketName, stateKey 
 import type { Catalogue } from "../src/config/schema";
 import { StateBackend } from "../src/constructs/state-backend/state-backend";
 import { createAwsProviders } from "../src/providers/aws-providers";
-import { useS3Backend } from "../src/state/s3-backend";
+import { useS3Backend, type StateSite } from "../src/state/s3-backend";
 
 /** Path of the bootstrap's local state, relative to its synthesized stack directory (the project root). */
 export const BOOTSTRAP_LOCAL_STATE_PATH = `../../../terraform.${STATE_BOOTSTRAP_STACK}.tfstate`;
@@ -17,11 +17,11 @@ export const BOOTSTRAP_LOCAL_STATE_PATH = `../../../terraform.${STATE_BOOTSTRAP_
 export class StateBootstrapStack extends TerraformStack {
   readonly stateBackend: StateBackend;
 
-  constructor(scope: Construct, catalogue: Catalogue) {
+  constructor(scope: Construct, catalogue: Catalogue, stateSite: StateSite = "primary") {
     super(scope, STATE_BOOTSTRAP_STACK);
     const { state, project } = catalogue;
     if (state.bootstrapBackend === "s3") {
-      useS3Backend(this, state, stateKey(project, SHARED_ENVIRONMENT, STATE_BOOTSTRAP_STACK));
+      useS3Backend(this, state, stateKey(project, SHARED_ENVIRONMENT, STATE_BOOTSTRAP_STACK), stateSite);
     } else {
       new LocalBackend(this, { path: BOOTSTRAP_LOCAL_STATE_PATH });
     }

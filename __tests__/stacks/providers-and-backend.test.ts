@@ -1,5 +1,7 @@
+import { Testing, type TerraformStack } from "cdktf";
+import { buildPlatformApp } from "../../stacks/platform-app";
 import { BOOTSTRAP_LOCAL_STATE_PATH } from "../../stacks/state-bootstrap-stack";
-import { synthStacks, validCatalogue } from "../helpers";
+import { synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
 
@@ -79,5 +81,19 @@ describe("provider regions and aliases", () => {
       ["secondary", "us-west-2"],
     ]);
     providers.forEach((p) => expect(p.allowed_account_ids).toEqual(["111111111111"]));
+  });
+});
+
+describe("state outage", () => {
+  test("STATE_SITE=replica points every backend at the replica bucket and region, same key and lock table", () => {
+    const app = buildPlatformApp(validCatalogue(), { stateSite: "replica" });
+    const regional = app.node.findChild("production-regional-us-east-1") as TerraformStack;
+    const backend = (JSON.parse(Testing.synth(regional)) as SynthesizedJson).terraform.backend.s3;
+    expect(backend).toMatchObject({
+      bucket: "meridian-tfstate-111111111111-us-west-2",
+      region: "us-west-2",
+      key: "meridian/production/production-regional-us-east-1.tfstate",
+      dynamodb_table: "meridian-terraform-locks",
+    });
   });
 });

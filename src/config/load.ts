@@ -13,7 +13,7 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(
-      `Invalid environment catalogue (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
         problems.map((p) => `  - ${p.path} = ${describe(p.value)}: ${p.rule}`).join("\n"),
     );
     this.name = "ConfigError";

@@ -1,0 +1,36 @@
+/**
+ * One measured synthesis in a fresh process (started by scripts/bench.ts): loads the code,
+ * builds the app for BENCH_ENVIRONMENTS generated environments (or the built-in catalogue),
+ * synthesizes into BENCH_OUTDIR and prints one JSON line of timings.
+ */
+import { BUILT_IN_CATALOGUE, vpcSlot } from "../src/config/catalogue";
+import { loadCatalogue } from "../src/config/load";
+import { buildPlatformApp } from "../stacks/platform-app";
+
+// performance.now() counts from process start: this is node + tsx start-up + module loading.
+const loaded = performance.now();
+const count = Number(process.env.BENCH_ENVIRONMENTS ?? "0");
+const raw = structuredClone(BUILT_IN_CATALOGUE);
+if (count > 0) {
+  // N copies of the staging environment, each with its own pair of VPC slots.
+  const template = raw.environments[0]!;
+  raw.environments = Array.from({ length: count }, (_, i) => ({
+    ...structuredClone(template),
+    name: `env${i}`,
+    regions: template.regions.map((r, j) => ({ ...r, vpcCidr: vpcSlot(2 * i + j) })),
+  }));
+  raw.gitopsHub = { environment: "env0", region: template.primaryRegion };
+}
+const { catalogue } = loadCatalogue(raw);
+const app = buildPlatformApp(catalogue, { outdir: process.env.BENCH_OUTDIR ?? "cdktf.out.bench" });
+app.synth();
+const done = performance.now();
+console.log(
+  JSON.stringify({
+    environments: catalogue.environments.length,
+    stacks: app.node.children.length,
+    loadMs: Math.round(loaded),
+    synthMs: Math.round(done - loaded),
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);
