@@ -1,9 +1,20 @@
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { planSubnets } from "../src/config/cidr";
-import { regionalStackName, resourcePrefix, stateKey } from "../src/config/naming";
+import { regionalStackName, resourcePrefix, shortRegion, stateKey } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig, RegionConfig } from "../src/config/schema";
+import { AzFaultExperiment } from "../src/constructs/az-fault-experiment/az-fault-experiment";
+import { clusterAutoscalerStatements, externalDnsStatements, loadBalancerControllerStatements } from "../src/constructs/eks-cluster/controller-policies";
+import { EksCluster, type ClusterSubnet } from "../src/constructs/eks-cluster/eks-cluster";
+import { IrsaRole } from "../src/constructs/eks-cluster/irsa-role";
+import { ManagedNodeGroups } from "../src/constructs/eks-cluster/managed-node-groups";
+import { InterruptionQueue } from "../src/constructs/interruption-queue/interruption-queue";
+import { KarpenterAwsResources } from "../src/constructs/karpenter/karpenter-aws";
 import { Network } from "../src/constructs/network/network";
+import { RegionalIngress } from "../src/constructs/regional-ingress/regional-ingress";
+import { SharedFileSystem } from "../src/constructs/shared-file-system/shared-file-system";
 import { createAwsProviders } from "../src/providers/aws-providers";
 import { useS3Backend, type StateSite } from "../src/state/s3-backend";
 
@@ -15,9 +26,17 @@ export interface RegionalStackProps {
   readonly stateSite?: StateSite;
 }
 
-/** Everything an environment runs in one region: the network, and the cluster on top of it. */
+/**
+ * Everything an environment runs in one region: the network, the EKS cluster with its node
+ * groups, the AWS side of autoscaling and interruption handling, shared storage, the
+ * Terraform-owned ingress NLB, and an AZ-loss experiment to prove the multi-AZ claims.
+ */
 export class RegionalStack extends TerraformStack {
   readonly network: Network;
+  readonly cluster: EksCluster;
+  readonly nodeGroups: ManagedNodeGroups;
+  readonly ingress: RegionalIngress;
+  readonly interruptionQueue: InterruptionQueue;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const { catalogue, environment, region } = props;
@@ -33,8 +52,11 @@ export class RegionalStack extends TerraformStack {
       accountId: environment.accountId,
       homeRegion: region.region,
     });
-
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const production = environment.tier === "production";
     const name = `${resourcePrefix(catalogue.project, environment.name)}-${region.region}`;
+    const context = { partition, accountId: environment.accountId, region: region.region, clusterName: name };
+
     this.network = new Network(this, "network", {
       name,
       region: region.region,
@@ -42,12 +64,130 @@ export class RegionalStack extends TerraformStack {
       subnets: planSubnets(region.vpcCidr, region.availabilityZones),
       natGateways: environment.natGateways,
       clusterName: name,
-      flowLogRetentionDays: environment.tier === "production" ? 365 : 30,
+      flowLogRetentionDays: production ? 365 : 30,
+    });
+    const privateSubnets: ClusterSubnet[] = this.network.privateSubnets.map((s, i) => ({ id: s.id, availabilityZone: region.availabilityZones[i]! }));
+
+    this.cluster = new EksCluster(this, "cluster", {
+      clusterName: name,
+      kubernetesVersion: environment.kubernetesVersion,
+      accountId: environment.accountId,
+      partition,
+      region: region.region,
+      subnets: privateSubnets,
+      adminRoleArns: environment.cluster.adminRoleArns,
+      addonVersions: environment.cluster.addonVersions,
+      publicAccessCidrs: environment.cluster.publicAccessCidrs,
+      logRetentionDays: environment.cluster.logRetentionDays,
+      serviceCidr: environment.cluster.serviceCidr,
+    });
+    this.nodeGroups = new ManagedNodeGroups(this, "node-groups", {
+      clusterName: this.cluster.cluster.name,
+      partition,
+      subnets: privateSubnets,
+      groups: environment.nodeGroups,
+      volumeKeyArn: this.cluster.storageKey.arn,
+      dependsOn: this.cluster.networkingAddons,
+    });
+    this.cluster.installWorkloadAddons(this.nodeGroups.groups.map((g) => g.nodeGroup));
+
+    // One interruption queue, read by exactly one handler: Karpenter, or NTH in queue mode.
+    this.interruptionQueue = new InterruptionQueue(this, "interruption", { queueName: `${name}-interruption` });
+    const irsa = (roleId: string, namespace: string, serviceAccount: string, statements: DataAwsIamPolicyDocumentStatement[]) =>
+      new IrsaRole(this, roleId, { roleName: `${name}-${roleId}`, issuer: this.cluster.issuer, namespace, serviceAccount, statements });
+
+    let karpenter: KarpenterAwsResources | undefined;
+    if (environment.cluster.autoscaler === "karpenter") {
+      karpenter = new KarpenterAwsResources(this, "karpenter", {
+        ...context,
+        clusterName: this.cluster.cluster.name,
+        issuer: this.cluster.issuer,
+        interruptionQueueArn: this.interruptionQueue.queue.arn,
+      });
+    } else {
+      irsa("cluster-autoscaler", "kube-system", "cluster-autoscaler", clusterAutoscalerStatements(context));
+      irsa("node-termination-handler", "kube-system", "aws-node-termination-handler", [
+        {
+          sid: "ReadInterruptionQueue",
+          effect: "Allow",
+          actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+          resources: [this.interruptionQueue.queue.arn],
+        },
+        {
+          sid: "CompleteLifecycleOfClusterNodes",
+          effect: "Allow",
+          actions: ["autoscaling:CompleteLifecycleAction"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`, values: ["owned"] }],
+        },
+        {
+          sid: "DescribeNodes",
+          effect: "Allow",
+          actions: ["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"],
+          resources: ["*"],
+        },
+      ]);
+    }
+    const loadBalancerController = irsa("load-balancer-controller", "kube-system", "aws-load-balancer-controller", loadBalancerControllerStatements(context));
+    const zoneIds = environment.cluster.externalDnsHostedZoneIds;
+    const externalDns =
+      zoneIds.length > 0
+        ? irsa("external-dns", "external-dns", "external-dns", externalDnsStatements({ ...context, hostedZoneArns: zoneIds.map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`) }))
+        : undefined;
+
+    const fileSystem = new SharedFileSystem(this, "shared-file-system", {
+      name,
+      vpcId: this.network.vpc.id,
+      subnets: privateSubnets,
+      clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
+      kmsKeyArn: this.cluster.storageKey.arn,
     });
 
-    new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id });
-    new TerraformOutput(this, "private_subnet_ids", { value: this.network.privateSubnets.map((s) => s.id) });
-    new TerraformOutput(this, "public_subnet_ids", { value: this.network.publicSubnets.map((s) => s.id) });
-    new TerraformOutput(this, "database_subnet_ids", { value: this.network.databaseSubnets.map((s) => s.id) });
+    this.ingress = new RegionalIngress(this, "ingress", {
+      name: `${catalogue.project}-${environment.name}-${shortRegion(region.region)}`,
+      vpcId: this.network.vpc.id,
+      vpcCidr: region.vpcCidr,
+      publicSubnetIds: this.network.publicSubnets.map((s) => s.id),
+      targetSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      listenerPort: environment.ingress.port,
+      targetPort: environment.ingress.targetPort,
+      protocol: environment.ingress.protocol,
+      certificateArn: environment.ingress.certificateArns[region.region],
+      healthCheckPath: environment.ingress.healthCheckPath,
+      deletionProtection: production,
+    });
+
+    const faultZone = region.availabilityZones[0]!;
+    new AzFaultExperiment(this, "az-fault", {
+      name,
+      accountId: environment.accountId,
+      clusterName: name,
+      availabilityZone: faultZone,
+      subnetArns: [this.network.privateSubnets[0]!.arn, this.network.publicSubnets[0]!.arn, this.network.databaseSubnets[0]!.arn],
+      stopConditionAlarmArn: this.ingress.noHealthyTargetsAlarm.arn,
+    });
+
+    const output = (outputName: string, value: unknown, description: string) => new TerraformOutput(this, outputName, { value, description });
+    output("cluster_name", this.cluster.cluster.name, "EKS cluster name");
+    output("cluster_endpoint", this.cluster.cluster.endpoint, "Kubernetes API endpoint");
+    output("cluster_certificate_authority", this.cluster.cluster.certificateAuthority.get(0).data, "Base64 cluster CA certificate");
+    output("cluster_security_group_id", this.cluster.clusterSecurityGroupId, "Security group of the control plane and managed nodes");
+    output("oidc_provider_arn", this.cluster.issuer.providerArn, "IRSA OIDC provider ARN");
+    output("vpc_id", this.network.vpc.id, "VPC id");
+    output("private_subnet_ids", this.network.privateSubnets.map((s) => s.id), "Node and pod subnets, one per AZ");
+    output("public_subnet_ids", this.network.publicSubnets.map((s) => s.id), "Load balancer subnets, one per AZ");
+    output("database_subnet_ids", this.network.databaseSubnets.map((s) => s.id), "Database subnets, one per AZ");
+    output("nlb_arn", this.ingress.loadBalancer.arn, "Ingress NLB ARN (Global Accelerator endpoint)");
+    output("nlb_target_group_arn", this.ingress.targetGroup.arn, "Target group the load balancer controller binds the ingress Service to");
+    output("interruption_queue_name", this.interruptionQueue.queue.name, "SQS queue of interruption events");
+    output("efs_file_system_id", fileSystem.fileSystem.id, "Shared EFS file system for the EFS CSI driver");
+    output("load_balancer_controller_role_arn", loadBalancerController.arn, "IRSA role of the AWS Load Balancer Controller");
+    if (externalDns) {
+      output("external_dns_role_arn", externalDns.arn, "IRSA role of external-dns");
+    }
+    if (karpenter) {
+      output("karpenter_controller_role_arn", karpenter.controllerRole.arn, "IRSA role of the Karpenter controller");
+      output("karpenter_node_instance_profile", karpenter.instanceProfile.name, "Instance profile Karpenter launches nodes with");
+    }
   }
 }

@@ -66,8 +66,9 @@ describe("Network", () => {
 
   test("flow logs capture all traffic into a retention-bounded log group", () => {
     expect(resourcesOf(production, "aws_flow_log")).toEqual([expect.objectContaining({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" })]);
-    expect(resourcesOf(production, "aws_cloudwatch_log_group")[0]).toMatchObject({ retention_in_days: 365 });
-    expect(resourcesOf(staging, "aws_cloudwatch_log_group")[0]).toMatchObject({ retention_in_days: 30 });
+    const flowLogGroup = (json: SynthesizedJson) => resourcesOf(json, "aws_cloudwatch_log_group").find((g) => String(g.name).endsWith("/flow-logs"));
+    expect(flowLogGroup(production)).toMatchObject({ retention_in_days: 365 });
+    expect(flowLogGroup(staging)).toMatchObject({ retention_in_days: 30 });
   });
 
   test("S3 gateway and interface endpoints keep AWS API traffic off NAT", () => {
@@ -76,7 +77,7 @@ describe("Network", () => {
       ["ec2", "ecr.api", "ecr.dkr", "logs", "s3", "sts"].map((s) => `com.amazonaws.us-east-1.${s}`),
     );
     endpoints.filter((e) => e.vpc_endpoint_type === "Interface").forEach((e) => expect(e.private_dns_enabled).toBe(true));
-    const group = resourcesOf(production, "aws_security_group")[0]!;
+    const group = resourcesOf(production, "aws_security_group").find((g) => String(g.name).endsWith("-vpc-endpoints"))!;
     expect(group.ingress).toEqual([expect.objectContaining({ from_port: 443, to_port: 443, cidr_blocks: ["10.72.0.0/16"], description: expect.any(String) })]);
     expect(group.egress).toBeUndefined();
   });

@@ -61,6 +61,28 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
         violations.push({ path: at("nodeGroups", g, "name"), message: "duplicates another node group's name" });
       }
     });
+    const kubeProxyMinor = /^v(\d+\.\d+)\./.exec(env.cluster.addonVersions.kubeProxy)?.[1];
+    if (kubeProxyMinor !== env.kubernetesVersion) {
+      violations.push({
+        path: at("cluster", "addonVersions", "kubeProxy"),
+        message: `is built for Kubernetes ${kubeProxyMinor}, but kubernetesVersion is ${env.kubernetesVersion}; kube-proxy must match the control plane's minor version`,
+      });
+    }
+    env.regions.forEach((r) => {
+      if (cidrsOverlap(env.cluster.serviceCidr, r.vpcCidr)) {
+        violations.push({ path: at("cluster", "serviceCidr"), message: `overlaps the VPC ${r.vpcCidr} of ${env.name}/${r.region}; pods could not reach those addresses` });
+      }
+    });
+    if (env.ingress.protocol === "TLS") {
+      env.regions.forEach((r) => {
+        const arn = env.ingress.certificateArns[r.region];
+        if (!arn) {
+          violations.push({ path: at("ingress", "certificateArns"), message: `has no certificate for ${r.region}; a TLS listener needs one ACM certificate per region` });
+        } else if (arn.split(":")[3] !== r.region) {
+          violations.push({ path: at("ingress", "certificateArns", r.region), message: `is a certificate of ${arn.split(":")[3]}; ACM certificates are regional` });
+        }
+      });
+    }
     if (!env.nodeGroups.some((g) => g.class === "system")) {
       violations.push({ path: at("nodeGroups"), message: "needs a node group of class 'system' for cluster add-ons" });
     }

@@ -19,6 +19,16 @@ export function vpcSlot(slot: number): string {
   return cidrSubnet(PLATFORM_SUPERNET, 6, slot);
 }
 
+/** EKS add-on builds for Kubernetes 1.33, pinned so every region runs the same bits. */
+const ADDON_VERSIONS_1_33 = {
+  vpcCni: "v1.19.6-eksbuild.7",
+  coreDns: "v1.12.1-eksbuild.2",
+  kubeProxy: "v1.33.0-eksbuild.2",
+  ebsCsiDriver: "v1.45.0-eksbuild.2",
+  efsCsiDriver: "v2.1.9-eksbuild.1",
+  podIdentityAgent: "v1.3.7-eksbuild.2",
+};
+
 const NO_TAINTS: NodeGroupConfig["taints"] = [];
 
 const gpuTaint: NodeGroupConfig["taints"] = [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }];
@@ -90,6 +100,17 @@ export const BUILT_IN_CATALOGUE = {
           taints: gpuTaint,
         },
       ],
+      cluster: {
+        // Office egress range (documentation block here): staging's API is reachable from it.
+        publicAccessCidrs: ["203.0.113.0/24"],
+        adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
+        logRetentionDays: 30,
+        autoscaler: "cluster-autoscaler",
+        externalDnsHostedZoneIds: ["Z0STAGINGEXAMPLE000001"],
+        serviceCidr: "172.20.0.0/16",
+        addonVersions: ADDON_VERSIONS_1_33,
+      },
+      ingress: { port: 443, protocol: "TCP", targetPort: 8443, healthCheckPath: "/healthz" },
       tags: {},
     },
     {
@@ -148,6 +169,17 @@ export const BUILT_IN_CATALOGUE = {
           taints: gpuTaint,
         },
       ],
+      cluster: {
+        // Private endpoint only: operators reach it through the VPN routed into the VPC.
+        publicAccessCidrs: [],
+        adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin", "arn:aws:iam::333333333333:role/break-glass"],
+        logRetentionDays: 365,
+        autoscaler: "karpenter",
+        externalDnsHostedZoneIds: ["Z0PRODUCTIONEXAMPLE001"],
+        serviceCidr: "172.20.0.0/16",
+        addonVersions: ADDON_VERSIONS_1_33,
+      },
+      ingress: { port: 443, protocol: "TCP", targetPort: 8443, healthCheckPath: "/healthz" },
       tags: { "data-classification": "confidential" },
     },
   ],

@@ -26,3 +26,15 @@ export function resourcePrefix(project: string, environment: string): string {
 export function replicaBucketName(bucketName: string, replicaRegion: string): string {
   return `${bucketName}-${replicaRegion}`;
 }
+
+/** A short region code for names with tight limits (ELB names: 32): `us-east-1` → `use1`, `ap-southeast-2` → `apse2`. */
+export function shortRegion(region: string): string {
+  const [area, direction, number] = region.split("-");
+  const directionCode = (direction ?? "")
+    .replace("north", "n")
+    .replace("south", "s")
+    .replace("east", "e")
+    .replace("west", "w")
+    .replace("central", "c");
+  return `${area}${directionCode}${number}`;
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_RETENTION_DAYS } from "../aws-limits";
 import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "./cidr";
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
 
@@ -81,6 +82,69 @@ export const RegionSchema = z
     });
   });
 
+const logRetentionDays = z.int().refine((days) => LOG_RETENTION_DAYS.includes(days), {
+  message: `must be a CloudWatch Logs retention period: ${LOG_RETENTION_DAYS.join(", ")}`,
+});
+
+const publicAccessCidr = z.string().superRefine((value, ctx) => {
+  const block = parseCidr(value);
+  if (!block) {
+    ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
+  } else if (block.subnetMask < 8) {
+    ctx.addIssue({ code: "custom", message: "opens the API endpoint to a large part of the internet; list the networks that need it (/8 or longer)" });
+  }
+});
+
+const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as v1.19.6-eksbuild.1" });
+
+const iamRoleArn = z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin" });
+
+export const ClusterSchema = z.strictObject({
+  /**
+   * CIDRs that may reach the public API endpoint. Empty keeps the endpoint private (reachable
+   * from the VPC and what is routed to it); 0.0.0.0/0 is refused.
+   */
+  publicAccessCidrs: z.array(publicAccessCidr).default([]),
+  /** IAM roles granted AmazonEKSClusterAdminPolicy through access entries. */
+  adminRoleArns: z.array(iamRoleArn).min(1, { message: "at least one admin role is required: the cluster creator gets no implicit access" }),
+  /** Retention of the control-plane log group. */
+  logRetentionDays,
+  /** Node autoscaler the platform stacks install; the AWS side (roles, queue consumer) follows it. */
+  autoscaler: z.enum(["karpenter", "cluster-autoscaler"]),
+  /** Route 53 zones external-dns may change; empty leaves external-dns out. @default [] */
+  externalDnsHostedZoneIds: z.array(z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" })).default([]),
+  /** Kubernetes service CIDR; must not overlap any VPC. */
+  serviceCidr: z.string().superRefine((value, ctx) => {
+    const block = parseCidr(value);
+    if (!block || !isNetworkAddress(block) || !isPrivateBlock(block) || block.subnetMask < 12 || block.subnetMask > 24) {
+      ctx.addIssue({ code: "custom", message: "must be an RFC 1918 network block from /12 to /24, such as 172.20.0.0/16" });
+    }
+  }),
+  /** EKS managed add-on versions, pinned so both regions run the same bits. */
+  addonVersions: z.strictObject({
+    vpcCni: addonVersion,
+    coreDns: addonVersion,
+    kubeProxy: addonVersion,
+    ebsCsiDriver: addonVersion,
+    efsCsiDriver: addonVersion,
+    podIdentityAgent: addonVersion,
+  }),
+});
+
+export const IngressSchema = z
+  .strictObject({
+    /** Listener port of the regional NLB (and the Global Accelerator listener later). */
+    port: z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" }),
+    /** `TCP` passes TLS through to the pods; `TLS` terminates it on the NLB with `certificateArn`. */
+    protocol: z.enum(["TCP", "TLS"]),
+    /** Port the ingress pods listen on. */
+    targetPort: z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" }),
+    /** HTTP path the target group health check requests. */
+    healthCheckPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute HTTP path such as /healthz" }),
+    /** ACM certificate per region, required for `TLS`. @default - none */
+    certificateArns: z.record(z.string(), z.string().regex(/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { message: "must be an ACM certificate ARN" })).default({}),
+  });
+
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m6i.large" });
 
 const taint = z.strictObject({
@@ -91,8 +155,8 @@ const taint = z.strictObject({
 
 export const NodeGroupSchema = z
   .strictObject({
-    /** Unique within the environment; becomes part of the node group name. */
-    name: dnsLabel(24),
+    /** Unique within the environment; prefixes the node group name (EKS allows 37 characters with the AZ). */
+    name: dnsLabel(16),
     /** `system`: on-demand general capacity; `spot`: interruptible; `gpu`: NVIDIA accelerated. */
     class: z.enum(["system", "spot", "gpu"]),
     instanceTypes: z.array(instanceType).min(1, { message: "at least one instance type is required" }),
@@ -107,6 +171,8 @@ export const NodeGroupSchema = z
     maxUnavailablePercentage: z.int().min(1, { message: "must be 1-100" }).max(100, { message: "must be 1-100" }),
     labels: z.record(z.string(), z.string()),
     taints: z.array(taint),
+    /** IMDS hop limit: 1 keeps pods off the node's credentials; 2 only for pods that need IMDS. @default 1 */
+    metadataHopLimit: z.union([z.literal(1), z.literal(2)], { message: "must be 1, or 2 where pods need IMDS" }).default(1),
   })
   .superRefine((group, ctx) => {
     if (group.minSize > group.maxSize) {
@@ -126,7 +192,18 @@ export const NodeGroupSchema = z
         message: "a spot node group needs at least 2 instance types so one exhausted spot pool does not stop scaling",
       });
     }
+    const arm = group.instanceTypes.map(isGravitonType);
+    if (arm.some((a) => a !== arm[0])) {
+      ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "mixes Graviton (arm64) and x86_64 instance types; one AMI cannot serve both" });
+    }
     if (group.class === "gpu") {
+      if (!group.taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE")) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["taints"],
+          message: "a gpu node group needs the taint nvidia.com/gpu (NO_SCHEDULE) so only pods asking for GPUs land on GPU nodes",
+        });
+      }
       group.instanceTypes.forEach((type, index) => {
         const family = type.split(".")[0] ?? "";
         if (!(GPU_INSTANCE_FAMILIES as readonly string[]).includes(family)) {
@@ -169,6 +246,10 @@ export const EnvironmentSchema = z.strictObject({
     message: `unsupported Kubernetes version; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
   }),
   nodeGroups: z.array(NodeGroupSchema).min(1, { message: "at least one node group is required" }),
+  /** The EKS cluster of each region. */
+  cluster: ClusterSchema,
+  /** The Terraform-owned regional NLB that Global Accelerator points at. */
+  ingress: IngressSchema,
   /** Extra tags for every resource of the environment. */
   tags: tagMap,
 });
@@ -199,6 +280,13 @@ export const CatalogueSchema = z.strictObject({
   environments: z.array(EnvironmentSchema).min(1, { message: "at least one environment is required" }),
 });
 
+/** Graviton families carry a `g` after the generation digit: m7g, c6gn, r8g, t4g (not g5, which is NVIDIA). */
+export function isGravitonType(instanceType: string): boolean {
+  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
+}
+
+export type ClusterConfig = z.infer<typeof ClusterSchema>;
+export type IngressConfig = z.infer<typeof IngressSchema>;
 export type RegionConfig = z.infer<typeof RegionSchema>;
 export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;

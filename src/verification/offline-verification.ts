@@ -62,11 +62,14 @@ export async function verifyOffline(options: VerificationOptions): Promise<Stack
     AWS_EC2_METADATA_DISABLED: "true",
   };
 
-  const tasks = selected.map((stack) => () => verifyStack(stack, all, { workRoot, plansDir, env, log }));
+  const initLock = new Mutex();
+  const tasks = selected.map((stack) => () => verifyStack(stack, all, { initLock, workRoot, plansDir, env, log }));
   return runBounded(tasks, options.concurrency ?? availableParallelism());
 }
 
 interface StackContext {
+  /** Serializes `terraform init`: the shared plugin cache is not safe for concurrent installs. */
+  readonly initLock: Mutex;
   readonly workRoot: string;
   readonly plansDir: string;
   readonly env: NodeJS.ProcessEnv;
@@ -93,7 +96,8 @@ async function verifyStack(stack: SynthesizedStack, all: readonly SynthesizedSta
     ["plan", ["plan", "-refresh=false", "-input=false", "-no-color", "-lock=false", "-out=offline.tfplan"]],
   ];
   for (const [step, args] of steps) {
-    const result = await runTerraform(args, dir, ctx.env);
+    const run = () => runTerraform(args, dir, ctx.env);
+    const result = step === "init" ? await ctx.initLock.run(run) : await run();
     if (result.code !== 0) {
       const message = terraformErrors(result);
       ctx.log(`${stack.name}: terraform ${step} failed:\n${message}`);
@@ -133,6 +137,17 @@ export function countActions(plan: PlanJson): PlanCounts {
     }
   }
   return counts;
+}
+
+/** A promise chain that runs one task at a time. */
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
 }
 
 /** Runs tasks with at most `limit` in flight, keeping results in task order. */

@@ -16,13 +16,12 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { LOG_RETENTION_DAYS } from "../../aws-limits";
 import type { AzSubnetPlan } from "../../config/cidr";
 
 /** Interface endpoints nodes use to pull images and get credentials without crossing NAT. */
 export const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "ec2", "logs"] as const;
 
-/** CloudWatch Logs accepts only these retention periods (days). */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export interface NetworkProps {
   /** Prefix of every name, e.g. `meridian-production-us-east-1`. */

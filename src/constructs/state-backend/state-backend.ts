@@ -4,11 +4,12 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { Construct } from "constructs";
+import { CustomerKey } from "../customer-key/customer-key";
 import { HardenedBucket } from "../hardened-bucket/hardened-bucket";
 
 export interface StateBackendProps {
@@ -47,36 +48,22 @@ export class StateBackend extends Construct {
     const primary = props.primaryProvider;
     const replica = props.replicaProvider;
     const partition = new DataAwsPartition(this, "partition", { provider: primary }).partition;
-    const accountRoot = `arn:${partition}:iam::${props.accountId}:root`;
 
-    const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
+    const primaryKey = new CustomerKey(this, "key", {
       provider: primary,
-      statement: [
-        {
-          sid: "AccountAdministersKeyThroughIam",
-          effect: "Allow",
-          principals: [{ type: "AWS", identifiers: [accountRoot] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
-      ],
-    });
-    this.key = new KmsKey(this, "key", {
-      provider: primary,
+      alias: props.bucketName,
       description: `Terraform state (${props.bucketName}) and its lock table`,
+      accountId: props.accountId,
+      partition,
       multiRegion: true,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: keyPolicy.json,
-      lifecycle: { preventDestroy: true },
     });
-    new KmsAlias(this, "key-alias", { provider: primary, name: `alias/${props.bucketName}`, targetKeyId: this.key.keyId });
+    this.key = primaryKey.key;
     this.replicaKey = new KmsReplicaKey(this, "replica-key", {
       provider: replica,
       description: `Replica of the Terraform state key (${props.bucketName})`,
       primaryKeyArn: this.key.arn,
       deletionWindowInDays: 30,
-      policy: keyPolicy.json,
+      policy: primaryKey.policy.json,
       lifecycle: { preventDestroy: true },
     });
     new KmsAlias(this, "replica-key-alias", { provider: replica, name: `alias/${props.bucketName}`, targetKeyId: this.replicaKey.keyId });

@@ -1,0 +1,76 @@
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import type { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+
+/** What an IRSA trust policy needs from the cluster's OIDC provider. */
+export interface OidcIssuer {
+  readonly providerArn: string;
+  /** Issuer URL without `https://`, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`. */
+  readonly host: string;
+}
+
+export interface IrsaRoleProps {
+  readonly roleName: string;
+  readonly issuer: OidcIssuer;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Inline permissions. @default [] */
+  readonly statements?: DataAwsIamPolicyDocumentStatement[];
+  /** Managed policy ARNs to attach. @default [] */
+  readonly managedPolicyArns?: string[];
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * An IAM role one Kubernetes service account assumes through the cluster's OIDC provider
+ * (IAM Roles for Service Accounts). The trust policy pins both `:sub` (that exact service account)
+ * and `:aud` (STS), so no other pod and no other audience can use it.
+ */
+export class IrsaRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: IrsaRoleProps) {
+    super(scope, id);
+    for (const [setting, value] of [["namespace", props.namespace], ["serviceAccount", props.serviceAccount]] as const) {
+      if (!K8S_NAME.test(value) || value.length > 63) {
+        throw new Error(`IrsaRole ${props.roleName}: ${setting} "${value}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
+      }
+    }
+    if (props.roleName.length > 64) {
+      throw new Error(`IrsaRole ${props.roleName}: roleName is ${props.roleName.length} characters; IAM allows 64`);
+    }
+    const provider = props.provider;
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      provider,
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRoleWithWebIdentity"],
+          principals: [{ type: "Federated", identifiers: [props.issuer.providerArn] }],
+          condition: [
+            { test: "StringEquals", variable: `${props.issuer.host}:sub`, values: [`system:serviceaccount:${props.namespace}:${props.serviceAccount}`] },
+            { test: "StringEquals", variable: `${props.issuer.host}:aud`, values: ["sts.amazonaws.com"] },
+          ],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "role", { provider, name: props.roleName, assumeRolePolicy: trust.json });
+    if (props.statements && props.statements.length > 0) {
+      const permissions = new DataAwsIamPolicyDocument(this, "permissions", { provider, statement: props.statements });
+      new IamRolePolicy(this, "policy", { provider, role: this.role.id, name: "permissions", policy: permissions.json });
+    }
+    (props.managedPolicyArns ?? []).forEach((policyArn, index) =>
+      new IamRolePolicyAttachment(this, `managed-${index}`, { provider, role: this.role.name, policyArn }),
+    );
+  }
+
+  get arn(): string {
+    return this.role.arn;
+  }
+}

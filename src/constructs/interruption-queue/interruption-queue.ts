@@ -1,0 +1,77 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import type { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+
+/** The EC2 and AWS Health events that announce a node is about to go away. */
+export const INTERRUPTION_EVENTS = {
+  "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
+  "rebalance-recommendation": { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
+  "instance-state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+  "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
+} as const;
+
+export interface InterruptionQueueProps {
+  /** Queue name, e.g. `<cluster>-interruption`. */
+  readonly queueName: string;
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * An SQS queue fed by EventBridge with every event that announces the loss of an instance, so
+ * the interruption handler (Karpenter, or the Node Termination Handler in queue mode) can drain
+ * a node before it disappears. Exactly one handler may consume it: SQS hands each message to one
+ * reader, so two readers would each miss half the interruptions.
+ */
+export class InterruptionQueue extends Construct {
+  readonly queue: SqsQueue;
+  readonly rules: CloudwatchEventRule[] = [];
+
+  constructor(scope: Construct, id: string, props: InterruptionQueueProps) {
+    super(scope, id);
+    const provider = props.provider;
+    this.queue = new SqsQueue(this, "queue", {
+      provider,
+      name: props.queueName,
+      // Interruption notices are useless after a few minutes; keep five.
+      messageRetentionSeconds: 300,
+      sqsManagedSseEnabled: true,
+    });
+    const policy = new DataAwsIamPolicyDocument(this, "queue-policy-document", {
+      provider,
+      statement: [
+        {
+          sid: "EventBridgeDelivers",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com", "sqs.amazonaws.com"] }],
+          actions: ["sqs:SendMessage"],
+          resources: [this.queue.arn],
+        },
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["sqs:*"],
+          resources: [this.queue.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    new SqsQueuePolicy(this, "queue-policy", { provider, queueUrl: this.queue.url, policy: policy.json });
+
+    for (const [name, pattern] of Object.entries(INTERRUPTION_EVENTS)) {
+      const rule = new CloudwatchEventRule(this, `${name}-rule`, {
+        provider,
+        name: `${props.queueName}-${name}`.slice(0, 64),
+        description: `Forwards ${pattern["detail-type"][0]} events to ${props.queueName}`,
+        eventPattern: JSON.stringify(pattern),
+      });
+      new CloudwatchEventTarget(this, `${name}-target`, { provider, rule: rule.name, targetId: "interruption-queue", arn: this.queue.arn });
+      this.rules.push(rule);
+    }
+  }
+}

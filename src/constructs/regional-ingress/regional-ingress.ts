@@ -1,0 +1,167 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+
+export interface RegionalIngressProps {
+  /** Load balancer name (at most 32 characters) and tag prefix. */
+  readonly name: string;
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  /** Public subnets, one per AZ. */
+  readonly publicSubnetIds: readonly string[];
+  /** Security group of the pods behind the target group (the cluster's); it gets an ingress rule from the NLB. */
+  readonly targetSecurityGroupId: string;
+  readonly listenerPort: number;
+  /** Port the ingress pods listen on. */
+  readonly targetPort: number;
+  /** `TCP` passes TLS through; `TLS` terminates it here. */
+  readonly protocol: "TCP" | "TLS";
+  /** Required for `TLS`. @default - none */
+  readonly certificateArn?: string;
+  /** HTTP path of the health check the NLB sends to each pod. */
+  readonly healthCheckPath: string;
+  /** Refuse deletion through the API (production). @default true */
+  readonly deletionProtection?: boolean;
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The region's front door, owned by Terraform so Global Accelerator knows its ARN at plan time:
+ * an internet-facing NLB over the public subnets, a listener, and an IP target group that the
+ * AWS Load Balancer Controller fills through a TargetGroupBinding. The NLB's security group
+ * admits only the listener port from the internet and reaches only the target port in the VPC.
+ * An alarm fires when no healthy target is left; the AZ fault experiment stops on it.
+ */
+export class RegionalIngress extends Construct {
+  readonly loadBalancer: Lb;
+  readonly targetGroup: LbTargetGroup;
+  readonly listener: LbListener;
+  readonly securityGroup: SecurityGroup;
+  readonly noHealthyTargetsAlarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: RegionalIngressProps) {
+    super(scope, id);
+    validate(props);
+    const provider = props.provider;
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      provider,
+      name: `${props.name}-nlb`,
+      description: `Public ingress NLB ${props.name}`,
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-nlb` },
+    });
+    new VpcSecurityGroupIngressRule(this, "listener-from-internet", {
+      provider,
+      securityGroupId: this.securityGroup.id,
+      description: `Clients on the public listener port ${props.listenerPort}`,
+      ipProtocol: "tcp",
+      fromPort: props.listenerPort,
+      toPort: props.listenerPort,
+      cidrIpv4: "0.0.0.0/0",
+    });
+    new VpcSecurityGroupEgressRule(this, "to-targets", {
+      provider,
+      securityGroupId: this.securityGroup.id,
+      description: `Forwarded traffic and health checks to pods on ${props.targetPort}`,
+      ipProtocol: "tcp",
+      fromPort: props.targetPort,
+      toPort: props.targetPort,
+      cidrIpv4: props.vpcCidr,
+    });
+    new VpcSecurityGroupIngressRule(this, "targets-from-nlb", {
+      provider,
+      securityGroupId: props.targetSecurityGroupId,
+      description: `Traffic and health checks from the ingress NLB ${props.name}`,
+      ipProtocol: "tcp",
+      fromPort: props.targetPort,
+      toPort: props.targetPort,
+      referencedSecurityGroupId: this.securityGroup.id,
+    });
+
+    this.loadBalancer = new Lb(this, "nlb", {
+      provider,
+      name: props.name,
+      loadBalancerType: "network",
+      internal: false,
+      subnets: [...props.publicSubnetIds],
+      securityGroups: [this.securityGroup.id],
+      // Spread every connection over healthy targets in any AZ, so one AZ's loss drains cleanly.
+      enableCrossZoneLoadBalancing: true,
+      enableDeletionProtection: props.deletionProtection ?? true,
+      enableZonalShift: true,
+      tags: { Name: props.name },
+    });
+    this.targetGroup = new LbTargetGroup(this, "targets", {
+      provider,
+      name: `${props.name}-pods`.slice(0, 32),
+      vpcId: props.vpcId,
+      targetType: "ip",
+      protocol: "TCP",
+      port: props.targetPort,
+      deregistrationDelay: "30",
+      preserveClientIp: "true",
+      healthCheck: {
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: props.healthCheckPath,
+        interval: 10,
+        healthyThreshold: 3,
+        unhealthyThreshold: 3,
+      },
+      tags: { Name: `${props.name}-pods` },
+    });
+    this.listener = new LbListener(this, "listener", {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: props.listenerPort,
+      protocol: props.protocol,
+      certificateArn: props.certificateArn,
+      sslPolicy: props.protocol === "TLS" ? "ELBSecurityPolicy-TLS13-1-2-2021-06" : undefined,
+      defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+    });
+    this.noHealthyTargetsAlarm = new CloudwatchMetricAlarm(this, "no-healthy-targets", {
+      provider,
+      alarmName: `${props.name}-no-healthy-targets`,
+      alarmDescription: `No healthy ingress pod behind ${props.name}: the region serves no traffic`,
+      namespace: "AWS/NetworkELB",
+      metricName: "HealthyHostCount",
+      dimensions: { LoadBalancer: this.loadBalancer.arnSuffix, TargetGroup: this.targetGroup.arnSuffix },
+      statistic: "Minimum",
+      period: 60,
+      evaluationPeriods: 2,
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+    });
+  }
+}
+
+function validate(props: RegionalIngressProps): void {
+  const fail = (setting: string, value: unknown, rule: string) => {
+    throw new Error(`RegionalIngress ${props.name}: ${setting} ${JSON.stringify(value)} ${rule}`);
+  };
+  if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/.test(props.name)) {
+    fail("name", props.name, "must be 1-32 letters, digits and '-' (an ELB name), not starting or ending with '-'");
+  }
+  for (const [setting, port] of [["listenerPort", props.listenerPort], ["targetPort", props.targetPort]] as const) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      fail(setting, port, "must be a port 1-65535");
+    }
+  }
+  if (props.protocol === "TLS" && !props.certificateArn) {
+    fail("certificateArn", props.certificateArn, "is required for a TLS listener");
+  }
+  if (props.publicSubnetIds.length < 2) {
+    fail("publicSubnetIds", props.publicSubnetIds, "must name subnets in at least 2 AZs");
+  }
+  if (!props.healthCheckPath.startsWith("/")) {
+    fail("healthCheckPath", props.healthCheckPath, "must be an absolute HTTP path such as /healthz");
+  }
+}
