@@ -100,7 +100,7 @@ export class RegionalStack extends TerraformStack {
     if (environment.cluster.autoscaler === "karpenter") {
       karpenter = new KarpenterAwsResources(this, "karpenter", {
         ...context,
-        clusterName: this.cluster.cluster.name,
+        cluster: this.cluster.cluster,
         issuer: this.cluster.issuer,
         interruptionQueueArn: this.interruptionQueue.queue.arn,
       });

@@ -57,6 +57,17 @@ const CASES: BadInput[] = [
   { when: "the state bucket name is invalid", mutate: (r) => (r.state.bucketName = "Meridian_State"), path: "state.bucketName", rule: /lower-case letters/ },
   { when: "a disk is smaller than 20 GiB", mutate: (r) => (staging(r).nodeGroups[0]!.diskSizeGiB = 8), path: "environments[0].nodeGroups[0].diskSizeGiB", rule: />= 20 GiB/ },
   { when: "maxUnavailablePercentage is 0", mutate: (r) => (staging(r).nodeGroups[0]!.maxUnavailablePercentage = 0), path: "environments[0].nodeGroups[0].maxUnavailablePercentage", rule: /1-100/ },
+  { when: "kube-proxy is built for another Kubernetes minor", mutate: (r) => (production(r).cluster.addonVersions = { ...production(r).cluster.addonVersions, kubeProxy: "v1.32.3-eksbuild.7" }), path: "environments[1].cluster.addonVersions.kubeProxy", rule: /built for Kubernetes 1\.32, but kubernetesVersion is 1\.33/ },
+  { when: "an add-on version is malformed", mutate: (r) => (staging(r).cluster.addonVersions = { ...staging(r).cluster.addonVersions, coreDns: "latest" }), path: "environments[0].cluster.addonVersions.coreDns", rule: /EKS add-on version/ },
+  { when: "the service CIDR overlaps a VPC", mutate: (r) => (staging(r).cluster.serviceCidr = "10.64.0.0/16"), path: "environments[0].cluster.serviceCidr", rule: /overlaps the VPC 10\.64\.0\.0\/16 of staging\/us-east-1/ },
+  { when: "the public endpoint would be open to the internet", mutate: (r) => (staging(r).cluster.publicAccessCidrs = ["0.0.0.0/0"]), path: "environments[0].cluster.publicAccessCidrs[0]", rule: /opens the API endpoint/ },
+  { when: "an admin role ARN is malformed", mutate: (r) => (production(r).cluster.adminRoleArns = ["platform-admin"]), path: "environments[1].cluster.adminRoleArns[0]", rule: /IAM role ARN/ },
+  { when: "no admin role is configured", mutate: (r) => (production(r).cluster.adminRoleArns = []), path: "environments[1].cluster.adminRoleArns", rule: /at least one admin role/ },
+  { when: "the control-plane log retention is not a CloudWatch period", mutate: (r) => (production(r).cluster.logRetentionDays = 100), path: "environments[1].cluster.logRetentionDays", rule: /CloudWatch Logs retention period/ },
+  { when: "a TLS ingress has no certificate for a region", mutate: (r) => Object.assign(production(r).ingress, { protocol: "TLS", certificateArns: { "us-east-1": "arn:aws:acm:us-east-1:333333333333:certificate/abc" } }), path: "environments[1].ingress.certificateArns", rule: /no certificate for eu-west-1/ },
+  { when: "a certificate belongs to another region", mutate: (r) => Object.assign(production(r).ingress, { protocol: "TLS", certificateArns: { "us-east-1": "arn:aws:acm:us-east-1:333333333333:certificate/a", "eu-west-1": "arn:aws:acm:us-east-1:333333333333:certificate/b" } }), path: "environments[1].ingress.certificateArns.eu-west-1", rule: /ACM certificates are regional/ },
+  { when: "the ingress port is out of range", mutate: (r) => (production(r).ingress.port = 0), path: "environments[1].ingress.port", rule: /port 1-65535/ },
+  { when: "a hosted zone id is malformed", mutate: (r) => (production(r).cluster.externalDnsHostedZoneIds = ["example.com"]), path: "environments[1].cluster.externalDnsHostedZoneIds[0]", rule: /hosted zone id/ },
   { when: "there are no environments", mutate: (r) => (r.environments = []), path: "environments", rule: /at least one environment/ },
 ];
 

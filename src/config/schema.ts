@@ -97,7 +97,7 @@ const publicAccessCidr = z.string().superRefine((value, ctx) => {
 
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as v1.19.6-eksbuild.1" });
 
-const iamRoleArn = z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin" });
+const iamRoleArn = z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin" });
 
 export const ClusterSchema = z.strictObject({
   /**

@@ -3,7 +3,7 @@ import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import type { TerraformProvider } from "cdktf";
+import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { karpenterControllerStatements } from "../eks-cluster/controller-policies";
 import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
@@ -11,6 +11,8 @@ import { NODE_MANAGED_POLICIES } from "../eks-cluster/managed-node-groups";
 
 export interface KarpenterAwsResourcesProps {
   readonly clusterName: string;
+  /** The cluster resource; the node access entry waits for it. */
+  readonly cluster: ITerraformDependable;
   readonly accountId: string;
   readonly region: string;
   /** AWS partition (a token from aws_partition is fine). */
@@ -61,6 +63,7 @@ export class KarpenterAwsResources extends Construct {
       clusterName: props.clusterName,
       principalArn: this.nodeRole.arn,
       type: "EC2_LINUX",
+      dependsOn: [props.cluster],
     });
     this.controllerRole = new IrsaRole(this, "controller-role", {
       provider,
