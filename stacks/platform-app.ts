@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import type { StateSite } from "../src/state/s3-backend";
+import { GlobalDatabaseStack } from "./global-database-stack";
 import { RegionalStack } from "./regional-stack";
 import { StateBootstrapStack } from "./state-bootstrap-stack";
 
@@ -19,8 +20,13 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
   const stateSite = options.stateSite ?? "primary";
   new StateBootstrapStack(app, catalogue, stateSite);
   for (const environment of options.environments ?? catalogue.environments) {
-    for (const region of environment.regions) {
-      new RegionalStack(app, { catalogue, environment, region, stateSite });
+    const globalData =
+      environment.database || environment.keyValueTables.length > 0 ? new GlobalDatabaseStack(app, { catalogue, environment, stateSite }) : undefined;
+    // The writer's region first: the reader joins the global cluster through the writer.
+    const ordered = [...environment.regions].sort((a, b) => Number(b.region === environment.primaryRegion) - Number(a.region === environment.primaryRegion));
+    const [writer, ...readers] = ordered.map((region) => new RegionalStack(app, { catalogue, environment, region, stateSite, globalData }));
+    if (environment.database) {
+      readers.forEach((reader) => reader.addDependency(writer!));
     }
   }
   return app;

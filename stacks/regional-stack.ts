@@ -3,8 +3,9 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { planSubnets } from "../src/config/cidr";
-import { regionalStackName, resourcePrefix, shortRegion, stateKey } from "../src/config/naming";
+import { auroraClusterIdentifier, masterSecretName, regionalStackName, resourcePrefix, shortRegion, stateKey } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig, RegionConfig } from "../src/config/schema";
+import { AuroraRegionalMember } from "../src/constructs/aurora-global/regional-member";
 import { AzFaultExperiment } from "../src/constructs/az-fault-experiment/az-fault-experiment";
 import { clusterAutoscalerStatements, externalDnsStatements, loadBalancerControllerStatements } from "../src/constructs/eks-cluster/controller-policies";
 import { EksCluster, type ClusterSubnet } from "../src/constructs/eks-cluster/eks-cluster";
@@ -17,6 +18,7 @@ import { RegionalIngress } from "../src/constructs/regional-ingress/regional-ing
 import { SharedFileSystem } from "../src/constructs/shared-file-system/shared-file-system";
 import { createAwsProviders } from "../src/providers/aws-providers";
 import { useS3Backend, type StateSite } from "../src/state/s3-backend";
+import type { GlobalDatabaseStack } from "./global-database-stack";
 
 export interface RegionalStackProps {
   readonly catalogue: Catalogue;
@@ -24,6 +26,8 @@ export interface RegionalStackProps {
   readonly region: RegionConfig;
   /** @default "primary" */
   readonly stateSite?: StateSite;
+  /** The environment's global data stack; required when the environment has a database. @default - none */
+  readonly globalData?: GlobalDatabaseStack;
 }
 
 /**
@@ -37,6 +41,8 @@ export class RegionalStack extends TerraformStack {
   readonly nodeGroups: ManagedNodeGroups;
   readonly ingress: RegionalIngress;
   readonly interruptionQueue: InterruptionQueue;
+  /** This region's Aurora global database member, when the environment has a database. */
+  readonly database?: AuroraRegionalMember;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const { catalogue, environment, region } = props;
@@ -157,6 +163,48 @@ export class RegionalStack extends TerraformStack {
       deletionProtection: production,
     });
 
+    const db = environment.database;
+    if (db) {
+      const globalData = props.globalData;
+      if (!globalData?.globalDatabase) {
+        throw new Error(`RegionalStack ${id}: environment ${environment.name} has a database, so globalData must be its GlobalDatabaseStack`);
+      }
+      const writer = region.region === environment.primaryRegion;
+      this.database = new AuroraRegionalMember(this, "aurora", {
+        clusterIdentifier: auroraClusterIdentifier(catalogue.project, environment.name, region.region),
+        region: region.region,
+        role: writer ? "writer" : "reader",
+        writerRegion: environment.primaryRegion,
+        globalCluster: globalData.globalDatabase,
+        engineVersion: db.engineVersion,
+        instanceClass: db.instanceClassOverrides[region.region] ?? db.instanceClass,
+        instanceCount: db.instancesPerRegion,
+        availabilityZones: region.availabilityZones,
+        vpcId: this.network.vpc.id,
+        subnetIds: this.network.databaseSubnets.map((s) => s.id),
+        clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
+        kmsKeyArn: globalData.keyArnFor(region.region),
+        // Both members carry the writer's settings; a reader ignores them, and a flip needs no edit.
+        writer: {
+          databaseName: db.databaseName,
+          masterUsername: db.masterUsername,
+          masterSecretName: masterSecretName(catalogue.project, environment.name),
+          masterPasswordVersion: db.masterPasswordVersion,
+        },
+        backupRetentionDays: db.backupRetentionDays,
+        backupWindow: db.backupWindow,
+        maintenanceWindow: db.maintenanceWindow,
+        parameters: { logMinDurationStatementMs: db.logMinDurationStatementMs, globalDbRpoSeconds: db.globalDbRpoSeconds },
+        monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+        performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
+        logRetentionDays: db.logRetentionDays,
+        writeForwarding: db.writeForwarding,
+        replicationLagAlarmMs: db.replicationLagAlarmMs,
+        partition,
+        accountId: environment.accountId,
+      });
+    }
+
     const faultZone = region.availabilityZones[0]!;
     new AzFaultExperiment(this, "az-fault", {
       name,
@@ -182,6 +230,12 @@ export class RegionalStack extends TerraformStack {
     output("interruption_queue_name", this.interruptionQueue.queue.name, "SQS queue of interruption events");
     output("efs_file_system_id", fileSystem.fileSystem.id, "Shared EFS file system for the EFS CSI driver");
     output("load_balancer_controller_role_arn", loadBalancerController.arn, "IRSA role of the AWS Load Balancer Controller");
+    if (this.database) {
+      output("aurora_cluster_endpoint", this.database.cluster.endpoint, "Writer endpoint (resolves to the writer only in the primary region)");
+      output("aurora_reader_endpoint", this.database.cluster.readerEndpoint, "Reader endpoint of this region");
+      output("aurora_cluster_arn", this.database.cluster.arn, "Regional member cluster ARN");
+      output("aurora_security_group_id", this.database.securityGroup.id, "Security group of the Aurora member");
+    }
     if (externalDns) {
       output("external_dns_role_arn", externalDns.arn, "IRSA role of external-dns");
     }

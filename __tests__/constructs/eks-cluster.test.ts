@@ -1,7 +1,7 @@
 import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
-const regional = [...stacks.entries()].filter(([name]) => name !== "state-bootstrap");
+const regional = [...stacks.entries()].filter(([name]) => name.includes("-regional-"));
 const production = stacks.get("production-regional-us-east-1")!;
 const staging = stacks.get("staging-regional-us-west-2")!;
 

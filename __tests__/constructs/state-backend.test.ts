@@ -12,7 +12,7 @@ describe("StateBackend", () => {
   });
 
   test("the key policy grants only the owning account, never '*'", () => {
-    const policy = Object.entries(bootstrap.data!.aws_iam_policy_document!).find(([id]) => id.startsWith("state_key_policy"))![1];
+    const policy = Object.entries(bootstrap.data!.aws_iam_policy_document!).find(([id]) => id.startsWith("state_key_primary_policy"))![1];
     const statements = policy.statement as { principals: { identifiers: string[] }[] }[];
     expect(statements.flatMap((s) => s.principals.flatMap((p) => p.identifiers))).toEqual([
       expect.stringMatching(/^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:iam::111111111111:root$/),

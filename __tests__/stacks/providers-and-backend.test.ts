@@ -6,10 +6,12 @@ import { synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
 const stacks = synthStacks();
 
 describe("every stack", () => {
-  test("the built-in catalogue yields the bootstrap and one regional stack per environment and region", () => {
+  test("the built-in catalogue yields the bootstrap, and per environment a global-database stack and one regional stack per region", () => {
     expect([...stacks.keys()].sort()).toEqual([
+      "production-global-database",
       "production-regional-eu-west-1",
       "production-regional-us-east-1",
+      "staging-global-database",
       "staging-regional-us-east-1",
       "staging-regional-us-west-2",
       "state-bootstrap",
@@ -33,10 +35,10 @@ describe("every stack", () => {
 });
 
 describe("S3 backend", () => {
-  const regional = [...stacks.entries()].filter(([name]) => name !== "state-bootstrap");
+  const environmentStacks = [...stacks.entries()].filter(([name]) => name !== "state-bootstrap");
 
-  test.each(regional)("%s stores state under <project>/<environment>/<stack>.tfstate with both locks and encryption", (name, json) => {
-    const environment = name.split("-regional-")[0];
+  test.each(environmentStacks)("%s stores state under <project>/<environment>/<stack>.tfstate with both locks and encryption", (name, json) => {
+    const environment = name.split("-")[0];
     expect(json.terraform.backend).toEqual({
       s3: {
         bucket: "meridian-tfstate-111111111111",
@@ -50,7 +52,7 @@ describe("S3 backend", () => {
   });
 
   test("no two stacks share a state key", () => {
-    const keys = regional.map(([, json]) => json.terraform.backend.s3!.key);
+    const keys = environmentStacks.map(([, json]) => json.terraform.backend.s3!.key);
     expect(new Set(keys).size).toBe(keys.length);
   });
 

@@ -13,6 +13,31 @@ describe("synthesized stacks", () => {
     const text = JSON.stringify(stacks.get(name));
     expect(text).not.toMatch(/"\/(home|root|tmp|work|Users)\//);
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
-    expect(text).not.toMatch(/access_key|secret_key|AKIA|password/i);
+    expect(text).not.toMatch(/access_key|secret_key|AKIA/i);
+  });
+
+  test.each([...stacks.keys()])("%s: every password-like argument is write-only and fed by an ephemeral value", (name) => {
+    for (const [path, value] of passwordLikeArguments(stacks.get(name))) {
+      if (/_version$/.test(path)) {
+        expect(typeof value).toBe("number");
+      } else if (/ephemeral\.aws_secretsmanager_random_password\.[^.]+\.(password_length|exclude_characters|require_each_included_type)$/.test(path)) {
+        // The generator's settings, not a password.
+      } else {
+        expect([path, value]).toEqual([expect.stringMatching(/_wo$/), expect.stringMatching(/^\$\{.*ephemeral\.[\w-]+\.[\w-]+\.(random_password|secret_string).*\}$/)]);
+      }
+    }
   });
 });
+
+/** Every leaf argument, at any depth, whose name mentions a password or secret string, with its dotted path. */
+function passwordLikeArguments(node: unknown, path = ""): [string, unknown][] {
+  if (node === null || typeof node !== "object") {
+    return [];
+  }
+  return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) => {
+    const at = path ? `${path}.${key}` : key;
+    const isLeaf = value === null || typeof value !== "object";
+    const own: [string, unknown][] = isLeaf && /password|secret_string/i.test(key) ? [[at, value]] : [];
+    return [...own, ...passwordLikeArguments(value, at)];
+  });
+}

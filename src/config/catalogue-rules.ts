@@ -1,5 +1,6 @@
+import { instanceSizeRank } from "../constructs/aurora-global/engine";
 import { cidrsOverlap } from "./cidr";
-import type { Catalogue } from "./schema";
+import type { Catalogue, EnvironmentConfig } from "./schema";
 
 /** A rule broken by a valid-looking catalogue: where, and why. */
 export interface RuleViolation {
@@ -83,6 +84,18 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
         }
       });
     }
+    if (!listed.includes(env.homeRegion)) {
+      violations.push({ path: at("homeRegion"), message: `has no entry in regions (listed: ${listed.join(", ")})` });
+    }
+    if (env.database) {
+      violations.push(...databaseRules(env, at));
+    }
+    const tableNames = env.keyValueTables.map((t) => t.name);
+    tableNames.forEach((name, t) => {
+      if (tableNames.indexOf(name) !== t) {
+        violations.push({ path: at("keyValueTables", t, "name"), message: "duplicates another table's name" });
+      }
+    });
     if (!env.nodeGroups.some((g) => g.class === "system")) {
       violations.push({ path: at("nodeGroups"), message: "needs a node group of class 'system' for cluster add-ons" });
     }
@@ -112,6 +125,58 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
     violations.push({ path: ["state", "replicaRegion"], message: "must differ from state.region so state survives a region outage" });
   }
   return violations;
+}
+
+function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) => (string | number)[]): RuleViolation[] {
+  const db = env.database!;
+  const violations: RuleViolation[] = [];
+  const listed = env.regions.map((r) => r.region);
+  for (const region of Object.keys(db.instanceClassOverrides)) {
+    if (!listed.includes(region)) {
+      violations.push({ path: at("database", "instanceClassOverrides", region), message: `names a region that is not in regions (listed: ${listed.join(", ")})` });
+    }
+  }
+  const classOf = (region: string) => db.instanceClassOverrides[region] ?? db.instanceClass;
+  const writerClass = classOf(env.primaryRegion);
+  const readerClass = classOf(env.secondaryRegion);
+  if (instanceSizeRank(readerClass) < instanceSizeRank(writerClass)) {
+    violations.push({
+      path: at("database", "instanceClassOverrides", env.secondaryRegion),
+      message: `is smaller than the writer's ${writerClass} in ${env.primaryRegion}; the secondary must be able to take the writer's load after a switchover`,
+    });
+  }
+  if (env.tier === "production" && db.backupRetentionDays < 7) {
+    violations.push({ path: at("database", "backupRetentionDays"), message: "must be >= 7 in production" });
+  }
+  if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
+    violations.push({ path: at("database", "maintenanceWindow"), message: `overlaps the daily backup window ${db.backupWindow}; Aurora refuses overlapping windows` });
+  }
+  return violations;
+}
+
+const MINUTES_PER_DAY = 24 * 60;
+
+/** Whether a weekly maintenance window touches the daily backup window on any day. */
+function windowsOverlap(backup: string, maintenance: string): boolean {
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  const [backupStart, backupEnd] = backup.split("-").map(minutes) as [number, number];
+  const [from, to] = maintenance.split("-") as [string, string];
+  const weekly = (ddd: string) => days.indexOf(ddd.slice(0, 3)) * MINUTES_PER_DAY + minutes(ddd.slice(4));
+  const start = weekly(from);
+  let end = weekly(to);
+  if (end <= start) {
+    end += 7 * MINUTES_PER_DAY;
+  }
+  const backupLength = (backupEnd - backupStart + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+  // Backup windows recur daily: test each day's occurrence (and the next week's first, for wrap-around).
+  for (let day = 0; day <= 7; day++) {
+    const b0 = day * MINUTES_PER_DAY + backupStart;
+    if (b0 < end && start < b0 + backupLength) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Legal but discouraged settings, printed at synth time. */

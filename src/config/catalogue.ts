@@ -29,6 +29,9 @@ const ADDON_VERSIONS_1_33 = {
   podIdentityAgent: "v1.3.7-eksbuild.2",
 };
 
+/** Aurora PostgreSQL version of every global database member; raised through the global cluster. */
+const AURORA_POSTGRESQL_VERSION = "16.6";
+
 const NO_TAINTS: NodeGroupConfig["taints"] = [];
 
 const gpuTaint: NodeGroupConfig["taints"] = [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }];
@@ -53,6 +56,7 @@ export const BUILT_IN_CATALOGUE = {
       costCenter: "cc-1001",
       primaryRegion: "us-east-1",
       secondaryRegion: "us-west-2",
+      homeRegion: "us-east-1",
       regions: [
         { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], vpcCidr: vpcSlot(0) },
         { region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"], vpcCidr: vpcSlot(1) },
@@ -112,6 +116,25 @@ export const BUILT_IN_CATALOGUE = {
       },
       ingress: { port: 443, protocol: "TCP", targetPort: 8443, healthCheckPath: "/healthz" },
       tags: {},
+      database: {
+        engineVersion: AURORA_POSTGRESQL_VERSION,
+        instanceClass: "db.r6g.large",
+        instanceClassOverrides: {},
+        instancesPerRegion: 2,
+        databaseName: "meridian",
+        masterUsername: "platform_admin",
+        masterPasswordVersion: 1,
+        backupRetentionDays: 3,
+        backupWindow: "07:00-08:00",
+        maintenanceWindow: "tue:09:00-tue:10:00",
+        logMinDurationStatementMs: 500,
+        monitoringIntervalSeconds: 60,
+        performanceInsightsRetentionDays: 7,
+        logRetentionDays: 30,
+      },
+      keyValueTables: [
+        { name: "sessions", partitionKey: { name: "session_id", type: "S" }, ttlAttribute: "expires_at" },
+      ],
     },
     {
       name: "production",
@@ -121,6 +144,7 @@ export const BUILT_IN_CATALOGUE = {
       costCenter: "cc-1000",
       primaryRegion: "us-east-1",
       secondaryRegion: "eu-west-1",
+      homeRegion: "us-east-1",
       regions: [
         { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], vpcCidr: vpcSlot(8) },
         { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], vpcCidr: vpcSlot(9) },
@@ -181,6 +205,29 @@ export const BUILT_IN_CATALOGUE = {
       },
       ingress: { port: 443, protocol: "TCP", targetPort: 8443, healthCheckPath: "/healthz" },
       tags: { "data-classification": "confidential" },
+      database: {
+        engineVersion: AURORA_POSTGRESQL_VERSION,
+        instanceClass: "db.r7g.xlarge",
+        instanceClassOverrides: {},
+        instancesPerRegion: 2,
+        databaseName: "meridian",
+        masterUsername: "platform_admin",
+        masterPasswordVersion: 1,
+        backupRetentionDays: 14,
+        backupWindow: "07:00-08:00",
+        maintenanceWindow: "tue:09:00-tue:10:00",
+        logMinDurationStatementMs: 1000,
+        // Commits pause rather than let the secondary fall more than a minute behind.
+        globalDbRpoSeconds: 60,
+        monitoringIntervalSeconds: 15,
+        performanceInsightsRetentionDays: 465,
+        logRetentionDays: 365,
+        writeForwarding: true,
+      },
+      keyValueTables: [
+        { name: "sessions", partitionKey: { name: "session_id", type: "S" }, ttlAttribute: "expires_at" },
+        { name: "feature-flags", partitionKey: { name: "flag", type: "S" }, sortKey: { name: "scope", type: "S" } },
+      ],
     },
   ],
 };

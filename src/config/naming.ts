@@ -38,3 +38,27 @@ export function shortRegion(region: string): string {
     .replace("central", "c");
   return `${area}${directionCode}${number}`;
 }
+
+export function globalDatabaseStackName(environment: string): string {
+  return `${environment}-global-database`;
+}
+
+/** The Aurora global cluster of an environment, e.g. `meridian-production`. */
+export function globalClusterIdentifier(project: string, environment: string): string {
+  return resourcePrefix(project, environment);
+}
+
+/** The regional member cluster, named by region (not role) so a switchover renames nothing. */
+export function auroraClusterIdentifier(project: string, environment: string, region: string): string {
+  return `${resourcePrefix(project, environment)}-${region}`;
+}
+
+/** Secrets Manager name of the master credentials; replicas in the other region carry the same name. */
+export function masterSecretName(project: string, environment: string): string {
+  return `${project}/${environment}/aurora/master`;
+}
+
+/** ARN partition of a region: `aws`, `aws-cn` or `aws-us-gov`. */
+export function partitionOf(region: string): string {
+  return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}

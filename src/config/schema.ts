@@ -224,6 +224,115 @@ export const NodeGroupSchema = z
     }
   });
 
+/** Aurora PostgreSQL major versions the parameter groups and checks here are written for. */
+export const SUPPORTED_AURORA_POSTGRESQL_MAJORS = ["15", "16", "17"] as const;
+
+/** Sizes in order of capacity; a larger index can carry the load of a smaller one. */
+export const DB_INSTANCE_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge"] as const;
+
+/** Memory-optimized classes are the only ones Aurora global databases accept (no burstable db.t*). */
+const dbInstanceClass = z.string().regex(new RegExp(`^db\\.(r5|r6g|r6i|r7g|r7i|r8g|x2g)\\.(${DB_INSTANCE_SIZES.join("|")})$`), {
+  message: "must be a memory-optimized Aurora class such as db.r7g.large (global databases do not support db.t* or serverless classes)",
+});
+
+const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731];
+
+const hhmm = "([01]\\d|2[0-3]):[0-5]\\d";
+const weekday = "(mon|tue|wed|thu|fri|sat|sun)";
+
+export const DatabaseSchema = z.strictObject({
+  /** Aurora PostgreSQL `major.minor`; one version for every member, so failover stays possible. */
+  engineVersion: z
+    .string()
+    .regex(/^\d+\.\d+$/, { message: "must be an Aurora PostgreSQL version such as 16.6" })
+    .refine((v) => (SUPPORTED_AURORA_POSTGRESQL_MAJORS as readonly string[]).includes(v.split(".")[0] ?? ""), {
+      message: `unsupported major version; supported: ${SUPPORTED_AURORA_POSTGRESQL_MAJORS.join(", ")}`,
+    }),
+  /** Instance class of every member; the secondary must be able to take the writer's load. */
+  instanceClass: dbInstanceClass,
+  /** Per-region class, e.g. a newer family in one region. Never smaller than the writer's. @default {} */
+  instanceClassOverrides: z.record(region, dbInstanceClass).default({}),
+  /**
+   * Instances per region (writer + readers in the primary, readers in the secondary). The same
+   * in both regions so a switchover neither creates nor deletes instances.
+   */
+  instancesPerRegion: z
+    .int()
+    .min(2, { message: "must be >= 2: the primary region needs a writer and a reader in another AZ" })
+    .max(16, { message: "must be <= 16 (one writer and 15 readers)" }),
+  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL identifier: lower-case letter first, then letters, digits, _ (max 63)" }),
+  masterUsername: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL identifier: lower-case letter first, then letters, digits, _" })
+    .refine((name) => !/^(rds|pg_)/.test(name) && name !== "postgres", { message: "is reserved by RDS or PostgreSQL (postgres, rds*, pg_*)" }),
+  /** Bump to set a new master password (generated into the master secret, then sent to the writer). */
+  masterPasswordVersion: z.int().min(1, { message: "must be >= 1" }),
+  /** Days of automated backups (>= 7 in production). */
+  backupRetentionDays: z.int().min(2, { message: "must be >= 2" }).max(35, { message: "must be <= 35 (the Aurora maximum)" }),
+  /** UTC `hh:mm-hh:mm`. */
+  backupWindow: z.string().regex(new RegExp(`^${hhmm}-${hhmm}$`), { message: "must be a UTC window such as 03:00-04:00" }),
+  /** UTC `ddd:hh:mm-ddd:hh:mm`; must not overlap the backup window. */
+  maintenanceWindow: z.string().regex(new RegExp(`^${weekday}:${hhmm}-${weekday}:${hhmm}$`), { message: "must be a UTC window such as sun:05:00-sun:06:00" }),
+  /** Statements slower than this are logged (ms); -1 disables. */
+  logMinDurationStatementMs: z.int().min(-1, { message: "must be >= -1" }),
+  /**
+   * `rds.global_db_rpo`: commits block when every secondary lags more than this many seconds.
+   * @default - not set: Aurora's default, no RPO enforcement
+   */
+  globalDbRpoSeconds: z.int().min(20, { message: "must be 20..2147483647 seconds" }).max(2147483647, { message: "must be 20..2147483647 seconds" }).optional(),
+  /** Enhanced monitoring granularity. */
+  monitoringIntervalSeconds: z.literal([1, 5, 10, 15, 30, 60], { message: "must be one of 1, 5, 10, 15, 30, 60" }),
+  /** Performance Insights retention: 7 (free tier), a multiple of 31 up to 713, or 731. */
+  performanceInsightsRetentionDays: z.int().refine((d) => PERFORMANCE_INSIGHTS_RETENTION_DAYS.includes(d), {
+    message: "must be 7, a multiple of 31 up to 713, or 731",
+  }),
+  /** Retention of the PostgreSQL log group. */
+  logRetentionDays,
+  /** Lets readers in the secondary forward writes to the writer (Aurora write forwarding). @default false */
+  writeForwarding: z.boolean().default(false),
+  /** Replication lag (ms) above which the regional lag alarm fires. @default 1000 */
+  replicationLagAlarmMs: z.int().min(100, { message: "must be >= 100 ms" }).default(1000),
+});
+
+const dynamoAttribute = z.strictObject({
+  name: z.string().min(1, { message: "must not be empty" }).max(255, { message: "must be at most 255 characters" }),
+  type: z.enum(["S", "N", "B"]),
+});
+
+export const KeyValueTableSchema = z
+  .strictObject({
+    /** Table name after the environment prefix, e.g. `sessions` → `meridian-production-sessions`. */
+    name: z.string().regex(/^[a-zA-Z0-9_.-]{3,200}$/, { message: "must be 3-200 characters of letters, digits, _ . -" }),
+    partitionKey: dynamoAttribute,
+    /** @default - none */
+    sortKey: dynamoAttribute.optional(),
+    /** @default "PAY_PER_REQUEST" */
+    billingMode: z.enum(["PAY_PER_REQUEST", "PROVISIONED"]).default("PAY_PER_REQUEST"),
+    /** Required with `PROVISIONED`; the same in every replica. */
+    readCapacity: z.int().min(1, { message: "must be >= 1" }).optional(),
+    writeCapacity: z.int().min(1, { message: "must be >= 1" }).optional(),
+    /** Attribute holding an epoch-seconds expiry. @default - no TTL */
+    ttlAttribute: z.string().min(1).optional(),
+  })
+  .superRefine((table, ctx) => {
+    if (table.billingMode === "PROVISIONED") {
+      for (const field of ["readCapacity", "writeCapacity"] as const) {
+        if (table[field] === undefined) {
+          ctx.addIssue({ code: "custom", path: [field], message: "is required with billingMode PROVISIONED" });
+        }
+      }
+    } else {
+      for (const field of ["readCapacity", "writeCapacity"] as const) {
+        if (table[field] !== undefined) {
+          ctx.addIssue({ code: "custom", path: [field], message: "only applies to billingMode PROVISIONED" });
+        }
+      }
+    }
+    if (table.sortKey && table.sortKey.name === table.partitionKey.name) {
+      ctx.addIssue({ code: "custom", path: ["sortKey", "name"], message: "must differ from the partition key" });
+    }
+  });
+
 export const EnvironmentSchema = z.strictObject({
   /** Environment name; prefixes every stack and resource name. */
   name: dnsLabel(16),
@@ -237,6 +346,12 @@ export const EnvironmentSchema = z.strictObject({
   /** Region holding the Aurora writer and the GitOps hub by default. */
   primaryRegion: region,
   secondaryRegion: region,
+  /**
+   * Where the environment's global resources live: the Aurora global cluster, the multi-Region
+   * primary key, the master secret and the global tables. Unlike `primaryRegion` it never
+   * follows the writer; changing it replaces all of them.
+   */
+  homeRegion: region,
   /** Exactly the primary and the secondary region. */
   regions: z.array(RegionSchema).length(2, { message: "must list exactly two regions: the primary and the secondary" }),
   /** `per-az` keeps egress alive when an AZ fails; `single` saves cost outside production. */
@@ -252,6 +367,10 @@ export const EnvironmentSchema = z.strictObject({
   ingress: IngressSchema,
   /** Extra tags for every resource of the environment. */
   tags: tagMap,
+  /** The Aurora PostgreSQL global database. @default - no database stack */
+  database: DatabaseSchema.optional(),
+  /** DynamoDB global tables replicated to both regions. @default [] */
+  keyValueTables: z.array(KeyValueTableSchema).default([]),
 });
 
 export const StateSchema = z.strictObject({
@@ -289,6 +408,8 @@ export type ClusterConfig = z.infer<typeof ClusterSchema>;
 export type IngressConfig = z.infer<typeof IngressSchema>;
 export type RegionConfig = z.infer<typeof RegionSchema>;
 export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;
+export type DatabaseConfig = z.infer<typeof DatabaseSchema>;
+export type KeyValueTableConfig = z.infer<typeof KeyValueTableSchema>;
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
 export type StateConfig = z.infer<typeof StateSchema>;
 export type Catalogue = z.infer<typeof CatalogueSchema>;

@@ -92,3 +92,31 @@ function placeholderFor(output: string, isList: boolean): unknown {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/**
+ * The stack's configuration with every `ephemeral` block made *unknown at plan time*, so
+ * Terraform defers opening it ("Configuration unknown, deferring...") instead of calling AWS
+ * (Secrets Manager) with fake credentials. Terraform 1.11 does not apply override files to
+ * ephemeral blocks, so the harness rewrites its own copy of the stack instead; `timestamp()` is
+ * the one expression that is always unknown during plan. Returns `undefined` when the stack has
+ * no ephemeral block.
+ */
+export function deferEphemeralResources(config: TerraformJson): TerraformJson | undefined {
+  const ephemeral = (config as { ephemeral?: Record<string, Record<string, Record<string, unknown>>> }).ephemeral;
+  if (!ephemeral) {
+    return undefined;
+  }
+  const deferred: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const [type, blocks] of Object.entries(ephemeral)) {
+    deferred[type] = {};
+    for (const [name, block] of Object.entries(blocks)) {
+      const argument = Object.keys(block).find((key) => !["provider", "depends_on", "count", "for_each", "lifecycle"].includes(key));
+      if (!argument) {
+        throw new Error(`ephemeral.${type}.${name} has no argument that could be made unknown; the offline harness cannot defer it`);
+      }
+      const literal = JSON.stringify(JSON.stringify(block[argument]));
+      deferred[type][name] = { ...block, [argument]: `\${timestamp() != "" ? jsondecode(${literal}) : null}` };
+    }
+  }
+  return { ...config, ephemeral: deferred } as TerraformJson;
+}

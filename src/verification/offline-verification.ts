@@ -1,8 +1,8 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { EMPTY_REMOTE_STATE_FILE, EMPTY_STATE, OVERRIDE_FILE, offlineOverrides } from "./offline-overrides";
-import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
+import { EMPTY_REMOTE_STATE_FILE, EMPTY_STATE, OVERRIDE_FILE, deferEphemeralResources, offlineOverrides } from "./offline-overrides";
+import { SYNTHESIZED_FILE, offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
 import { findPluginMirror, runTerraform, terraformErrors, terraformVersion, writeCliConfig } from "./terraform-cli";
 
 export type StackOutcome =
@@ -88,6 +88,10 @@ async function verifyStack(stack: SynthesizedStack, all: readonly SynthesizedSta
   rmSync(dir, { recursive: true, force: true });
   cpSync(stack.directory, dir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
   writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverrides(stack, all), null, 2));
+  const deferred = deferEphemeralResources(stack.config);
+  if (deferred) {
+    writeFileSync(join(dir, SYNTHESIZED_FILE), JSON.stringify(deferred, null, 2));
+  }
   writeFileSync(join(dir, EMPTY_REMOTE_STATE_FILE), JSON.stringify(EMPTY_STATE));
 
   const steps: [string, string[]][] = [

@@ -29,6 +29,9 @@ interface Manifest {
   readonly stacks: Record<string, { name: string; workingDirectory: string; synthesizedStackPath: string; dependencies?: string[] }>;
 }
 
+/** The file cdktf writes in each stack directory. */
+export const SYNTHESIZED_FILE = "cdk.tf.json";
+
 /** Providers whose binaries exist offline; a stack needing any other provider cannot be planned here. */
 export const OFFLINE_PROVIDERS: readonly string[] = ["aws"];
 

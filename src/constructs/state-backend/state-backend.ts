@@ -1,16 +1,16 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
+import type { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { Construct } from "constructs";
-import { CustomerKey } from "../customer-key/customer-key";
+import { GlobalTable } from "../global-table/global-table";
 import { HardenedBucket } from "../hardened-bucket/hardened-bucket";
+import { MultiRegionKey } from "../multi-region-key/multi-region-key";
 
 export interface StateBackendProps {
   /** Account that owns the bucket, table and key; the key policy's administrator. */
@@ -49,24 +49,16 @@ export class StateBackend extends Construct {
     const replica = props.replicaProvider;
     const partition = new DataAwsPartition(this, "partition", { provider: primary }).partition;
 
-    const primaryKey = new CustomerKey(this, "key", {
-      provider: primary,
+    const key = new MultiRegionKey(this, "key", {
+      primaryProvider: primary,
+      replicaProvider: replica,
       alias: props.bucketName,
       description: `Terraform state (${props.bucketName}) and its lock table`,
       accountId: props.accountId,
       partition,
-      multiRegion: true,
     });
-    this.key = primaryKey.key;
-    this.replicaKey = new KmsReplicaKey(this, "replica-key", {
-      provider: replica,
-      description: `Replica of the Terraform state key (${props.bucketName})`,
-      primaryKeyArn: this.key.arn,
-      deletionWindowInDays: 30,
-      policy: primaryKey.policy.json,
-      lifecycle: { preventDestroy: true },
-    });
-    new KmsAlias(this, "replica-key-alias", { provider: replica, name: `alias/${props.bucketName}`, targetKeyId: this.replicaKey.keyId });
+    this.key = key.primaryKey;
+    this.replicaKey = key.replica;
 
     this.bucket = new HardenedBucket(this, "bucket", {
       provider: primary,
@@ -85,21 +77,13 @@ export class StateBackend extends Construct {
     this.replicate("replication", primary, replicationRole.arn, this.bucket, this.replicaBucket, this.replicaKey.arn);
     this.replicate("replication-back", replica, replicationRole.arn, this.replicaBucket, this.bucket, this.key.arn);
 
-    this.lockTable = new DynamodbTable(this, "lock-table", {
+    this.lockTable = new GlobalTable(this, "lock-table", {
       provider: primary,
-      name: props.lockTableName,
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: "LockID",
-      attribute: [{ name: "LockID", type: "S" }],
-      deletionProtectionEnabled: true,
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
-      // Global table replicas need a stream.
-      streamEnabled: true,
-      streamViewType: "NEW_AND_OLD_IMAGES",
-      replica: [{ regionName: props.replicaRegion, kmsKeyArn: this.replicaKey.arn, pointInTimeRecovery: true, propagateTags: true }],
-      lifecycle: { preventDestroy: true },
-    });
+      tableName: props.lockTableName,
+      partitionKey: { name: "LockID", type: "S" },
+      kmsKeyArn: this.key.arn,
+      replica: { region: props.replicaRegion, kmsKeyArn: this.replicaKey.arn },
+    }).table;
   }
 
   /** One role serves both directions; it can only read from and write to the two state buckets. */

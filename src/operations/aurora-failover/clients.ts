@@ -1,0 +1,30 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { RDSClient } from "@aws-sdk/client-rds";
+
+/**
+ * The AWS clients of one region. Only `send` is used, so tests can hand in clients whose `send`
+ * is mocked (aws-sdk-client-mock) and nothing reaches AWS.
+ */
+export interface RegionalClients {
+  readonly rds: Pick<RDSClient, "send">;
+  readonly cloudwatch: Pick<CloudWatchClient, "send">;
+}
+
+/** Hands out the clients of a region. Every call for a region must reach that region's endpoints. */
+export type ClientFactory = (region: string) => RegionalClients;
+
+/**
+ * Real SDK v3 clients, one pair per region, created on first use. They get the region only:
+ * credentials come from the default provider chain (profile, SSO, environment, instance role).
+ */
+export function awsClientFactory(): ClientFactory {
+  const byRegion = new Map<string, RegionalClients>();
+  return (region) => {
+    let clients = byRegion.get(region);
+    if (!clients) {
+      clients = { rds: new RDSClient({ region }), cloudwatch: new CloudWatchClient({ region }) };
+      byRegion.set(region, clients);
+    }
+    return clients;
+  };
+}

@@ -1,0 +1,116 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { globalClusterIdentifier, globalDatabaseStackName, masterSecretName, resourcePrefix, stateKey } from "../src/config/naming";
+import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
+import { AuroraGlobalDatabase } from "../src/constructs/aurora-global/global-database";
+import { MasterCredentials } from "../src/constructs/aurora-global/master-credentials";
+import { GlobalTable } from "../src/constructs/global-table/global-table";
+import { MultiRegionKey } from "../src/constructs/multi-region-key/multi-region-key";
+import { createAwsProviders } from "../src/providers/aws-providers";
+import { useS3Backend, type StateSite } from "../src/state/s3-backend";
+
+export interface GlobalDatabaseStackProps {
+  readonly catalogue: Catalogue;
+  readonly environment: EnvironmentConfig;
+  /** @default "primary" */
+  readonly stateSite?: StateSite;
+}
+
+/**
+ * An environment's global data resources: the Aurora global cluster, the multi-Region key that
+ * encrypts the database, secret and tables in both regions, the replicated master secret, and
+ * the DynamoDB global tables. It deploys before the regional stacks, whose Aurora members join
+ * the global cluster.
+ *
+ * Providers: the default provider sits in `homeRegion`, where every resource here was created;
+ * `primary` and `secondary` follow the writer. A resource in the other region takes the alias of
+ * that region's current role, so after a switchover it names the other alias but still resolves
+ * to the same region: nothing moves, nothing is replaced.
+ */
+export class GlobalDatabaseStack extends TerraformStack {
+  readonly key: MultiRegionKey;
+  readonly homeRegion: string;
+  readonly globalDatabase?: AuroraGlobalDatabase;
+  readonly masterCredentials?: MasterCredentials;
+  readonly tables: GlobalTable[];
+
+  constructor(scope: Construct, props: GlobalDatabaseStackProps) {
+    const { catalogue, environment } = props;
+    const id = globalDatabaseStackName(environment.name);
+    super(scope, id);
+    useS3Backend(this, catalogue.state, stateKey(catalogue.project, environment.name, id), props.stateSite);
+    const providers = createAwsProviders(this, {
+      project: catalogue.project,
+      environment: environment.name,
+      owner: environment.owner,
+      costCenter: environment.costCenter,
+      extraTags: environment.tags,
+      accountId: environment.accountId,
+      homeRegion: environment.homeRegion,
+      spans: { primary: environment.primaryRegion, secondary: environment.secondaryRegion },
+    });
+    this.homeRegion = environment.homeRegion;
+    const otherRegion = environment.regions.map((r) => r.region).find((r) => r !== environment.homeRegion)!;
+    const otherProvider: AwsProvider = otherRegion === environment.primaryRegion ? providers.primary! : providers.secondary!;
+    const prefix = resourcePrefix(catalogue.project, environment.name);
+    const partition = new DataAwsPartition(this, "partition").partition;
+
+    this.key = new MultiRegionKey(this, "data-key", {
+      primaryProvider: providers.home,
+      replicaProvider: otherProvider,
+      alias: `${prefix}-data`,
+      description: `Aurora global database, master secret and global tables of ${prefix}`,
+      accountId: environment.accountId,
+      partition,
+    });
+    const replica = { region: otherRegion, kmsKeyArn: this.key.replica.arn };
+
+    const db = environment.database;
+    if (db) {
+      this.globalDatabase = new AuroraGlobalDatabase(this, "aurora", {
+        provider: providers.home,
+        globalClusterIdentifier: globalClusterIdentifier(catalogue.project, environment.name),
+        engineVersion: db.engineVersion,
+        databaseName: db.databaseName,
+      });
+      this.masterCredentials = new MasterCredentials(this, "master-credentials", {
+        provider: providers.home,
+        secretName: masterSecretName(catalogue.project, environment.name),
+        username: db.masterUsername,
+        passwordVersion: db.masterPasswordVersion,
+        kmsKeyArn: this.key.primaryKey.arn,
+        replica,
+      });
+      new TerraformOutput(this, "global_cluster_id", { value: this.globalDatabase.globalCluster.id, description: "Aurora global cluster identifier" });
+      new TerraformOutput(this, "master_secret_arn", { value: this.masterCredentials.secret.arn, description: "Secrets Manager secret with the master credentials (replicated)" });
+    }
+
+    this.tables = environment.keyValueTables.map(
+      (table) =>
+        new GlobalTable(this, `table-${table.name}`, {
+          provider: providers.home,
+          tableName: `${prefix}-${table.name}`,
+          partitionKey: table.partitionKey,
+          sortKey: table.sortKey,
+          billingMode: table.billingMode,
+          readCapacity: table.readCapacity,
+          writeCapacity: table.writeCapacity,
+          ttlAttribute: table.ttlAttribute,
+          kmsKeyArn: this.key.primaryKey.arn,
+          replica,
+        }),
+    );
+    new TerraformOutput(this, "data_key_arns", {
+      value: { [environment.homeRegion]: this.key.primaryKey.arn, [otherRegion]: this.key.replica.arn },
+      description: "Customer key of the data layer per region",
+    });
+    new TerraformOutput(this, "key_value_tables", { value: this.tables.map((t) => t.table.name), description: "DynamoDB global tables" });
+  }
+
+  /** The data key valid in `region` (the primary key at home, the replica elsewhere). */
+  keyArnFor(region: string): string {
+    return region === this.homeRegion ? this.key.primaryKey.arn : this.key.replica.arn;
+  }
+}
