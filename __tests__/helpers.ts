@@ -1,4 +1,6 @@
-import { Testing, type TerraformStack } from "cdktf";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
 import { loadCatalogue } from "../src/config/load";
 import type { Catalogue } from "../src/config/schema";
@@ -15,11 +17,32 @@ export function validCatalogue(mutate?: (raw: typeof BUILT_IN_CATALOGUE) => void
   return loadCatalogue(raw).catalogue;
 }
 
-/** Synthesized JSON (metadata removed) of every stack of an app built from `catalogue`, by stack name. */
+/**
+ * Synthesized JSON of every stack of an app built from `catalogue`, by stack name, exactly as
+ * `cdktf synth` writes it (cross-stack references resolved to remote-state reads), with cdktf's
+ * `//` metadata removed.
+ */
 export function synthStacks(catalogue: Catalogue = validCatalogue()): Map<string, SynthesizedJson> {
-  const app = buildPlatformApp(catalogue);
-  const stacks = app.node.children.filter((c): c is TerraformStack => "toTerraform" in c);
-  return new Map(stacks.map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack)) as SynthesizedJson]));
+  const outdir = mkdtempSync(join(tmpdir(), "synth-"));
+  try {
+    buildPlatformApp(catalogue, { outdir }).synth();
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    return new Map(
+      Object.entries(manifest.stacks).map(([name, entry]) => [name, withoutMetadata(JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8"))) as SynthesizedJson]),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function withoutMetadata(node: unknown): unknown {
+  if (Array.isArray(node)) {
+    return node.map(withoutMetadata);
+  }
+  if (node === null || typeof node !== "object") {
+    return node;
+  }
+  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== "//").map(([key, value]) => [key, withoutMetadata(value)]));
 }
 
 export type Block = Record<string, unknown>;
@@ -29,6 +52,7 @@ export interface SynthesizedJson {
   resource: Record<string, Record<string, Block>>;
   data?: Record<string, Record<string, Block>>;
   output?: Record<string, Block>;
+  ephemeral?: Record<string, Record<string, Block>>;
 }
 
 /** All resources of a type in a synthesized stack. */

@@ -1,0 +1,358 @@
+import { Testing, TerraformStack, type App } from "cdktf";
+import { AuroraGlobalDatabase } from "../../src/constructs/aurora-global/global-database";
+import { AuroraRegionalMember, MEMBER_IGNORED_CHANGES, type AuroraRegionalMemberProps } from "../../src/constructs/aurora-global/regional-member";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildPlatformApp } from "../../stacks/platform-app";
+import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
+
+const stacks = synthStacks();
+const globalDb = stacks.get("production-global-database")!;
+const writerStack = stacks.get("production-regional-us-east-1")!;
+const readerStack = stacks.get("production-regional-eu-west-1")!;
+const only = (json: SynthesizedJson, type: string): Block => {
+  const found = resourcesOf(json, type);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const ephemeralOf = (json: SynthesizedJson) => json.ephemeral;
+
+describe("global-database stack", () => {
+  test("the global cluster is encrypted, protected, and pins the engine version (rules 23, 24)", () => {
+    expect(only(globalDb, "aws_rds_global_cluster")).toMatchObject({
+      global_cluster_identifier: "meridian-production",
+      engine: "aurora-postgresql",
+      engine_version: "16.6",
+      database_name: "meridian",
+      storage_encrypted: true,
+      deletion_protection: true,
+    });
+  });
+
+  test("a multi-Region key in the home region with its replica in the other, both rotating and guarded (rules 21, 22)", () => {
+    const key = only(globalDb, "aws_kms_key");
+    expect(key).toMatchObject({ multi_region: true, enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    expect(globalDb.provider.aws!.find((p) => !p.alias)!.region).toBe("us-east-1");
+    expect(key.provider).toBe("aws"); // the default provider: the home region, whichever region is primary
+    const replica = only(globalDb, "aws_kms_replica_key");
+    expect(replica.primary_key_arn).toMatch(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/);
+    expect(replica).toMatchObject({ provider: "aws.secondary", deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    const secondary = globalDb.provider.aws!.find((p) => p.alias === "secondary")!;
+    expect(secondary.region).toBe("eu-west-1");
+  });
+
+  test("the master secret is replicated and encrypted with the data key; its value is write-only from an ephemeral password (rule 31)", () => {
+    const secret = only(globalDb, "aws_secretsmanager_secret");
+    expect(secret).toMatchObject({ name: "meridian/production/aurora/master", recovery_window_in_days: 30 });
+    expect(secret.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    expect(secret.replica).toEqual([{ region: "eu-west-1", kms_key_id: expect.stringMatching(/^\$\{aws_kms_replica_key\./) }]);
+    const version = only(globalDb, "aws_secretsmanager_secret_version");
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(/ephemeral\.aws_secretsmanager_random_password\.[\w-]+\.random_password/);
+    expect(version.secret_string_wo_version).toBe(1);
+    const generator = Object.values(ephemeralOf(globalDb)!.aws_secretsmanager_random_password!)[0]!;
+    expect(generator).toMatchObject({ password_length: 40, require_each_included_type: true });
+    // RDS refuses / " @ and spaces in master passwords.
+    for (const refused of ["/", '"', "@", " "]) {
+      expect(generator.exclude_characters).toContain(refused);
+    }
+  });
+
+  test("outputs the global cluster, the secret and the data keys per region", () => {
+    expect(Object.keys(globalDb.output ?? {})).toEqual(expect.arrayContaining(["global_cluster_id", "master_secret_arn", "data_key_arns", "key_value_tables"]));
+  });
+});
+
+describe.each([
+  ["writer", writerStack, "us-east-1"],
+  ["reader", readerStack, "eu-west-1"],
+] as const)("aurora-global member (%s)", (role, json, region) => {
+  const cluster = only(json, "aws_rds_cluster");
+
+  test("joins the global cluster, encrypted with its own region's key (rules 22, 25)", () => {
+    expect(cluster).toMatchObject({
+      cluster_identifier: `meridian-production-${region}`,
+      engine: "aurora-postgresql",
+      engine_version: "16.6",
+      engine_mode: "provisioned",
+      storage_encrypted: true,
+    });
+    expect(cluster.global_cluster_identifier).toMatch(/cross-stack-reference-input-production-global-database.*aws_rds_global_cluster/);
+    const keyType = region === "us-east-1" ? "aws_kms_key" : "aws_kms_replica_key";
+    expect(cluster.kms_key_id).toMatch(new RegExp(`cross-stack-output-${keyType}data-key`));
+  });
+
+  test("is protected, backed up, logged and IAM-authenticated (rules 26-30)", () => {
+    expect(cluster).toMatchObject({
+      deletion_protection: true,
+      backup_retention_period: 14,
+      iam_database_authentication_enabled: true,
+      enabled_cloudwatch_logs_exports: ["postgresql"],
+      copy_tags_to_snapshot: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: `meridian-production-${region}-final`,
+      delete_automated_backups: false,
+      port: 5432,
+    });
+  });
+
+  test("ignores the membership arguments AWS changes behind Terraform's back", () => {
+    const ignored = (cluster.lifecycle as { ignore_changes: string[] }).ignore_changes;
+    expect(ignored).toEqual(expect.arrayContaining([...MEMBER_IGNORED_CHANGES]));
+  });
+
+  test("has no password argument other than a write-only one (rule 31)", () => {
+    expect(cluster.master_password).toBeUndefined();
+    expect(cluster.manage_master_user_password).toBeUndefined();
+  });
+
+  test("two instances in different AZs, private, monitored, with Performance Insights on the region's key, no automatic minor upgrades (rules 32-35)", () => {
+    const instances = resourcesOf(json, "aws_rds_cluster_instance");
+    expect(instances).toHaveLength(2);
+    expect(new Set(instances.map((i) => i.availability_zone))).toEqual(new Set([`${region}a`, `${region}b`]));
+    for (const instance of instances) {
+      expect(instance).toMatchObject({
+        engine: "aurora-postgresql",
+        instance_class: "db.r7g.xlarge",
+        publicly_accessible: false,
+        auto_minor_version_upgrade: false,
+        monitoring_interval: 15,
+        performance_insights_enabled: true,
+        performance_insights_retention_period: 465,
+        ca_cert_identifier: "rds-ca-rsa2048-g1",
+      });
+      expect(instance.performance_insights_kms_key_id).toBe(cluster.kms_key_id);
+      expect(instance.monitoring_role_arn).toMatch(/^\$\{aws_iam_role\.[\w-]+monitoring-role[\w-]*\.arn\}$/);
+    }
+  });
+
+  test("the enhanced monitoring role trusts only RDS monitoring of this account", () => {
+    const trust = Object.entries(json.data!.aws_iam_policy_document!).find(([id]) => id.startsWith("aurora_monitoring-trust"))![1];
+    expect(trust.statement).toEqual([
+      expect.objectContaining({
+        principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["333333333333"] }],
+      }),
+    ]);
+  });
+
+  test("the security group admits PostgreSQL only from the EKS cluster security group, and nothing else", () => {
+    const group = resourcesOf(json, "aws_security_group").find((g) => String(g.name).endsWith("-aurora"))!;
+    expect(group.ingress).toBeUndefined();
+    expect(group.egress).toBeUndefined();
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("aurora_security-group"));
+    expect(rules).toEqual([
+      expect.objectContaining({ ip_protocol: "tcp", from_port: 5432, to_port: 5432, referenced_security_group_id: expect.stringMatching(/aws_eks_cluster\..*vpc_config\[0\]\.cluster_security_group_id|cluster_security_group_id/) }),
+    ]);
+    expect(rules[0]!.cidr_ipv4).toBeUndefined();
+  });
+
+  test("the subnet group spans the database subnets of every AZ", () => {
+    const group = only(json, "aws_db_subnet_group");
+    expect(group.subnet_ids).toHaveLength(3);
+    for (const id of group.subnet_ids as string[]) {
+      expect(id).toMatch(/aws_subnet\.network_database/);
+    }
+  });
+
+  test("a replication-lag alarm watches the member (quiet while it is the writer)", () => {
+    const alarm = resourcesOf(json, "aws_cloudwatch_metric_alarm").find((a) => a.metric_name === "AuroraGlobalDBReplicationLag")!;
+    expect(alarm).toMatchObject({
+      namespace: "AWS/RDS",
+      dimensions: { DBClusterIdentifier: `meridian-production-${region}` },
+      threshold: 1000,
+      comparison_operator: "GreaterThanThreshold",
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  test(`${role === "writer" ? "creates" : "does not create"} the database and master user`, () => {
+    if (role === "writer") {
+      expect(cluster).toMatchObject({ database_name: "meridian", master_username: "platform_admin", master_password_wo_version: 1 });
+      expect(cluster.source_region).toBeUndefined();
+      expect(Object.keys(ephemeralOf(json)!.aws_secretsmanager_secret_version!)).toHaveLength(1);
+      expect(Object.values(ephemeralOf(json)!.aws_secretsmanager_secret_version!)[0]).toEqual({ secret_id: "meridian/production/aurora/master" });
+    } else {
+      expect(cluster.database_name).toBeUndefined();
+      expect(cluster.master_username).toBeUndefined();
+      expect(cluster.master_password_wo).toBeUndefined();
+      expect(cluster.source_region).toBe("us-east-1");
+      expect(ephemeralOf(json)).toBeUndefined();
+    }
+  });
+});
+
+describe("parameter groups", () => {
+  const parameters = (json: SynthesizedJson, type: string) => only(json, type).parameter;
+
+  test("are identical in both regions, cluster and instance level", () => {
+    for (const type of ["aws_rds_cluster_parameter_group", "aws_db_parameter_group"]) {
+      expect(parameters(readerStack, type)).toEqual(parameters(writerStack, type));
+      expect(only(readerStack, type).family).toBe("aurora-postgresql16");
+    }
+  });
+
+  test("log slow statements, force TLS and set the configured RPO (rule 29)", () => {
+    expect(parameters(writerStack, "aws_rds_cluster_parameter_group")).toEqual(
+      expect.arrayContaining([
+        { name: "log_min_duration_statement", value: "1000", apply_method: "immediate" },
+        { name: "rds.force_ssl", value: "1", apply_method: "immediate" },
+        { name: "rds.global_db_rpo", value: "60", apply_method: "immediate" },
+      ]),
+    );
+  });
+
+  test("leave rds.global_db_rpo unset where the environment does not configure it", () => {
+    const staging = stacks.get("staging-regional-us-east-1")!;
+    expect((parameters(staging, "aws_rds_cluster_parameter_group") as { name: string }[]).map((p) => p.name)).not.toContain("rds.global_db_rpo");
+  });
+});
+
+describe("the member's PostgreSQL log group", () => {
+  test.each([writerStack, readerStack])("is created with a bounded retention before the cluster", (json) => {
+    const group = resourcesOf(json, "aws_cloudwatch_log_group").find((g) => String(g.name).startsWith("/aws/rds/cluster/"))!;
+    expect(group.name).toMatch(/^\/aws\/rds\/cluster\/meridian-production-[a-z0-9-]+\/postgresql$/);
+    expect(group.retention_in_days).toBe(365);
+    const cluster = only(json, "aws_rds_cluster");
+    expect(cluster.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\.aurora_postgresql-logs/)]);
+  });
+});
+
+describe("stack order", () => {
+  test("the writer's regional stack deploys after the global-database stack, the reader's after both", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "order-"));
+    const app = buildPlatformApp(validCatalogue(), { outdir });
+    const stackNamed = (name: string) => app.node.findChild(name) as TerraformStack;
+    const dependencies = (name: string) => stackNamed(name).dependencies.map((d) => d.node.id).sort();
+    app.synth(); // cross-stack references add their dependencies while synthesizing
+    expect(dependencies("production-regional-us-east-1")).toEqual(["production-global-database"]);
+    expect(dependencies("production-regional-eu-west-1")).toEqual(["production-global-database", "production-regional-us-east-1"]);
+    rmSync(outdir, { recursive: true, force: true });
+  });
+});
+
+// ---------- bad props ----------
+
+const stack = () => new TerraformStack(Testing.app() as App, "test");
+
+function memberProps(overrides: Partial<AuroraRegionalMemberProps> = {}, scope = stack()): [TerraformStack, AuroraRegionalMemberProps] {
+  const globalCluster = new AuroraGlobalDatabase(scope, "global", { globalClusterIdentifier: "test-global", engineVersion: "16.6", databaseName: "app" });
+  return [
+    scope,
+    {
+      clusterIdentifier: "test-us-east-1",
+      region: "us-east-1",
+      role: "writer",
+      writerRegion: "us-east-1",
+      globalCluster,
+      engineVersion: "16.6",
+      instanceClass: "db.r7g.large",
+      instanceCount: 2,
+      availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+      vpcId: "vpc-1",
+      subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+      clientSecurityGroupIds: ["sg-eks"],
+      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-1",
+      writer: { databaseName: "app", masterUsername: "admin_user", masterSecretName: "test/master", masterPasswordVersion: 1 },
+      backupRetentionDays: 7,
+      backupWindow: "03:00-04:00",
+      maintenanceWindow: "sun:05:00-sun:06:00",
+      parameters: { logMinDurationStatementMs: 500 },
+      monitoringIntervalSeconds: 60,
+      partition: "aws",
+      accountId: "123456789012",
+      ...overrides,
+    },
+  ];
+}
+
+const member = (overrides: Partial<AuroraRegionalMemberProps>) => () => {
+  const [scope, props] = memberProps(overrides);
+  return new AuroraRegionalMember(scope, "member", props);
+};
+
+describe("AuroraRegionalMember", () => {
+  test.each<[string, Partial<AuroraRegionalMemberProps>, RegExp]>([
+    ["the writer has no writer settings", { writer: undefined }, /writer undefined is required for the writer member/],
+    ["the writer has a single instance", { instanceCount: 1 }, /instanceCount 1 must be 2-16/],
+    ["a reader has no instance", { role: "reader", writerRegion: "eu-west-1", instanceCount: 0 }, /instanceCount 0 must be 1-16/],
+    ["a reader replicates from its own region", { role: "reader", writerRegion: "us-east-1" }, /writerRegion "us-east-1" must be another region/],
+    ["the engine version differs from the global cluster's", { engineVersion: "16.8" }, /engineVersion "16.8" must equal the global cluster's version 16.6/],
+    ["there is one subnet", { subnetIds: ["subnet-a"], availabilityZones: ["us-east-1a"] }, /subnetIds 1 must be one subnet per availability zone/],
+    ["no client may connect", { clientSecurityGroupIds: [] }, /clientSecurityGroupIds \[\] must name at least one client security group/],
+    ["backups are kept one day", { backupRetentionDays: 1 }, /backupRetentionDays 1 must be 2-35/],
+    ["the monitoring interval is not one RDS offers", { monitoringIntervalSeconds: 7 }, /monitoringIntervalSeconds 7 must be one of 1, 5, 10, 15, 30, 60/],
+    ["the log retention is not a CloudWatch period", { logRetentionDays: 10 }, /logRetentionDays 10 is not a CloudWatch retention period/],
+    ["the identifier has upper case", { clusterIdentifier: "Test-1" }, /clusterIdentifier "Test-1" must be 1-63 lower-case letters/],
+  ])("throws when %s", (_when, overrides, message) => {
+    expect(member(overrides)).toThrow(message);
+  });
+
+  test("a reader needs no writer settings and sets source_region", () => {
+    // GIVEN a reader member in eu-west-1
+    const [scope, props] = memberProps({ role: "reader", region: "eu-west-1", writerRegion: "us-east-1", writer: undefined, clusterIdentifier: "test-eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] });
+    // WHEN it is synthesized
+    new AuroraRegionalMember(scope, "member", props);
+    const json = JSON.parse(Testing.synth(scope)) as SynthesizedJson;
+    // THEN it replicates from the writer's region and asks for no credentials
+    const cluster = only(json, "aws_rds_cluster");
+    expect(cluster.source_region).toBe("us-east-1");
+    expect(cluster.master_username).toBeUndefined();
+    expect((cluster.lifecycle as { ignore_changes: string[] }).ignore_changes).toContain("master_password_wo_version");
+  });
+});
+
+describe("AuroraGlobalDatabase cross-region checks at synth time", () => {
+  function topology(readerOverrides: Partial<AuroraRegionalMemberProps>, writerOverrides: Partial<AuroraRegionalMemberProps> = {}): string[] {
+    const [scope, writer] = memberProps(writerOverrides);
+    new AuroraRegionalMember(scope, "writer", writer);
+    const reader: AuroraRegionalMemberProps = {
+      ...writer,
+      clusterIdentifier: "test-eu-west-1",
+      region: "eu-west-1",
+      role: "reader",
+      writerRegion: "us-east-1",
+      availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+      ...readerOverrides,
+    };
+    new AuroraRegionalMember(scope, "reader", reader);
+    return (writer.globalCluster as AuroraGlobalDatabase).checkMembers();
+  }
+
+  test("a matching writer and reader pass", () => {
+    expect(topology({})).toEqual([]);
+  });
+
+  test("reports a reader too small to take the writer's load", () => {
+    expect(topology({ instanceClass: "db.r7g.large" }, { instanceClass: "db.r7g.2xlarge" })).toEqual([
+      "reader eu-west-1 uses db.r7g.large, smaller than the writer's db.r7g.2xlarge; after a switchover it could not carry the writer's load",
+    ]);
+  });
+
+  test("reports two writers", () => {
+    expect(topology({ role: "writer" })).toEqual([expect.stringMatching(/exactly one writer member, found 2 \(us-east-1, eu-west-1\)/)]);
+  });
+
+  test("reports two members in one region", () => {
+    expect(topology({ region: "us-east-1", writerRegion: "eu-west-1" })).toEqual([expect.stringMatching(/member region us-east-1 appears twice/)]);
+  });
+
+  test("app synthesis fails with the cross-region errors", () => {
+    // GIVEN an app whose reader is smaller than its writer
+    const app = Testing.app() as App;
+    const scope = new TerraformStack(app, "data");
+    const [, writer] = memberProps({ instanceClass: "db.r7g.2xlarge" }, scope);
+    new AuroraRegionalMember(scope, "writer", writer);
+    new AuroraRegionalMember(scope, "reader", { ...writer, clusterIdentifier: "test-eu-west-1", region: "eu-west-1", role: "reader", instanceClass: "db.r7g.large" });
+    // WHEN it synthesizes THEN validation stops it, naming the rule
+    expect(() => app.synth()).toThrow(/smaller than the writer's db\.r7g\.2xlarge/);
+  });
+
+  test.each([
+    ["an identifier with an underscore", { globalClusterIdentifier: "bad_id", engineVersion: "16.6" }, /globalClusterIdentifier "bad_id"/],
+    ["an engine version without minor", { globalClusterIdentifier: "ok", engineVersion: "16" }, /engineVersion "16" must be an Aurora PostgreSQL major\.minor version/],
+  ])("throws on %s", (_when, props, message) => {
+    expect(() => new AuroraGlobalDatabase(stack(), "g", { databaseName: "app", ...props })).toThrow(message);
+  });
+});

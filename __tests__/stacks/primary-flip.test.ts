@@ -1,0 +1,145 @@
+import { MEMBER_IGNORED_CHANGES } from "../../src/constructs/aurora-global/regional-member";
+import { REPLACEMENT_ARGUMENTS, STATEFUL_RESOURCE_TYPES } from "../../src/verification/replacement-attributes";
+import { synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
+
+/**
+ * After a switchover or failover the operator swaps primaryRegion and secondaryRegion in the
+ * catalogue. The next plan must replace nothing: these tests synthesize every environment both
+ * ways and compare them resource by resource.
+ */
+
+// GIVEN the built-in catalogue, and the same catalogue after a switchover of every environment
+const before = synthStacks(validCatalogue());
+const after = synthStacks(
+  validCatalogue((raw) => {
+    for (const env of raw.environments) {
+      [env.primaryRegion, env.secondaryRegion] = [env.secondaryRegion, env.primaryRegion];
+    }
+  }),
+);
+const environmentStacks = [...before.keys()].filter((name) => name !== "state-bootstrap");
+
+type Address = string;
+
+function resources(json: SynthesizedJson): Map<Address, { type: string; block: Block }> {
+  const found = new Map<Address, { type: string; block: Block }>();
+  for (const [type, blocks] of Object.entries(json.resource)) {
+    for (const [name, block] of Object.entries(blocks)) {
+      found.set(`${type}.${name}`, { type, block });
+    }
+  }
+  return found;
+}
+
+function ignoredChanges(block: Block): string[] {
+  return ((block.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? []) as string[];
+}
+
+/** The region a resource's provider points at: its alias, or the default provider. */
+function regionOf(json: SynthesizedJson, block: Block): string {
+  const reference = (block.provider as string | undefined) ?? "aws";
+  const alias = reference.split(".")[1];
+  const provider = json.provider.aws!.find((p) => (p.alias as string | undefined) === alias);
+  return provider!.region as string;
+}
+
+/** Top-level arguments whose values differ, ignoring cdktf's metadata. */
+function differingArguments(a: Block, b: Block): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => k !== "//"));
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+}
+
+describe("flipping the primary region", () => {
+  test("synthesizes the same stacks", () => {
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+  });
+
+  test.each(environmentStacks)("%s: every resource keeps its address", (name) => {
+    expect([...resources(after.get(name)!).keys()].sort()).toEqual([...resources(before.get(name)!).keys()].sort());
+  });
+
+  test.each(environmentStacks)("%s: the stack holds its stateful resources before and after", (name) => {
+    const stateful = [...resources(before.get(name)!).values()].filter((r) => (STATEFUL_RESOURCE_TYPES as readonly string[]).includes(r.type));
+    if (name.endsWith("-global-database")) {
+      expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining(["aws_rds_global_cluster", "aws_kms_key", "aws_kms_replica_key", "aws_secretsmanager_secret", "aws_dynamodb_table"]));
+    } else {
+      expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining(["aws_rds_cluster", "aws_rds_cluster_instance"]));
+    }
+  });
+
+  test.each(environmentStacks)("%s: every resource stays in its region", (name) => {
+    const was = before.get(name)!;
+    const is = after.get(name)!;
+    for (const [address, { block }] of resources(was)) {
+      const now = resources(is).get(address)!.block;
+      expect([address, regionOf(is, now)]).toEqual([address, regionOf(was, block)]);
+    }
+  });
+
+  test.each(environmentStacks)("%s: no argument that forces replacement changes, unless Terraform is told to ignore it", (name) => {
+    const was = resources(before.get(name)!);
+    const is = resources(after.get(name)!);
+    for (const [address, { type, block }] of was) {
+      const forcing = REPLACEMENT_ARGUMENTS[type] ?? [];
+      const now = is.get(address)!.block;
+      for (const argument of differingArguments(block, now).filter((a) => forcing.includes(a))) {
+        // THEN a differing replacement argument is ignored both before and after the flip
+        expect({ address, argument, ignoredBefore: ignoredChanges(block).includes(argument), ignoredAfter: ignoredChanges(now).includes(argument) }).toEqual({
+          address,
+          argument,
+          ignoredBefore: true,
+          ignoredAfter: true,
+        });
+      }
+    }
+  });
+
+  // The explicit list: what a flip changes, resource by resource. Anything else differing fails.
+  test.each(environmentStacks)("%s: only the member clusters' role arguments and the provider aliases change", (name) => {
+    const was = resources(before.get(name)!);
+    const is = resources(after.get(name)!);
+    const changed: Record<string, string[]> = {};
+    for (const [address, { block }] of was) {
+      const diff = differingArguments(block, is.get(address)!.block);
+      if (diff.length > 0) {
+        changed[`${address.split(".")[0]}.${address.split(".")[1]!.replace(/_[0-9A-F]{8}$/, "")}`] = diff;
+      }
+    }
+    if (name.endsWith("-global-database")) {
+      // Resources in the non-home region take the alias of that region's new role: same region, new alias name.
+      expect(Object.values(changed).every((diff) => JSON.stringify(diff) === JSON.stringify(["provider"]))).toBe(true);
+      expect(Object.keys(changed).sort()).toEqual(["aws_kms_alias.data-key_replica-alias", "aws_kms_replica_key.data-key_replica"]);
+    } else {
+      expect(changed).toEqual({
+        "aws_rds_cluster.aurora_cluster": ["database_name", "lifecycle", "master_password_wo", "master_password_wo_version", "master_username", "source_region"],
+      });
+    }
+  });
+
+  test("the member clusters' replacement arguments that differ by role are exactly the ignored ones", () => {
+    // GIVEN the member in eu-west-1, a reader before the flip and the writer after it
+    const find = (json: SynthesizedJson) => Object.values(json.resource.aws_rds_cluster!)[0]!;
+    const reader = find(before.get("production-regional-eu-west-1")!);
+    const writer = find(after.get("production-regional-eu-west-1")!);
+    // THEN source_region, database_name and master_username differ, and all three are ignored
+    expect(differingArguments(reader, writer).filter((a) => REPLACEMENT_ARGUMENTS.aws_rds_cluster!.includes(a))).toEqual(["database_name", "master_username", "source_region"]);
+    expect(MEMBER_IGNORED_CHANGES).toEqual(expect.arrayContaining(["database_name", "master_username", "source_region", "engine_version", "global_cluster_identifier", "replication_source_identifier"]));
+    // AND what must never differ is the same
+    for (const argument of ["cluster_identifier", "engine", "engine_mode", "kms_key_id", "storage_encrypted", "db_subnet_group_name", "global_cluster_identifier"]) {
+      expect([argument, writer[argument]]).toEqual([argument, reader[argument]]);
+    }
+    expect(reader.source_region).toBe("us-east-1");
+    expect(writer.source_region).toBeUndefined();
+  });
+
+  test("the writer moves: the old reader gets the password from the replicated secret, the old writer stops asking for it", () => {
+    const cluster = (json: SynthesizedJson) => Object.values(json.resource.aws_rds_cluster!)[0]!;
+    const euAfter = cluster(after.get("production-regional-eu-west-1")!);
+    const usAfter = cluster(after.get("production-regional-us-east-1")!);
+    expect(euAfter.master_password_wo).toMatch(/^\$\{jsondecode\(ephemeral\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\)\["password"\]\}$/);
+    expect(euAfter.master_password_wo_version).toBe(1);
+    expect(usAfter.master_password_wo).toBeUndefined();
+    // A reader must not clear the writer's password version Terraform recorded before the flip.
+    expect(ignoredChanges(usAfter)).toContain("master_password_wo_version");
+  });
+});
