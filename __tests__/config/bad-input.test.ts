@@ -1,5 +1,5 @@
 import { ConfigError, loadCatalogue, selectEnvironments } from "../../src/config/load";
-import { rawCatalogue, validCatalogue } from "../helpers";
+import { rawCatalogue, resourcesOf, synthStacks, validCatalogue } from "../helpers";
 
 type Raw = ReturnType<typeof rawCatalogue>;
 // Tests write values the typed catalogue would refuse to compile; that is the point.
@@ -69,6 +69,45 @@ const CASES: BadInput[] = [
   { when: "the ingress port is out of range", mutate: (r) => (production(r).ingress.port = 0), path: "environments[1].ingress.port", rule: /port 1-65535/ },
   { when: "a hosted zone id is malformed", mutate: (r) => (production(r).cluster.externalDnsHostedZoneIds = ["example.com"]), path: "environments[1].cluster.externalDnsHostedZoneIds[0]", rule: /hosted zone id/ },
   { when: "there are no environments", mutate: (r) => (r.environments = []), path: "environments", rule: /at least one environment/ },
+  // Data layer: homeRegion, the Aurora global database and the DynamoDB global tables.
+  { when: "homeRegion is not one of the environment's regions", mutate: (r) => (staging(r).homeRegion = "us-west-1"), path: "environments[0].homeRegion", rule: /has no entry in regions \(listed: us-east-1, us-west-2\)/ },
+  { when: "homeRegion is an unknown region", mutate: (r) => (production(r).homeRegion = "eu-west-9"), path: "environments[1].homeRegion", rule: /unknown region/ },
+  { when: "the Aurora engine version is not major.minor", mutate: (r) => (production(r).database.engineVersion = "16"), path: "environments[1].database.engineVersion", rule: /must be an Aurora PostgreSQL version such as 16\.6/ },
+  { when: "the Aurora major version is unsupported", mutate: (r) => (production(r).database.engineVersion = "13.9"), path: "environments[1].database.engineVersion", rule: /unsupported major version; supported: 15, 16, 17/ },
+  { when: "the instance class is burstable", mutate: (r) => (production(r).database.instanceClass = "db.t4g.medium"), path: "environments[1].database.instanceClass", rule: /memory-optimized Aurora class .*do not support db\.t\*/ },
+  { when: "the instance class is serverless", mutate: (r) => (staging(r).database.instanceClass = "db.serverless"), path: "environments[0].database.instanceClass", rule: /memory-optimized Aurora class .*serverless/ },
+  { when: "an instance class override is not a memory-optimized class", mutate: (r) => (production(r).database.instanceClassOverrides = { "eu-west-1": "db.t3.large" }), path: "environments[1].database.instanceClassOverrides.eu-west-1", rule: /memory-optimized Aurora class/ },
+  { when: "an instance class override names a region outside regions", mutate: (r) => (production(r).database.instanceClassOverrides = { "us-west-2": "db.r7g.xlarge" }), path: "environments[1].database.instanceClassOverrides.us-west-2", rule: /names a region that is not in regions \(listed: us-east-1, eu-west-1\)/ },
+  { when: "an instance class override names an unknown region", mutate: (r) => (production(r).database.instanceClassOverrides = { "eu-west-9": "db.r7g.xlarge" }), path: "environments[1].database.instanceClassOverrides.eu-west-9", rule: /names a region that is not in regions \(listed: us-east-1, eu-west-1\)/ },
+  { when: "the secondary's class override is smaller than the writer's", mutate: (r) => (production(r).database.instanceClassOverrides = { "eu-west-1": "db.r7g.large" }), path: "environments[1].database.instanceClassOverrides.eu-west-1", rule: /leaves the secondary \(eu-west-1: db\.r7g\.large\) smaller than the writer \(us-east-1: db\.r7g\.xlarge\); the secondary must be able to take the writer's load/ },
+  { when: "the writer's class override outgrows the secondary's class", mutate: (r) => (production(r).database.instanceClassOverrides = { "us-east-1": "db.r7g.2xlarge" }), path: "environments[1].database.instanceClassOverrides.us-east-1", rule: /leaves the secondary \(eu-west-1: db\.r7g\.xlarge\) smaller than the writer \(us-east-1: db\.r7g\.2xlarge\)/ },
+  { when: "a backup window crossing midnight overlaps Monday's maintenance", mutate: (r) => Object.assign(production(r).database, { backupWindow: "23:45-00:15", maintenanceWindow: "mon:00:00-mon:00:30" }), path: "environments[1].database.maintenanceWindow", rule: /overlaps the daily backup window 23:45-00:15/ },
+  { when: "a region would run a single database instance", mutate: (r) => (staging(r).database.instancesPerRegion = 1), path: "environments[0].database.instancesPerRegion", rule: /must be >= 2: the primary region needs a writer and a reader/ },
+  { when: "a region would run more than 16 database instances", mutate: (r) => (production(r).database.instancesPerRegion = 17), path: "environments[1].database.instancesPerRegion", rule: /must be <= 16 \(one writer and 15 readers\)/ },
+  { when: "the database name has upper-case letters", mutate: (r) => (production(r).database.databaseName = "Meridian"), path: "environments[1].database.databaseName", rule: /PostgreSQL identifier: lower-case letter first/ },
+  { when: "the database name starts with a digit", mutate: (r) => (production(r).database.databaseName = "1meridian"), path: "environments[1].database.databaseName", rule: /PostgreSQL identifier: lower-case letter first/ },
+  { when: "the master user is postgres", mutate: (r) => (production(r).database.masterUsername = "postgres"), path: "environments[1].database.masterUsername", rule: /reserved by RDS or PostgreSQL/ },
+  { when: "the master user is an RDS-reserved name", mutate: (r) => (production(r).database.masterUsername = "rdsadmin"), path: "environments[1].database.masterUsername", rule: /reserved by RDS or PostgreSQL/ },
+  { when: "the master password version is 0", mutate: (r) => (production(r).database.masterPasswordVersion = 0), path: "environments[1].database.masterPasswordVersion", rule: /must be >= 1/ },
+  { when: "backups are kept for 1 day", mutate: (r) => (staging(r).database.backupRetentionDays = 1), path: "environments[0].database.backupRetentionDays", rule: /must be >= 2/ },
+  { when: "backups are kept longer than Aurora allows", mutate: (r) => (staging(r).database.backupRetentionDays = 36), path: "environments[0].database.backupRetentionDays", rule: /must be <= 35 \(the Aurora maximum\)/ },
+  { when: "production keeps backups for less than 7 days", mutate: (r) => (production(r).database.backupRetentionDays = 5), path: "environments[1].database.backupRetentionDays", rule: /must be >= 7 in production/ },
+  { when: "the backup window is malformed", mutate: (r) => (staging(r).database.backupWindow = "7:00-8:00"), path: "environments[0].database.backupWindow", rule: /must be a UTC window such as 03:00-04:00/ },
+  { when: "the maintenance window is malformed", mutate: (r) => (staging(r).database.maintenanceWindow = "tuesday:09:00-tuesday:10:00"), path: "environments[0].database.maintenanceWindow", rule: /must be a UTC window such as sun:05:00-sun:06:00/ },
+  { when: "the maintenance window overlaps the daily backup window", mutate: (r) => Object.assign(staging(r).database, { backupWindow: "07:00-08:00", maintenanceWindow: "tue:07:30-tue:08:30" }), path: "environments[0].database.maintenanceWindow", rule: /overlaps the daily backup window 07:00-08:00; Aurora refuses overlapping windows/ },
+  { when: "a maintenance window wrapping across the week overlaps Monday's backup", mutate: (r) => Object.assign(production(r).database, { backupWindow: "00:00-00:30", maintenanceWindow: "sun:23:30-mon:00:30" }), path: "environments[1].database.maintenanceWindow", rule: /overlaps the daily backup window 00:00-00:30/ },
+  { when: "a backup window crossing midnight overlaps the maintenance window", mutate: (r) => Object.assign(production(r).database, { backupWindow: "23:30-00:30", maintenanceWindow: "wed:00:00-wed:01:00" }), path: "environments[1].database.maintenanceWindow", rule: /overlaps the daily backup window 23:30-00:30/ },
+  { when: "the global database RPO is below 20 seconds", mutate: (r) => (production(r).database.globalDbRpoSeconds = 10), path: "environments[1].database.globalDbRpoSeconds", rule: /must be 20\.\.2147483647 seconds/ },
+  { when: "the enhanced monitoring interval is not an allowed value", mutate: (r) => (production(r).database.monitoringIntervalSeconds = 7), path: "environments[1].database.monitoringIntervalSeconds", rule: /must be one of 1, 5, 10, 15, 30, 60/ },
+  { when: "the Performance Insights retention is not an allowed period", mutate: (r) => (production(r).database.performanceInsightsRetentionDays = 30), path: "environments[1].database.performanceInsightsRetentionDays", rule: /must be 7, a multiple of 31 up to 713, or 731/ },
+  { when: "the PostgreSQL log retention is not a CloudWatch period", mutate: (r) => (production(r).database.logRetentionDays = 100), path: "environments[1].database.logRetentionDays", rule: /CloudWatch Logs retention period/ },
+  { when: "a database setting is misspelt", mutate: (r) => ((production(r).database as Loose).backupRetention = 14), path: "environments[1].database", rule: /backupRetention/ },
+  { when: "two key-value tables share a name", mutate: (r) => (production(r).keyValueTables[1]!.name = "sessions"), path: "environments[1].keyValueTables[1].name", rule: /duplicates another table's name/ },
+  { when: "a table asks for PROVISIONED billing", mutate: (r) => ((staging(r).keyValueTables[0] as Loose).billingMode = "PROVISIONED"), path: "environments[0].keyValueTables[0].billingMode", rule: /PROVISIONED global tables need write auto scaling in every replica region/ },
+  { when: "a table's sort key has the partition key's name", mutate: (r) => ((production(r).keyValueTables[1] as Loose).sortKey = { name: "flag", type: "S" }), path: "environments[1].keyValueTables[1].sortKey.name", rule: /must differ from the partition key/ },
+  { when: "a table name is too short", mutate: (r) => (production(r).keyValueTables[0]!.name = "ab"), path: "environments[1].keyValueTables[0].name", rule: /must be 3-200 characters of letters, digits, _ \. -/ },
+  { when: "a table name has characters DynamoDB refuses", mutate: (r) => (production(r).keyValueTables[0]!.name = "user sessions"), path: "environments[1].keyValueTables[0].name", rule: /must be 3-200 characters/ },
+  { when: "a key attribute has an unknown type", mutate: (r) => (production(r).keyValueTables[0]!.partitionKey.type = "M"), path: "environments[1].keyValueTables[0].partitionKey.type", rule: /Invalid option: expected one of "S"\|"N"\|"B"/ },
 ];
 
 describe("catalogue validation", () => {
@@ -112,6 +151,70 @@ describe("catalogue validation", () => {
     expect(() => selectEnvironments(validCatalogue(), "production,qa")).toThrow(
       'ENVIRONMENTS = "qa": names no environment; known: staging, production',
     );
+  });
+});
+
+describe("data-layer settings that are accepted", () => {
+  test("a maintenance window that starts when the backup window ends does not overlap it", () => {
+    // GIVEN a backup window 07:00-08:00 and a maintenance window right after it
+    const raw = rawCatalogue();
+    Object.assign(production(raw).database, { backupWindow: "07:00-08:00", maintenanceWindow: "tue:08:00-tue:09:00" });
+
+    // WHEN it is loaded THEN it is accepted with both windows unchanged
+    expect(loadCatalogue(raw).catalogue.environments[1]!.database).toMatchObject({ backupWindow: "07:00-08:00", maintenanceWindow: "tue:08:00-tue:09:00" });
+  });
+
+  test("a maintenance window that ends when the backup window starts does not overlap it", () => {
+    const raw = rawCatalogue();
+    Object.assign(production(raw).database, { backupWindow: "07:00-08:00", maintenanceWindow: "tue:06:00-tue:07:00" });
+    expect(() => loadCatalogue(raw)).not.toThrow();
+  });
+
+  test("a secondary with a larger instance class than the writer is accepted", () => {
+    // GIVEN production's secondary (eu-west-1) overridden to a larger class than the writer's db.r7g.xlarge
+    const raw = rawCatalogue();
+    (production(raw).database as Loose).instanceClassOverrides = { "eu-west-1": "db.r7g.2xlarge" };
+
+    // WHEN it is loaded
+    const database = loadCatalogue(raw).catalogue.environments[1]!.database!;
+
+    // THEN the override is kept
+    expect(database.instanceClassOverrides).toEqual({ "eu-west-1": "db.r7g.2xlarge" });
+  });
+
+  test("an environment without database and key-value tables gets no global-database stack", () => {
+    // GIVEN staging with no database and no key-value tables
+    const catalogue = validCatalogue((raw) => {
+      delete (staging(raw) as Loose).database;
+      staging(raw).keyValueTables = [];
+    });
+    expect(catalogue.environments[0]!.database).toBeUndefined();
+
+    // WHEN the app is synthesized
+    const names = [...synthStacks(catalogue).keys()];
+
+    // THEN staging has only its regional stacks; production is unchanged
+    expect(names).not.toContain("staging-global-database");
+    expect(names).toEqual(expect.arrayContaining(["staging-regional-us-east-1", "staging-regional-us-west-2", "production-global-database"]));
+  });
+
+  test("key-value tables without a database still get a global-database stack, with the tables but no global cluster", () => {
+    // GIVEN staging with key-value tables but no database
+    const catalogue = validCatalogue((raw) => delete (staging(raw) as Loose).database);
+
+    // WHEN the app is synthesized
+    const stacks = synthStacks(catalogue);
+
+    // THEN the global-database stack holds the tables and the key, and no Aurora or master secret
+    const globalData = stacks.get("staging-global-database")!;
+    expect(resourcesOf(globalData, "aws_dynamodb_table").map((t) => t.name)).toEqual(["meridian-staging-sessions"]);
+    expect(resourcesOf(globalData, "aws_kms_key")).toHaveLength(1);
+    expect(resourcesOf(globalData, "aws_rds_global_cluster")).toEqual([]);
+    expect(resourcesOf(globalData, "aws_secretsmanager_secret")).toEqual([]);
+    // (production, which keeps its database, does have both)
+    expect(resourcesOf(stacks.get("production-global-database")!, "aws_rds_global_cluster")).toHaveLength(1);
+    expect(resourcesOf(stacks.get("production-global-database")!, "aws_secretsmanager_secret")).toHaveLength(1);
+    expect(stacks.has("staging-regional-us-east-1")).toBe(true);
   });
 });
 

@@ -140,9 +140,11 @@ function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]
   const writerClass = classOf(env.primaryRegion);
   const readerClass = classOf(env.secondaryRegion);
   if (instanceSizeRank(readerClass) < instanceSizeRank(writerClass)) {
+    // Point at the setting that made the difference: the reader's override, else the writer's.
+    const culprit = env.secondaryRegion in db.instanceClassOverrides ? env.secondaryRegion : env.primaryRegion;
     violations.push({
-      path: at("database", "instanceClassOverrides", env.secondaryRegion),
-      message: `is smaller than the writer's ${writerClass} in ${env.primaryRegion}; the secondary must be able to take the writer's load after a switchover`,
+      path: at("database", "instanceClassOverrides", culprit),
+      message: `leaves the secondary (${env.secondaryRegion}: ${readerClass}) smaller than the writer (${env.primaryRegion}: ${writerClass}); the secondary must be able to take the writer's load after a switchover`,
     });
   }
   if (env.tier === "production" && db.backupRetentionDays < 7) {
@@ -169,8 +171,9 @@ function windowsOverlap(backup: string, maintenance: string): boolean {
     end += 7 * MINUTES_PER_DAY;
   }
   const backupLength = (backupEnd - backupStart + MINUTES_PER_DAY) % MINUTES_PER_DAY;
-  // Backup windows recur daily: test each day's occurrence (and the next week's first, for wrap-around).
-  for (let day = 0; day <= 7; day++) {
+  // Backup windows recur daily: test each day's occurrence, including the one that starts the
+  // evening before the week begins and the next week's first, for windows across midnight.
+  for (let day = -1; day <= 7; day++) {
     const b0 = day * MINUTES_PER_DAY + backupStart;
     if (b0 < end && start < b0 + backupLength) {
       return true;

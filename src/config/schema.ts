@@ -251,7 +251,7 @@ export const DatabaseSchema = z.strictObject({
   /** Instance class of every member; the secondary must be able to take the writer's load. */
   instanceClass: dbInstanceClass,
   /** Per-region class, e.g. a newer family in one region. Never smaller than the writer's. @default {} */
-  instanceClassOverrides: z.record(region, dbInstanceClass).default({}),
+  instanceClassOverrides: z.record(z.string(), dbInstanceClass).default({}),
   /**
    * Instances per region (writer + readers in the primary, readers in the secondary). The same
    * in both regions so a switchover neither creates nor deletes instances.
@@ -306,27 +306,21 @@ export const KeyValueTableSchema = z
     partitionKey: dynamoAttribute,
     /** @default - none */
     sortKey: dynamoAttribute.optional(),
-    /** @default "PAY_PER_REQUEST" */
+    /**
+     * Only on-demand: a provisioned global table needs write auto scaling in every replica region,
+     * which this module does not manage. @default "PAY_PER_REQUEST"
+     */
     billingMode: z.enum(["PAY_PER_REQUEST", "PROVISIONED"]).default("PAY_PER_REQUEST"),
-    /** Required with `PROVISIONED`; the same in every replica. */
-    readCapacity: z.int().min(1, { message: "must be >= 1" }).optional(),
-    writeCapacity: z.int().min(1, { message: "must be >= 1" }).optional(),
     /** Attribute holding an epoch-seconds expiry. @default - no TTL */
     ttlAttribute: z.string().min(1).optional(),
   })
   .superRefine((table, ctx) => {
     if (table.billingMode === "PROVISIONED") {
-      for (const field of ["readCapacity", "writeCapacity"] as const) {
-        if (table[field] === undefined) {
-          ctx.addIssue({ code: "custom", path: [field], message: "is required with billingMode PROVISIONED" });
-        }
-      }
-    } else {
-      for (const field of ["readCapacity", "writeCapacity"] as const) {
-        if (table[field] !== undefined) {
-          ctx.addIssue({ code: "custom", path: [field], message: "only applies to billingMode PROVISIONED" });
-        }
-      }
+      ctx.addIssue({
+        code: "custom",
+        path: ["billingMode"],
+        message: "PROVISIONED global tables need write auto scaling in every replica region, which this platform does not manage; use PAY_PER_REQUEST",
+      });
     }
     if (table.sortKey && table.sortKey.name === table.partitionKey.name) {
       ctx.addIssue({ code: "custom", path: ["sortKey", "name"], message: "must differ from the partition key" });

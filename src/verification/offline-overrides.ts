@@ -114,7 +114,8 @@ export function deferEphemeralResources(config: TerraformJson): TerraformJson | 
       if (!argument) {
         throw new Error(`ephemeral.${type}.${name} has no argument that could be made unknown; the offline harness cannot defer it`);
       }
-      const literal = JSON.stringify(JSON.stringify(block[argument]));
+      // A quoted HCL string is a template: escape `${` and `%{` so the value stays literal.
+      const literal = JSON.stringify(JSON.stringify(block[argument])).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
       deferred[type][name] = { ...block, [argument]: `\${timestamp() != "" ? jsondecode(${literal}) : null}` };
     }
   }

@@ -19,12 +19,6 @@ export interface GlobalTableProps {
   readonly kmsKeyArn: string;
   /** The replica region and its customer key (a multi-Region replica key fits). */
   readonly replica: { readonly region: string; readonly kmsKeyArn: string };
-  /** @default "PAY_PER_REQUEST" */
-  readonly billingMode?: "PAY_PER_REQUEST" | "PROVISIONED";
-  /** Required with `PROVISIONED`. @default - none */
-  readonly readCapacity?: number;
-  /** Required with `PROVISIONED`. @default - none */
-  readonly writeCapacity?: number;
   /** Attribute holding an epoch-seconds expiry. @default - no TTL */
   readonly ttlAttribute?: string;
   /** @default true */
@@ -35,6 +29,9 @@ export interface GlobalTableProps {
  * A DynamoDB global table (version 2019.11.21): the table in one region and a replica in the
  * other, both writable, each encrypted with its region's customer key, with point-in-time
  * recovery, deletion protection and `prevent_destroy`. The stream that replication needs is on.
+ *
+ * Billing is on-demand: AWS requires a provisioned global table to auto-scale writes in every
+ * replica, which would be a second construct's job.
  */
 export class GlobalTable extends Construct {
   readonly table: DynamodbTable;
@@ -42,14 +39,11 @@ export class GlobalTable extends Construct {
   constructor(scope: Construct, id: string, props: GlobalTableProps) {
     super(scope, id);
     validate(props);
-    const billingMode = props.billingMode ?? "PAY_PER_REQUEST";
     const keys = [props.partitionKey, ...(props.sortKey ? [props.sortKey] : [])];
     this.table = new DynamodbTable(this, "table", {
       provider: props.provider,
       name: props.tableName,
-      billingMode,
-      readCapacity: props.readCapacity,
-      writeCapacity: props.writeCapacity,
+      billingMode: "PAY_PER_REQUEST",
       hashKey: props.partitionKey.name,
       rangeKey: props.sortKey?.name,
       attribute: keys.map((key) => ({ name: key.name, type: key.type })),
@@ -70,13 +64,6 @@ function validate(props: GlobalTableProps): void {
   const table = props.tableName;
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(table)) {
     throw new Error(`GlobalTable: tableName "${table}" must be 3-255 characters of letters, digits, _ . -`);
-  }
-  if ((props.billingMode ?? "PAY_PER_REQUEST") === "PROVISIONED") {
-    if (!props.readCapacity || !props.writeCapacity) {
-      throw new Error(`GlobalTable ${table}: billingMode PROVISIONED needs readCapacity and writeCapacity (got ${props.readCapacity}, ${props.writeCapacity})`);
-    }
-  } else if (props.readCapacity !== undefined || props.writeCapacity !== undefined) {
-    throw new Error(`GlobalTable ${table}: readCapacity/writeCapacity only apply to billingMode PROVISIONED`);
   }
   if (props.sortKey && props.sortKey.name === props.partitionKey.name) {
     throw new Error(`GlobalTable ${table}: sortKey "${props.sortKey.name}" must differ from the partition key`);

@@ -22,7 +22,8 @@ export function awsClientFactory(): ClientFactory {
   return (region) => {
     let clients = byRegion.get(region);
     if (!clients) {
-      clients = { rds: new RDSClient({ region }), cloudwatch: new CloudWatchClient({ region }) };
+      // Few retries: during a failover the old region may not answer, and waiting on it costs time.
+      clients = { rds: new RDSClient({ region, maxAttempts: 3 }), cloudwatch: new CloudWatchClient({ region, maxAttempts: 3 }) };
       byRegion.set(region, clients);
     }
     return clients;
