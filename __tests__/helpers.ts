@@ -59,3 +59,12 @@ export interface SynthesizedJson {
 export function resourcesOf(json: SynthesizedJson, type: string): Block[] {
   return Object.values(json.resource[type] ?? {});
 }
+
+/** The one resource of a type in a synthesized stack; fails the test when there are none or several. */
+export function onlyResourceOf(json: SynthesizedJson, type: string): Block {
+  const found = resourcesOf(json, type);
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  }
+  return found[0]!;
+}

@@ -2,14 +2,14 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { globalClusterIdentifier, globalDatabaseStackName, masterSecretName, resourcePrefix, stateKey } from "../src/config/naming";
+import { globalClusterIdentifier, globalDatabaseStackName, masterSecretName, resourcePrefix } from "../src/config/naming";
+import { environmentBackendAndProviders } from "./environment-stack";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import { AuroraGlobalDatabase } from "../src/constructs/aurora-global/global-database";
 import { MasterCredentials } from "../src/constructs/aurora-global/master-credentials";
 import { GlobalTable } from "../src/constructs/global-table/global-table";
 import { MultiRegionKey } from "../src/constructs/multi-region-key/multi-region-key";
-import { createAwsProviders } from "../src/providers/aws-providers";
-import { useS3Backend, type StateSite } from "../src/state/s3-backend";
+import type { StateSite } from "../src/state/s3-backend";
 
 export interface GlobalDatabaseStackProps {
   readonly catalogue: Catalogue;
@@ -40,17 +40,7 @@ export class GlobalDatabaseStack extends TerraformStack {
     const { catalogue, environment } = props;
     const id = globalDatabaseStackName(environment.name);
     super(scope, id);
-    useS3Backend(this, catalogue.state, stateKey(catalogue.project, environment.name, id), props.stateSite);
-    const providers = createAwsProviders(this, {
-      project: catalogue.project,
-      environment: environment.name,
-      owner: environment.owner,
-      costCenter: environment.costCenter,
-      extraTags: environment.tags,
-      accountId: environment.accountId,
-      homeRegion: environment.homeRegion,
-      spans: { primary: environment.primaryRegion, secondary: environment.secondaryRegion },
-    });
+    const providers = environmentBackendAndProviders(this, props, { homeRegion: environment.homeRegion, spans: { primary: environment.primaryRegion, secondary: environment.secondaryRegion } });
     this.homeRegion = environment.homeRegion;
     const otherRegion = environment.regions.map((r) => r.region).find((r) => r !== environment.homeRegion)!;
     const otherProvider: AwsProvider = otherRegion === environment.primaryRegion ? providers.primary! : providers.secondary!;

@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import type { StateSite } from "../src/state/s3-backend";
+import { EdgeStack } from "./edge-stack";
 import { GlobalDatabaseStack } from "./global-database-stack";
 import { RegionalStack } from "./regional-stack";
 import { StateBootstrapStack } from "./state-bootstrap-stack";
@@ -27,6 +28,9 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
     const [writer, ...readers] = ordered.map((region) => new RegionalStack(app, { catalogue, environment, region, stateSite, globalData }));
     if (environment.database) {
       readers.forEach((reader) => reader.addDependency(writer!));
+    }
+    if (environment.edge) {
+      new EdgeStack(app, { catalogue, environment, regionalStacks: [writer!, ...readers], stateSite });
     }
   }
   return app;

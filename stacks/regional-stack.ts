@@ -3,9 +3,11 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { planSubnets } from "../src/config/cidr";
-import { auroraClusterIdentifier, masterSecretName, regionalStackName, resourcePrefix, shortRegion, stateKey } from "../src/config/naming";
+import { auroraClusterIdentifier, masterSecretName, regionalStackName, resourcePrefix, shortRegion } from "../src/config/naming";
+import { environmentBackendAndProviders } from "./environment-stack";
 import type { Catalogue, EnvironmentConfig, RegionConfig } from "../src/config/schema";
 import { AuroraRegionalMember } from "../src/constructs/aurora-global/regional-member";
+import { RegionFailureDrill } from "../src/constructs/region-failure-drill/region-failure-drill";
 import { AzFaultExperiment } from "../src/constructs/az-fault-experiment/az-fault-experiment";
 import { clusterAutoscalerStatements, externalDnsStatements, loadBalancerControllerStatements } from "../src/constructs/eks-cluster/controller-policies";
 import { EksCluster, type ClusterSubnet } from "../src/constructs/eks-cluster/eks-cluster";
@@ -16,8 +18,7 @@ import { KarpenterAwsResources } from "../src/constructs/karpenter/karpenter-aws
 import { Network } from "../src/constructs/network/network";
 import { RegionalIngress } from "../src/constructs/regional-ingress/regional-ingress";
 import { SharedFileSystem } from "../src/constructs/shared-file-system/shared-file-system";
-import { createAwsProviders } from "../src/providers/aws-providers";
-import { useS3Backend, type StateSite } from "../src/state/s3-backend";
+import type { StateSite } from "../src/state/s3-backend";
 import type { GlobalDatabaseStack } from "./global-database-stack";
 
 export interface RegionalStackProps {
@@ -36,6 +37,8 @@ export interface RegionalStackProps {
  * Terraform-owned ingress NLB, and an AZ-loss experiment to prove the multi-AZ claims.
  */
 export class RegionalStack extends TerraformStack {
+  /** The AWS region this stack lives in. */
+  readonly region: string;
   readonly network: Network;
   readonly cluster: EksCluster;
   readonly nodeGroups: ManagedNodeGroups;
@@ -48,16 +51,8 @@ export class RegionalStack extends TerraformStack {
     const { catalogue, environment, region } = props;
     const id = regionalStackName(environment.name, region.region);
     super(scope, id);
-    useS3Backend(this, catalogue.state, stateKey(catalogue.project, environment.name, id), props.stateSite);
-    createAwsProviders(this, {
-      project: catalogue.project,
-      environment: environment.name,
-      owner: environment.owner,
-      costCenter: environment.costCenter,
-      extraTags: environment.tags,
-      accountId: environment.accountId,
-      homeRegion: region.region,
-    });
+    this.region = region.region;
+    environmentBackendAndProviders(this, props, { homeRegion: region.region });
     const partition = new DataAwsPartition(this, "partition").partition;
     const production = environment.tier === "production";
     const name = `${resourcePrefix(catalogue.project, environment.name)}-${region.region}`;
@@ -202,6 +197,21 @@ export class RegionalStack extends TerraformStack {
         replicationLagAlarmMs: db.replicationLagAlarmMs,
         partition,
         accountId: environment.accountId,
+      });
+    }
+
+    if (this.database) {
+      // Rehearses losing the region (ingress cut, writer failover) while `npm run smoke-check`
+      // measures recovery through the accelerator. Same templates whichever region is primary.
+      new RegionFailureDrill(this, "region-failure-drill", {
+        name,
+        region: region.region,
+        accountId: environment.accountId,
+        partition,
+        auroraClusterIdentifier: auroraClusterIdentifier(catalogue.project, environment.name, region.region),
+        publicSubnetArns: this.network.publicSubnets.map((s) => s.arn),
+        failoverStopAlarmArn: this.ingress.noHealthyTargetsAlarm.arn,
+        ingressLossStopAlarmArn: this.database.replicationLagAlarm.arn,
       });
     }
 

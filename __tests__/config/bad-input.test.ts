@@ -15,6 +15,13 @@ interface BadInput {
 
 const staging = (raw: Raw) => raw.environments[0]!;
 const production = (raw: Raw) => raw.environments[1]!;
+/** An environment's edge settings, untyped so cases can write values the catalogue type would refuse. */
+const edgeOf = (env: Raw["environments"][number]): Loose => env.edge;
+/** A TLS ingress with a certificate in each of production's regions, so only the case's own rule breaks. */
+const TLS_INGRESS = {
+  protocol: "TLS",
+  certificateArns: { "us-east-1": "arn:aws:acm:us-east-1:333333333333:certificate/a", "eu-west-1": "arn:aws:acm:eu-west-1:333333333333:certificate/b" },
+};
 
 const CASES: BadInput[] = [
   { when: "the primary region is unknown", mutate: (r) => (staging(r).primaryRegion = "us-east-9"), path: "environments[0].primaryRegion", rule: /unknown region/ },
@@ -108,7 +115,31 @@ const CASES: BadInput[] = [
   { when: "a table name is too short", mutate: (r) => (production(r).keyValueTables[0]!.name = "ab"), path: "environments[1].keyValueTables[0].name", rule: /must be 3-200 characters of letters, digits, _ \. -/ },
   { when: "a table name has characters DynamoDB refuses", mutate: (r) => (production(r).keyValueTables[0]!.name = "user sessions"), path: "environments[1].keyValueTables[0].name", rule: /must be 3-200 characters/ },
   { when: "a key attribute has an unknown type", mutate: (r) => (production(r).keyValueTables[0]!.partitionKey.type = "M"), path: "environments[1].keyValueTables[0].partitionKey.type", rule: /Invalid option: expected one of "S"\|"N"\|"B"/ },
+  // Edge: Global Accelerator and its Route 53 names. Each of these breaks exactly one rule (checked below).
+  { when: "an accelerator listener port differs from ingress.port", mutate: (r) => (edgeOf(production(r)).listeners[0].port = 8443), path: "environments[1].edge.listeners[0].port", rule: /^must equal the regional NLB's listener port ingress\.port \(443\): the accelerator forwards to its endpoints on the listener's port$/ },
+  { when: "an accelerator listener is UDP", mutate: (r) => (edgeOf(production(r)).listeners[0].protocol = "UDP"), path: "environments[1].edge.listeners[0].protocol", rule: /^UDP cannot reach the regional NLB, which listens on TCP$/ },
+  { when: "two accelerator listeners are the same", mutate: (r) => edgeOf(staging(r)).listeners.push({ port: 443, protocol: "TCP", clientAffinity: "SOURCE_IP" }), path: "environments[0].edge.listeners[1].port", rule: /^duplicates another listener$/ },
+  { when: "the accelerator health check port differs from ingress.port", mutate: (r) => (edgeOf(production(r)).healthCheck.port = 8443), path: "environments[1].edge.healthCheck.port", rule: /^must be the NLB's listener port 443: health checks reach the endpoint through the same listener as traffic$/ },
+  { when: "the accelerator health check is HTTP while the NLB terminates TLS", mutate: (r) => { Object.assign(production(r).ingress, TLS_INGRESS); edgeOf(production(r)).healthCheck.protocol = "HTTP"; }, path: "environments[1].edge.healthCheck.protocol", rule: /^is HTTP, but the NLB listener terminates TLS; use HTTPS$/ },
+  { when: "an HTTPS accelerator health check has no path", mutate: (r) => delete edgeOf(production(r)).healthCheck.path, path: "environments[1].edge.healthCheck.path", rule: /^is required for an HTTPS health check$/ },
+  { when: "a TCP accelerator health check has a path", mutate: (r) => (edgeOf(staging(r)).healthCheck.path = "/healthz"), path: "environments[0].edge.healthCheck.path", rule: /^only applies to HTTP and HTTPS health checks$/ },
+  { when: "the accelerator health check interval is 20 seconds", mutate: (r) => (edgeOf(staging(r)).healthCheck.intervalSeconds = 20), path: "environments[0].edge.healthCheck.intervalSeconds", rule: /^must be 10 or 30 seconds$/ },
+  { when: "the accelerator health check threshold is 0", mutate: (r) => (edgeOf(staging(r)).healthCheck.thresholdCount = 0), path: "environments[0].edge.healthCheck.thresholdCount", rule: /^must be 1-10$/ },
+  { when: "the accelerator health check threshold is 11", mutate: (r) => (edgeOf(production(r)).healthCheck.thresholdCount = 11), path: "environments[1].edge.healthCheck.thresholdCount", rule: /^must be 1-10$/ },
+  { when: "a traffic dial names a region outside regions", mutate: (r) => (edgeOf(production(r)).trafficDials = { "us-east-1": 100, "us-west-2": 50 }), path: "environments[1].edge.trafficDials.us-west-2", rule: /^names a region that is not in regions \(listed: us-east-1, eu-west-1\); every region gets exactly one endpoint group$/ },
+  { when: "an endpoint weight names a region outside regions", mutate: (r) => (edgeOf(staging(r)).endpointWeights = { "eu-west-1": 200 }), path: "environments[0].edge.endpointWeights.eu-west-1", rule: /^names a region that is not in regions \(listed: us-east-1, us-west-2\); every region gets exactly one endpoint group$/ },
+  { when: "every traffic dial is 0", mutate: (r) => (edgeOf(production(r)).trafficDials = { "us-east-1": 0, "eu-west-1": 0 }), path: "environments[1].edge.trafficDials", rule: /^sets every region's dial to 0: the accelerator would accept no traffic at all$/ },
+  { when: "a traffic dial is 101", mutate: (r) => (edgeOf(production(r)).trafficDials["eu-west-1"] = 101), path: "environments[1].edge.trafficDials.eu-west-1", rule: /^must be 0-100$/ },
+  { when: "an endpoint weight is 256", mutate: (r) => (edgeOf(production(r)).endpointWeights = { "us-east-1": 256 }), path: "environments[1].edge.endpointWeights.us-east-1", rule: /^must be 0-255$/ },
+  { when: "the edge hosted zone id is malformed", mutate: (r) => (edgeOf(production(r)).dns.hostedZoneId = "meridian.example.com"), path: "environments[1].edge.dns.hostedZoneId", rule: /^must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ$/ },
+  { when: "the edge record name has upper-case letters", mutate: (r) => (edgeOf(staging(r)).dns.recordName = "Staging.meridian.example.com"), path: "environments[0].edge.dns.recordName", rule: /^must be a lower-case DNS name such as app\.example\.com$/ },
+  { when: "the latency record name equals the record name", mutate: (r) => (edgeOf(production(r)).dns.latencyRecordName = "app.meridian.example.com"), path: "environments[1].edge.dns.latencyRecordName", rule: /^must differ from recordName$/ },
+  { when: "the Route 53 health check interval is 20 seconds", mutate: (r) => (edgeOf(production(r)).dns.healthCheckIntervalSeconds = 20), path: "environments[1].edge.dns.healthCheckIntervalSeconds", rule: /^must be 10 or 30 seconds$/ },
+  { when: "the Route 53 health check failure threshold is 11", mutate: (r) => (edgeOf(production(r)).dns.healthCheckFailureThreshold = 11), path: "environments[1].edge.dns.healthCheckFailureThreshold", rule: /^must be 1-10$/ },
 ];
+
+/** The edge cases of `CASES`: each must report its one problem and nothing else. */
+const EDGE_CASES = CASES.filter((c) => /^environments\[\d+\]\.edge(\.|$)/.test(c.path));
 
 describe("catalogue validation", () => {
   test.each(CASES)("throws when $when", ({ mutate, path, rule }) => {
@@ -123,6 +154,19 @@ describe("catalogue validation", () => {
     expect(load).toThrow(ConfigError);
     const problems = catchProblems(load);
     expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ path, rule: expect.stringMatching(rule) })]));
+  });
+
+  test.each(EDGE_CASES)("reports only its own problem when $when", ({ mutate, path }) => {
+    // GIVEN the built-in catalogue with one bad edge setting
+    const raw = rawCatalogue();
+    mutate(raw);
+
+    // WHEN it is loaded THEN exactly one problem is reported, at the stated path
+    expect(catchProblems(() => loadCatalogue(raw)).map((p) => p.path)).toEqual([path]);
+  });
+
+  test("the edge cases cover at least 14 settings", () => {
+    expect(EDGE_CASES.length).toBeGreaterThanOrEqual(14);
   });
 
   test("the error message names the path, the value and the rule", () => {
@@ -215,6 +259,45 @@ describe("data-layer settings that are accepted", () => {
     expect(resourcesOf(stacks.get("production-global-database")!, "aws_rds_global_cluster")).toHaveLength(1);
     expect(resourcesOf(stacks.get("production-global-database")!, "aws_secretsmanager_secret")).toHaveLength(1);
     expect(stacks.has("staging-regional-us-east-1")).toBe(true);
+  });
+});
+
+describe("edge settings that are accepted", () => {
+  test("draining one region (its dial at 0) is accepted, and the other region keeps its dial", () => {
+    // GIVEN production with eu-west-1 drained
+    const raw = rawCatalogue();
+    edgeOf(production(raw)).trafficDials["eu-west-1"] = 0;
+
+    // WHEN it is loaded
+    const edge = loadCatalogue(raw).catalogue.environments[1]!.edge!;
+
+    // THEN both dials are kept as written
+    expect(edge.trafficDials).toEqual({ "us-east-1": 100, "eu-west-1": 0 });
+  });
+
+  test("a region missing from trafficDials counts as 100, so draining the only listed region is accepted", () => {
+    const raw = rawCatalogue();
+    edgeOf(production(raw)).trafficDials = { "eu-west-1": 0 };
+    expect(loadCatalogue(raw).catalogue.environments[1]!.edge!.trafficDials).toEqual({ "eu-west-1": 0 });
+  });
+
+  test("an HTTPS health check behind a TLS ingress with a certificate per region is accepted", () => {
+    const raw = rawCatalogue();
+    Object.assign(production(raw).ingress, TLS_INGRESS);
+    expect(loadCatalogue(raw).catalogue.environments[1]!.edge!.healthCheck).toMatchObject({ protocol: "HTTPS", path: "/healthz" });
+  });
+
+  test("an environment without edge settings gets no edge stack", () => {
+    // GIVEN staging without edge
+    const catalogue = validCatalogue((raw) => delete (staging(raw) as Loose).edge);
+    expect(catalogue.environments[0]!.edge).toBeUndefined();
+
+    // WHEN the app is synthesized
+    const names = [...synthStacks(catalogue).keys()];
+
+    // THEN staging has no edge stack but keeps its regional stacks; production keeps its edge stack
+    expect(names).not.toContain("staging-edge");
+    expect(names).toEqual(expect.arrayContaining(["staging-regional-us-east-1", "staging-regional-us-west-2", "production-edge"]));
   });
 });
 

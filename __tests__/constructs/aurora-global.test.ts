@@ -5,17 +5,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlatformApp } from "../../stacks/platform-app";
-import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
+import { onlyResourceOf, resourcesOf, synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
 const globalDb = stacks.get("production-global-database")!;
 const writerStack = stacks.get("production-regional-us-east-1")!;
 const readerStack = stacks.get("production-regional-eu-west-1")!;
-const only = (json: SynthesizedJson, type: string): Block => {
-  const found = resourcesOf(json, type);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
+const only = onlyResourceOf;
 const ephemeralOf = (json: SynthesizedJson) => json.ephemeral;
 
 describe("global-database stack", () => {

@@ -6,11 +6,13 @@ import { synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
 const stacks = synthStacks();
 
 describe("every stack", () => {
-  test("the built-in catalogue yields the bootstrap, and per environment a global-database stack and one regional stack per region", () => {
+  test("the built-in catalogue yields the bootstrap, and per environment a global-database stack, one regional stack per region and an edge stack", () => {
     expect([...stacks.keys()].sort()).toEqual([
+      "production-edge",
       "production-global-database",
       "production-regional-eu-west-1",
       "production-regional-us-east-1",
+      "staging-edge",
       "staging-global-database",
       "staging-regional-us-east-1",
       "staging-regional-us-west-2",

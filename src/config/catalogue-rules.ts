@@ -90,6 +90,9 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
     if (env.database) {
       violations.push(...databaseRules(env, at));
     }
+    if (env.edge) {
+      violations.push(...edgeRules(env, at));
+    }
     const tableNames = env.keyValueTables.map((t) => t.name);
     tableNames.forEach((name, t) => {
       if (tableNames.indexOf(name) !== t) {
@@ -152,6 +155,44 @@ function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]
   }
   if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
     violations.push({ path: at("database", "maintenanceWindow"), message: `overlaps the daily backup window ${db.backupWindow}; Aurora refuses overlapping windows` });
+  }
+  return violations;
+}
+
+function edgeRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) => (string | number)[]): RuleViolation[] {
+  const edge = env.edge!;
+  const violations: RuleViolation[] = [];
+  const listed = env.regions.map((r) => r.region);
+  for (const field of ["trafficDials", "endpointWeights"] as const) {
+    for (const region of Object.keys(edge[field])) {
+      if (!listed.includes(region)) {
+        violations.push({ path: at("edge", field, region), message: `names a region that is not in regions (listed: ${listed.join(", ")}); every region gets exactly one endpoint group` });
+      }
+    }
+  }
+  if (listed.every((region) => (edge.trafficDials[region] ?? 100) === 0)) {
+    violations.push({ path: at("edge", "trafficDials"), message: "sets every region's dial to 0: the accelerator would accept no traffic at all" });
+  }
+  edge.listeners.forEach((listener, i) => {
+    if (listener.port !== env.ingress.port) {
+      violations.push({
+        path: at("edge", "listeners", i, "port"),
+        message: `must equal the regional NLB's listener port ingress.port (${env.ingress.port}): the accelerator forwards to its endpoints on the listener's port`,
+      });
+    }
+    if (listener.protocol !== "TCP") {
+      violations.push({ path: at("edge", "listeners", i, "protocol"), message: `${listener.protocol} cannot reach the regional NLB, which listens on ${env.ingress.protocol}` });
+    }
+  });
+  const healthPort = edge.healthCheck.port;
+  if (healthPort !== undefined && healthPort !== env.ingress.port) {
+    violations.push({
+      path: at("edge", "healthCheck", "port"),
+      message: `must be the NLB's listener port ${env.ingress.port}: health checks reach the endpoint through the same listener as traffic`,
+    });
+  }
+  if (edge.healthCheck.protocol === "HTTP" && env.ingress.protocol === "TLS") {
+    violations.push({ path: at("edge", "healthCheck", "protocol"), message: "is HTTP, but the NLB listener terminates TLS; use HTTPS" });
   }
   return violations;
 }

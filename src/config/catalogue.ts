@@ -135,6 +135,12 @@ export const BUILT_IN_CATALOGUE = {
       keyValueTables: [
         { name: "sessions", partitionKey: { name: "session_id", type: "S" }, ttlAttribute: "expires_at" },
       ],
+      edge: {
+        listeners: [{ port: 443, protocol: "TCP", clientAffinity: "NONE" }],
+        healthCheck: { protocol: "TCP", intervalSeconds: 10, thresholdCount: 3 },
+        trafficDials: { "us-east-1": 100, "us-west-2": 100 },
+        dns: { hostedZoneId: "Z0STAGINGEXAMPLE000001", recordName: "staging.meridian.example.com" },
+      },
     },
     {
       name: "production",
@@ -228,6 +234,19 @@ export const BUILT_IN_CATALOGUE = {
         { name: "sessions", partitionKey: { name: "session_id", type: "S" }, ttlAttribute: "expires_at" },
         { name: "feature-flags", partitionKey: { name: "flag", type: "S" }, sortKey: { name: "scope", type: "S" } },
       ],
+      edge: {
+        listeners: [{ port: 443, protocol: "TCP", clientAffinity: "NONE" }],
+        // Pods serve TLS on the target port; the check goes through the NLB like client traffic.
+        healthCheck: { protocol: "HTTPS", path: "/healthz", intervalSeconds: 10, thresholdCount: 3 },
+        // Drain a region by setting its dial to 0 (see README, "Evacuating a region").
+        trafficDials: { "us-east-1": 100, "eu-west-1": 100 },
+        dns: {
+          hostedZoneId: "Z0PRODUCTIONEXAMPLE001",
+          recordName: "app.meridian.example.com",
+          latencyRecordName: "direct.app.meridian.example.com",
+          healthCheckIntervalSeconds: 10,
+        },
+      },
     },
   ],
 };

@@ -62,3 +62,7 @@ export function masterSecretName(project: string, environment: string): string {
 export function partitionOf(region: string): string {
   return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
 }
+
+export function edgeStackName(environment: string): string {
+  return `${environment}-edge`;
+}

@@ -327,6 +327,85 @@ export const KeyValueTableSchema = z
     }
   });
 
+const port = z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" });
+
+export const EdgeSchema = z
+  .strictObject({
+    /** `DUAL_STACK` adds IPv6 anycast addresses and an AAAA record. @default "IPV4" */
+    ipAddressType: z.enum(["IPV4", "DUAL_STACK"]).default("IPV4"),
+    /** Accelerator listeners; each port must be the regional NLB's listener port. @default one TCP listener on 443 */
+    listeners: z
+      .array(
+        z.strictObject({
+          port,
+          /** @default "TCP" */
+          protocol: z.enum(["TCP", "UDP"]).default("TCP"),
+          /** `SOURCE_IP` keeps a client on one endpoint (stateful protocols). @default "NONE" */
+          clientAffinity: z.enum(["NONE", "SOURCE_IP"]).default("NONE"),
+        }),
+      )
+      .min(1, { message: "at least one listener is required" })
+      .default([{ port: 443, protocol: "TCP", clientAffinity: "NONE" }]),
+    /**
+     * Endpoint-group health check. For NLB endpoints Global Accelerator follows the load balancer's
+     * own target health; these settings apply to the group and to EC2/EIP endpoints.
+     */
+    healthCheck: z
+      .strictObject({
+        /** @default "TCP" */
+        protocol: z.enum(["TCP", "HTTP", "HTTPS"]).default("TCP"),
+        /** @default - the first listener's port */
+        port: port.optional(),
+        /** Required for HTTP and HTTPS. */
+        path: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute HTTP path such as /healthz" }).optional(),
+        /** @default 10 */
+        intervalSeconds: z.literal([10, 30], { message: "must be 10 or 30 seconds" }).default(10),
+        /** Consecutive results that change an endpoint's health. @default 3 */
+        thresholdCount: z.int().min(1, { message: "must be 1-10" }).max(10, { message: "must be 1-10" }).default(3),
+      })
+      .default({ protocol: "TCP", intervalSeconds: 10, thresholdCount: 3 }),
+    /** Share of traffic (0-100) each region's endpoint group accepts; a missing region gets 100. Draining a region = 0. @default {} */
+    trafficDials: z.record(z.string(), z.int().min(0, { message: "must be 0-100" }).max(100, { message: "must be 0-100" })).default({}),
+    /** Weight (0-255) of each region's NLB within its endpoint group; a missing region gets 128. @default {} */
+    endpointWeights: z.record(z.string(), z.int().min(0, { message: "must be 0-255" }).max(255, { message: "must be 0-255" })).default({}),
+    /** Pass the client's source address through to the NLB (supported for NLBs with security groups). @default true */
+    clientIpPreservation: z.boolean().default(true),
+    /** Route 53 names for the accelerator. @default - no DNS records */
+    dns: z
+      .strictObject({
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
+        /** Name of the alias record pointing at the accelerator, e.g. `app.example.com`. */
+        recordName: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lower-case DNS name such as app.example.com" }),
+        /**
+         * A second path that bypasses the accelerator: latency-based records straight to each
+         * region's NLB, each guarded by a Route 53 health check. @default - none
+         */
+        latencyRecordName: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lower-case DNS name such as direct.app.example.com" }).optional(),
+        /** Route 53 health check interval: 10 (fast) or 30 seconds. @default 30 */
+        healthCheckIntervalSeconds: z.literal([10, 30], { message: "must be 10 or 30 seconds" }).default(30),
+        /** @default 3 */
+        healthCheckFailureThreshold: z.int().min(1, { message: "must be 1-10" }).max(10, { message: "must be 1-10" }).default(3),
+      })
+      .optional(),
+  })
+  .superRefine((edge, ctx) => {
+    if ((edge.healthCheck.protocol === "HTTP" || edge.healthCheck.protocol === "HTTPS") && !edge.healthCheck.path) {
+      ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: `is required for an ${edge.healthCheck.protocol} health check` });
+    }
+    if (edge.healthCheck.protocol === "TCP" && edge.healthCheck.path) {
+      ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: "only applies to HTTP and HTTPS health checks" });
+    }
+    const ports = edge.listeners.map((l) => `${l.protocol}/${l.port}`);
+    ports.forEach((key, i) => {
+      if (ports.indexOf(key) !== i) {
+        ctx.addIssue({ code: "custom", path: ["listeners", i, "port"], message: "duplicates another listener" });
+      }
+    });
+    if (edge.dns?.latencyRecordName && edge.dns.latencyRecordName === edge.dns.recordName) {
+      ctx.addIssue({ code: "custom", path: ["dns", "latencyRecordName"], message: "must differ from recordName" });
+    }
+  });
+
 export const EnvironmentSchema = z.strictObject({
   /** Environment name; prefixes every stack and resource name. */
   name: dnsLabel(16),
@@ -365,6 +444,8 @@ export const EnvironmentSchema = z.strictObject({
   database: DatabaseSchema.optional(),
   /** DynamoDB global tables replicated to both regions. @default [] */
   keyValueTables: z.array(KeyValueTableSchema).default([]),
+  /** Global Accelerator (and Route 53) in front of both regions. @default - no edge stack */
+  edge: EdgeSchema.optional(),
 });
 
 export const StateSchema = z.strictObject({
@@ -402,6 +483,7 @@ export type ClusterConfig = z.infer<typeof ClusterSchema>;
 export type IngressConfig = z.infer<typeof IngressSchema>;
 export type RegionConfig = z.infer<typeof RegionSchema>;
 export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;
+export type EdgeConfig = z.infer<typeof EdgeSchema>;
 export type DatabaseConfig = z.infer<typeof DatabaseSchema>;
 export type KeyValueTableConfig = z.infer<typeof KeyValueTableSchema>;
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;

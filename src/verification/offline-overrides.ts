@@ -84,8 +84,15 @@ function placeholderOutputs(
   return defaults;
 }
 
+/** Placeholders shaped like what the provider validates: ARNs, hosted zone ids (<= 32), DNS names. */
 function placeholderFor(output: string, isList: boolean): unknown {
-  const scalar = /arn/i.test(output) ? `arn:aws:iam::000000000000:role/offline-${output}`.slice(0, 128) : `offline-${output}`;
+  const scalar = /arn$/i.test(output)
+    ? `arn:aws:iam::000000000000:role/offline-${output}`.slice(0, 128)
+    : /zone_?id$/i.test(output)
+      ? "ZOFFLINEPLACEHOLDER00"
+      : /dns_?name$/i.test(output)
+        ? "offline-placeholder.elb.amazonaws.com"
+        : `offline-${output}`;
   return isList ? [scalar, scalar, scalar] : scalar;
 }
 

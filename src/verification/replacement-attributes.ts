@@ -38,6 +38,12 @@ export const REPLACEMENT_ARGUMENTS: Readonly<Record<string, readonly string[]>> 
   aws_security_group: ["description", "name", "name_prefix", "vpc_id"],
   aws_cloudwatch_log_group: ["log_group_class", "name", "name_prefix"],
   aws_iam_role: ["name", "name_prefix", "path"],
+  aws_globalaccelerator_accelerator: [],
+  aws_globalaccelerator_listener: ["accelerator_arn"],
+  aws_globalaccelerator_endpoint_group: ["endpoint_group_region", "listener_arn"],
+  // Route 53: what UpdateHealthCheck / a record change cannot alter in place.
+  aws_route53_record: ["name", "zone_id", "set_identifier"],
+  aws_route53_health_check: ["type", "request_interval", "measure_latency", "reference_name", "routing_control_arn"],
 };
 
 /** Resource types that hold data or identity: replacing or deleting one is an incident. */

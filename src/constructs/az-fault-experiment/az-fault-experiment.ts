@@ -1,4 +1,4 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { FisExperimentTemplate } from "@cdktf/provider-aws/lib/fis-experiment-template";
@@ -6,15 +6,26 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { LOG_RETENTION_DAYS } from "../../aws-limits";
+import {
+  ALARM_ARN,
+  EXPERIMENT_OPTIONS,
+  MAX_DURATION_MINUTES,
+  MAX_TARGET_ARNS,
+  alarmStopCondition,
+  arnsIn,
+  disruptConnectivityAction,
+  disruptConnectivityStatements,
+  experimentLogConfiguration,
+  experimentLogGroup,
+  fisTrustStatement,
+  isoDuration,
+  logDeliveryStatements,
+  subnetArnProblem,
+  subnetsTarget,
+} from "../fis/experiment-support";
 
-/** CloudWatch Logs accepts only these retention periods (days). */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-/** FIS runs an action for 1 minute to 12 hours. */
-const MAX_DURATION_MINUTES = 720;
-
-/** FIS accepts at most this many ARNs in one target. */
-const MAX_TARGET_ARNS = 5;
+export { isoDuration };
 
 /**
  * Tag key every node of the cluster carries, from managed node groups and Karpenter alike
@@ -24,13 +35,8 @@ export function clusterOwnershipTag(clusterName: string): string {
   return `kubernetes.io/cluster/${clusterName}`;
 }
 
-/** Tag FIS puts on the network ACLs it clones; only ACLs carrying it may be changed or deleted. */
-const FIS_MANAGED_TAG = "managedByFIS";
-
 /** A standard AZ name (`us-east-1a`, `us-gov-west-1b`); the region is the name without its last letter. */
 const AZ_NAME = /^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)[a-z]$/;
-const SUBNET_ARN = /^arn:aws[a-z-]*:ec2:([a-z0-9-]+):\d{12}:subnet\/subnet-[0-9a-f]+$/;
-const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/;
 
 export interface AzFaultExperimentProps {
   /** Prefix for names, e.g. `meridian-production-us-east-1`. */
@@ -80,34 +86,11 @@ export class AzFaultExperiment extends Construct {
     this.duration = isoDuration(durationMinutes);
 
     const partition = new DataAwsPartition(this, "partition", { provider }).partition;
-    const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+    const arn = arnsIn(partition, region, account);
 
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      provider,
-      // The /aws/vendedlogs/ prefix keeps the log delivery resource policy from growing per log group.
-      name: `/aws/vendedlogs/fis/${props.name}/az-loss-${az}`,
-      retentionInDays: retentionDays,
-      tags: { Name: `${props.name}-az-loss-${az}` },
-    });
+    this.logGroup = experimentLogGroup(this, "log-group", { provider, name: props.name, experiment: `az-loss-${az}`, retentionInDays: retentionDays });
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      provider,
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["fis.amazonaws.com"] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [arn("fis", "experiment/*")] },
-          ],
-        },
-      ],
-    });
-
-    const networkAcls = arn("ec2", "network-acl/*");
-    const vpcs = arn("ec2", "vpc/*");
-    const fisManaged = (key: "aws:RequestTag" | "ec2:ResourceTag") => ({ test: "StringEquals", variable: `${key}/${FIS_MANAGED_TAG}`, values: ["true"] });
+    const trust = new DataAwsIamPolicyDocument(this, "trust", { provider, statement: [fisTrustStatement(account, arn)] });
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       provider,
       statement: [
@@ -121,55 +104,8 @@ export class AzFaultExperiment extends Construct {
             { test: "StringEquals", variable: "ec2:AvailabilityZone", values: [az] },
           ],
         },
-        {
-          sid: "CreateFisNetworkAcl",
-          effect: "Allow",
-          actions: ["ec2:CreateNetworkAcl"],
-          resources: [networkAcls],
-          condition: [fisManaged("aws:RequestTag")],
-        },
-        { sid: "CreateFisNetworkAclInVpc", effect: "Allow", actions: ["ec2:CreateNetworkAcl"], resources: [vpcs] },
-        {
-          sid: "TagFisNetworkAclOnCreate",
-          effect: "Allow",
-          actions: ["ec2:CreateTags"],
-          resources: [networkAcls],
-          condition: [{ test: "StringEquals", variable: "ec2:CreateAction", values: ["CreateNetworkAcl"] }, fisManaged("aws:RequestTag")],
-        },
-        {
-          sid: "ChangeOnlyFisNetworkAcls",
-          effect: "Allow",
-          actions: ["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl"],
-          resources: [networkAcls, vpcs],
-          condition: [fisManaged("ec2:ResourceTag")],
-        },
-        {
-          // Swap the clone in and the original back; the original ACL carries no FIS tag.
-          sid: "SwapAclOfTargetSubnets",
-          effect: "Allow",
-          actions: ["ec2:ReplaceNetworkAclAssociation"],
-          resources: [...props.subnetArns, networkAcls],
-        },
-        {
-          // Describe calls support no resource-level permissions.
-          sid: "ResolveTargets",
-          effect: "Allow",
-          actions: ["ec2:DescribeInstances", "ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkAcls", "ec2:DescribeSubnets", "ec2:DescribeVpcs"],
-          resources: ["*"],
-        },
-        {
-          // CreateLogDelivery supports no resource-level permissions.
-          sid: "DeliverExperimentLog",
-          effect: "Allow",
-          actions: ["logs:CreateLogDelivery"],
-          resources: ["*"],
-        },
-        {
-          sid: "AllowLogDeliveryToLogGroup",
-          effect: "Allow",
-          actions: ["logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
-          resources: [arn("logs", "log-group:*")],
-        },
+        ...disruptConnectivityStatements(arn, props.subnetArns, { alsoDescribe: ["ec2:DescribeInstances"] }),
+        ...logDeliveryStatements(arn),
       ],
     });
 
@@ -186,7 +122,7 @@ export class AzFaultExperiment extends Construct {
       provider,
       description: `Simulated loss of ${az}: stop EKS cluster ${props.clusterName}'s nodes there and cut its subnets off for ${this.duration}`,
       roleArn: this.role.arn,
-      stopCondition: [{ source: "aws:cloudwatch:alarm", value: props.stopConditionAlarmArn }],
+      stopCondition: alarmStopCondition(props.stopConditionAlarmArn),
       target: [
         {
           name: "cluster-nodes-in-az",
@@ -198,12 +134,7 @@ export class AzFaultExperiment extends Construct {
           ],
           selectionMode: "ALL",
         },
-        {
-          name: "subnets-in-az",
-          resourceType: "aws:ec2:subnet",
-          resourceArns: [...props.subnetArns],
-          selectionMode: "ALL",
-        },
+        subnetsTarget("subnets-in-az", props.subnetArns),
       ],
       // No startAfter: both actions start together, so the AZ's nodes and network go at once.
       action: [
@@ -218,34 +149,20 @@ export class AzFaultExperiment extends Construct {
           ],
           target: { key: "Instances", value: "cluster-nodes-in-az" },
         },
-        {
+        disruptConnectivityAction({
           name: "disrupt-subnets",
-          actionId: "aws:network:disrupt-connectivity",
           description: `Deny all traffic in and out of ${az}'s subnets for ${this.duration}`,
-          parameter: [
-            { key: "duration", value: this.duration },
-            { key: "scope", value: "all" },
-          ],
-          target: { key: "Subnets", value: "subnets-in-az" },
-        },
+          duration: this.duration,
+          subnetsTarget: "subnets-in-az",
+        }),
       ],
-      experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "fail" },
-      logConfiguration: {
-        logSchemaVersion: 2,
-        cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` },
-      },
+      experimentOptions: EXPERIMENT_OPTIONS,
+      logConfiguration: experimentLogConfiguration(this.logGroup),
       tags: { Name: `${props.name}-az-loss-${az}` },
       // A template whose role cannot act yet would fail its first experiment.
       dependsOn: [policy],
     });
   }
-}
-
-/** `PT10M`, `PT1H30M`, `PT12H`. */
-export function isoDuration(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return `PT${hours > 0 ? `${hours}H` : ""}${rest > 0 || hours === 0 ? `${rest}M` : ""}`;
 }
 
 function validate(props: AzFaultExperimentProps): { region: string; durationMinutes: number; retentionDays: number } {
@@ -276,11 +193,9 @@ function validate(props: AzFaultExperimentProps): { region: string; durationMinu
     fail(`subnetArns has ${props.subnetArns.length} entries; FIS accepts at most ${MAX_TARGET_ARNS} ARNs per target`);
   }
   for (const subnetArn of props.subnetArns.filter(literal)) {
-    const subnetMatch = SUBNET_ARN.exec(subnetArn);
-    if (!subnetMatch) {
-      fail(`subnetArns entry "${subnetArn}" is not a subnet ARN (arn:aws:ec2:<region>:<account>:subnet/subnet-…)`);
-    } else if (subnetMatch[1] !== region) {
-      fail(`subnetArns entry "${subnetArn}" is in ${subnetMatch[1]}, not in ${props.availabilityZone}'s region ${region}`);
+    const problem = subnetArnProblem(subnetArn, region, `${props.availabilityZone}'s region ${region}`);
+    if (problem) {
+      fail(`subnetArns entry "${subnetArn}" ${problem}`);
     }
   }
 

@@ -37,6 +37,8 @@ export class HardenedBucket extends Construct {
   readonly bucket: S3Bucket;
   /** Replication and lifecycle rules must wait for versioning; depend on this. */
   readonly versioning: S3BucketVersioningA;
+  /** Services that check their access when configured (log delivery) must wait for the policy. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: HardenedBucketProps) {
     super(scope, id);
@@ -119,6 +121,6 @@ export class HardenedBucket extends Construct {
         ...(props.additionalPolicyStatements ?? []),
       ],
     });
-    new S3BucketPolicy(this, "policy", { provider, bucket: bucketId, policy: policy.json });
+    this.policy = new S3BucketPolicy(this, "policy", { provider, bucket: bucketId, policy: policy.json });
   }
 }

@@ -1,5 +1,6 @@
-import { parseArgs } from "node:util";
 import type { Catalogue, DatabaseConfig, EnvironmentConfig } from "../../config/schema";
+import { parseFlags, wholeNumberFlag } from "../command-line/flags";
+import { UsageError } from "../command-line/usage";
 
 /**
  * `switchover`: planned, no data loss (Aurora synchronizes the target first).
@@ -27,14 +28,6 @@ export interface FailoverRequest {
   readonly pollMs: number;
 }
 
-/** The operator typed something the command cannot run with; exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
 /** Shown on `--help` and after every usage error. */
 export const USAGE = `usage: npm run failover -- --environment <name> --to <region> [options]
 
@@ -55,7 +48,16 @@ const MODES: readonly FailoverMode[] = ["switchover", "failover"];
  * Returns `"help"` when `--help` was asked for.
  */
 export function parseFailoverArguments(argv: readonly string[], catalogue: Catalogue): FailoverRequest | "help" {
-  const values = parseCommandLine(argv);
+  const values = parseFlags(argv, {
+    environment: { type: "string" },
+    to: { type: "string" },
+    mode: { type: "string" },
+    execute: { type: "boolean" },
+    "max-lag-ms": { type: "string" },
+    "timeout-minutes": { type: "string" },
+    "poll-seconds": { type: "string" },
+    help: { type: "boolean" },
+  });
   if (values.help) {
     return "help";
   }
@@ -107,42 +109,11 @@ export function parseFailoverArguments(argv: readonly string[], catalogue: Catal
   };
 }
 
-function parseCommandLine(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        environment: { type: "string" },
-        to: { type: "string" },
-        mode: { type: "string" },
-        execute: { type: "boolean" },
-        "max-lag-ms": { type: "string" },
-        "timeout-minutes": { type: "string" },
-        "poll-seconds": { type: "string" },
-        help: { type: "boolean" },
-      },
-    }).values;
-  } catch (error) {
-    // parseArgs already names the option ("Unknown option '--foo'"); keep its words.
-    throw new UsageError((error as Error).message);
-  }
-}
-
 function hasDatabase(environment: EnvironmentConfig): environment is DatabaseEnvironment {
   return environment.database !== undefined;
 }
 
 /** A whole number within [min, max], or `fallback` when the flag was not given. */
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number, unit: string): number {
-  if (raw === undefined) {
-    return fallback;
-  }
-  // Number("") is 0 and Number("1e3") is 1000: accept digits only so typos are not silently read.
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${flag} "${raw}": must be a whole number of ${unit} from ${min} to ${max}`);
-  }
-  return value;
+  return raw === undefined ? fallback : wholeNumberFlag(flag, raw, min, max, `a whole number of ${unit} from ${min} to ${max}`);
 }

@@ -1,11 +1,12 @@
 import type { Catalogue } from "../../config/schema";
+import { systemClock, type Clock } from "../command-line/clock";
+import { messageOf, processOutput, type Output } from "../command-line/output";
+import { parseOrExitCode } from "../command-line/usage";
 import { actionFor, sendAction } from "./action";
-import { USAGE, UsageError, parseFailoverArguments } from "./arguments";
+import { USAGE, parseFailoverArguments } from "./arguments";
 import type { ClientFactory } from "./clients";
-import { systemClock, type Clock } from "./clock";
 import { configChangeLines, notInheritedChecklist } from "./config-change";
 import { describeMember } from "./global-cluster";
-import { messageOf, processOutput, type Output } from "./output";
 import { runPreflight } from "./preflight";
 import { formatElapsed, waitForNewWriter } from "./wait";
 
@@ -34,21 +35,10 @@ export async function runFailoverCommand(argv: readonly string[], deps: Failover
   const output = deps.output ?? processOutput;
   const clock = deps.clock ?? systemClock;
 
-  let parsed: ReturnType<typeof parseFailoverArguments>;
-  try {
-    parsed = parseFailoverArguments(argv, deps.catalogue);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      output.err(`error: ${error.message}\n\n${USAGE}`);
-      return EXIT.usage;
-    }
-    throw error;
+  const request = parseOrExitCode(() => parseFailoverArguments(argv, deps.catalogue), USAGE, output, EXIT);
+  if (typeof request === "number") {
+    return request;
   }
-  if (parsed === "help") {
-    output.out(USAGE);
-    return EXIT.ok;
-  }
-  const request = parsed;
   const { environment, targetRegion, mode } = request;
 
   output.out(

@@ -1,10 +1,10 @@
 import { DescribeDBClustersCommand } from "@aws-sdk/client-rds";
 import { auroraClusterIdentifier, globalClusterIdentifier } from "../../config/naming";
+import type { Clock } from "../command-line/clock";
+import { messageOf } from "../command-line/output";
 import type { FailoverRequest } from "./arguments";
 import type { ClientFactory } from "./clients";
-import type { Clock } from "./clock";
 import { describeGlobalCluster, describeMember, memberClusterArn, type GlobalClusterState, type MemberState } from "./global-cluster";
-import { messageOf } from "./output";
 import { recentReplicationLag } from "./replication-lag";
 
 /**

@@ -1,7 +1,7 @@
+import type { Clock } from "../command-line/clock";
+import { messageOf, type Output } from "../command-line/output";
 import type { RegionalClients } from "./clients";
-import type { Clock } from "./clock";
 import { describeGlobalCluster, describeMember, type GlobalClusterState } from "./global-cluster";
-import { messageOf, type Output } from "./output";
 
 /** How the wait ended. */
 export type WaitOutcome =

@@ -1,4 +1,4 @@
-/** Where the command writes: `out` for progress and results, `err` for refusals and failures. */
+/** Where a command writes: `out` for progress and results, `err` for usage errors, refusals and failures. */
 export interface Output {
   out(line: string): void;
   err(line: string): void;
@@ -10,7 +10,7 @@ export const processOutput: Output = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** The SDK's error message with its error name, e.g. `GlobalClusterNotFoundFault: …`. */
+/** An error's message with its name, e.g. the SDK's `GlobalClusterNotFoundFault: …`. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) {
     return error.name && error.name !== "Error" && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
