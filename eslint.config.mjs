@@ -20,5 +20,5 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ["*.js", "*.mjs"], languageOptions: { globals: { module: "writable", require: "readonly" } } },
+  { files: ["*.js", "*.mjs", "__tests__/*.js"], languageOptions: { globals: { module: "writable", require: "readonly" } } },
 );

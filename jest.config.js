@@ -1,11 +1,17 @@
 /** Transpile-only (swc): types are checked by `npm run typecheck`, not on every test run. */
+const ESM_PACKAGES = "kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex";
+
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // kubernetes-models (manifest schema validation) ships ESM only: resolve and transpile it.
+  resolver: "<rootDir>/__tests__/esm-resolver.js",
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    [`/node_modules/(${ESM_PACKAGES})/.+\\.js$`]: ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 30000,
 };
