@@ -19,7 +19,7 @@ if (count > 0) {
     name: `env${i}`,
     regions: template.regions.map((r, j) => ({ ...r, vpcCidr: vpcSlot(2 * i + j) })),
   }));
-  raw.gitopsHub = { environment: "env0", region: template.primaryRegion };
+  raw.gitopsHub = { ...raw.gitopsHub, environment: "env0", region: template.primaryRegion };
 }
 const { catalogue } = loadCatalogue(raw);
 const app = buildPlatformApp(catalogue, { outdir: process.env.BENCH_OUTDIR ?? "cdktf.out.bench" });

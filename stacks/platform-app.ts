@@ -3,6 +3,7 @@ import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import type { StateSite } from "../src/state/s3-backend";
 import { EdgeStack } from "./edge-stack";
 import { GlobalDatabaseStack } from "./global-database-stack";
+import { PlatformStack } from "./platform-stack";
 import { RegionalStack } from "./regional-stack";
 import { StateBootstrapStack } from "./state-bootstrap-stack";
 
@@ -20,6 +21,7 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
   const app = new App({ outdir: options.outdir ?? "cdktf.out", skipValidation: false });
   const stateSite = options.stateSite ?? "primary";
   new StateBootstrapStack(app, catalogue, stateSite);
+  const clusters: { environment: EnvironmentConfig; stack: RegionalStack }[] = [];
   for (const environment of options.environments ?? catalogue.environments) {
     const globalData =
       environment.database || environment.keyValueTables.length > 0 ? new GlobalDatabaseStack(app, { catalogue, environment, stateSite }) : undefined;
@@ -32,6 +34,14 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
     if (environment.edge) {
       new EdgeStack(app, { catalogue, environment, regionalStacks: [writer!, ...readers], stateSite });
     }
+    clusters.push(...[writer!, ...readers].map((stack) => ({ environment, stack })));
+  }
+  // Platform stacks last: the GitOps hub registers every cluster synthesized in this app.
+  const hub = catalogue.gitopsHub;
+  for (const { environment, stack } of clusters) {
+    const isHub = environment.name === hub.environment && stack.region === hub.region;
+    const region = environment.regions.find((r) => r.region === stack.region)!;
+    new PlatformStack(app, { catalogue, environment, region, regional: stack, stateSite, managedClusters: isHub ? clusters.map((c) => c.stack) : [] });
   }
   return app;
 }

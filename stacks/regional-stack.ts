@@ -46,6 +46,12 @@ export class RegionalStack extends TerraformStack {
   readonly interruptionQueue: InterruptionQueue;
   /** This region's Aurora global database member, when the environment has a database. */
   readonly database?: AuroraRegionalMember;
+  /** IRSA role ARNs of the in-cluster controllers, by role id (`load-balancer-controller`, …). */
+  readonly workloadRoleArns: Record<string, string> = {};
+  /** Karpenter's AWS side, when the environment uses Karpenter. */
+  readonly karpenter?: KarpenterAwsResources;
+  /** Shared EFS file system for the EFS CSI driver's storage class. */
+  readonly fileSystem: SharedFileSystem;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const { catalogue, environment, region } = props;
@@ -94,12 +100,15 @@ export class RegionalStack extends TerraformStack {
 
     // One interruption queue, read by exactly one handler: Karpenter, or NTH in queue mode.
     this.interruptionQueue = new InterruptionQueue(this, "interruption", { queueName: `${name}-interruption` });
-    const irsa = (roleId: string, namespace: string, serviceAccount: string, statements: DataAwsIamPolicyDocumentStatement[]) =>
-      new IrsaRole(this, roleId, { roleName: `${name}-${roleId}`, issuer: this.cluster.issuer, namespace, serviceAccount, statements });
+    const irsa = (roleId: string, namespace: string, serviceAccount: string, statements: DataAwsIamPolicyDocumentStatement[]) => {
+      const role = new IrsaRole(this, roleId, { roleName: `${name}-${roleId}`, issuer: this.cluster.issuer, namespace, serviceAccount, statements });
+      this.workloadRoleArns[roleId] = role.arn;
+      return role;
+    };
 
     let karpenter: KarpenterAwsResources | undefined;
     if (environment.cluster.autoscaler === "karpenter") {
-      karpenter = new KarpenterAwsResources(this, "karpenter", {
+      karpenter = this.karpenter = new KarpenterAwsResources(this, "karpenter", {
         ...context,
         cluster: this.cluster.cluster,
         issuer: this.cluster.issuer,
@@ -136,13 +145,13 @@ export class RegionalStack extends TerraformStack {
         ? irsa("external-dns", "external-dns", "external-dns", externalDnsStatements({ ...context, hostedZoneArns: zoneIds.map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`) }))
         : undefined;
 
-    const fileSystem = new SharedFileSystem(this, "shared-file-system", {
+    const fileSystem = (this.fileSystem = new SharedFileSystem(this, "shared-file-system", {
       name,
       vpcId: this.network.vpc.id,
       subnets: privateSubnets,
       clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
       kmsKeyArn: this.cluster.storageKey.arn,
-    });
+    }));
 
     this.ingress = new RegionalIngress(this, "ingress", {
       name: `${catalogue.project}-${environment.name}-${shortRegion(region.region)}`,
@@ -224,6 +233,9 @@ export class RegionalStack extends TerraformStack {
       subnetArns: [this.network.privateSubnets[0]!.arn, this.network.publicSubnets[0]!.arn, this.network.databaseSubnets[0]!.arn],
       stopConditionAlarmArn: this.ingress.noHealthyTargetsAlarm.arn,
     });
+
+    // [issue-6: gitops AWS side goes here]
+    // [issue-6: observability AWS side goes here]
 
     const output = (outputName: string, value: unknown, description: string) => new TerraformOutput(this, outputName, { value, description });
     output("cluster_name", this.cluster.cluster.name, "EKS cluster name");

@@ -22,7 +22,7 @@ describe("built-in catalogue", () => {
     expect([production.primaryRegion, production.secondaryRegion]).toEqual(["us-east-1", "eu-west-1"]);
     expect(production.natGateways).toBe("per-az");
     production.regions.forEach((r) => expect(r.availabilityZones).toHaveLength(3));
-    expect(catalogue.gitopsHub).toEqual({ environment: "production", region: "us-east-1" });
+    expect(catalogue.gitopsHub).toMatchObject({ environment: "production", region: "us-east-1", repository: { path: "clusters", revision: "main" } });
   });
 
   test("no two subnets of any region of any environment overlap", () => {

@@ -120,9 +120,9 @@ describe("draining a region is configuration", () => {
 
   function changes(before: SynthesizedJson, after: SynthesizedJson): string[] {
     const found: string[] = [];
-    for (const [type, blocks] of Object.entries(before.resource)) {
+    for (const [type, blocks] of Object.entries(before.resource ?? {})) {
       for (const [name, block] of Object.entries(blocks)) {
-        const other = after.resource[type]?.[name];
+        const other = after.resource?.[type]?.[name];
         const keys = new Set([...Object.keys(block), ...Object.keys(other ?? {})]);
         for (const key of keys) {
           if (JSON.stringify(block[key]) !== JSON.stringify(other?.[key])) {

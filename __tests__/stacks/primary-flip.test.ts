@@ -23,7 +23,7 @@ type Address = string;
 
 function resources(json: SynthesizedJson): Map<Address, { type: string; block: Block }> {
   const found = new Map<Address, { type: string; block: Block }>();
-  for (const [type, blocks] of Object.entries(json.resource)) {
+  for (const [type, blocks] of Object.entries(json.resource ?? {})) {
     for (const [name, block] of Object.entries(blocks)) {
       found.set(`${type}.${name}`, { type, block });
     }
@@ -38,6 +38,9 @@ function ignoredChanges(block: Block): string[] {
 /** The region a resource's provider points at: its alias, or the default provider. */
 function regionOf(json: SynthesizedJson, block: Block): string {
   const reference = (block.provider as string | undefined) ?? "aws";
+  if (!reference.startsWith("aws")) {
+    return "(cluster)";
+  }
   const alias = reference.split(".")[1];
   const provider = json.provider.aws!.find((p) => (p.alias as string | undefined) === alias);
   return provider!.region as string;
@@ -64,6 +67,8 @@ describe("flipping the primary region", () => {
       expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining(["aws_rds_global_cluster", "aws_kms_key", "aws_kms_replica_key", "aws_secretsmanager_secret", "aws_dynamodb_table"]));
     } else if (name.endsWith("-edge")) {
       expect(stateful.map((r) => r.type)).toEqual(["aws_kms_key"]); // the flow-log bucket's key
+    } else if (name.includes("-platform-")) {
+      expect(stateful).toEqual([]); // in-cluster objects only
     } else {
       expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining(["aws_rds_cluster", "aws_rds_cluster_instance"]));
     }
@@ -111,8 +116,8 @@ describe("flipping the primary region", () => {
       // Resources in the non-home region take the alias of that region's new role: same region, new alias name.
       expect(Object.values(changed).every((diff) => JSON.stringify(diff) === JSON.stringify(["provider"]))).toBe(true);
       expect(Object.keys(changed).sort()).toEqual(["aws_kms_alias.data-key_replica-alias", "aws_kms_replica_key.data-key_replica"]);
-    } else if (name.endsWith("-edge")) {
-      // Endpoint groups are per region, never per role.
+    } else if (name.endsWith("-edge") || name.includes("-platform-")) {
+      // Endpoint groups and in-cluster add-ons are per region, never per role.
       expect(changed).toEqual({});
     } else {
       expect(changed).toEqual({

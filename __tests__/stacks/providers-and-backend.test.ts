@@ -6,25 +6,31 @@ import { synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
 const stacks = synthStacks();
 
 describe("every stack", () => {
-  test("the built-in catalogue yields the bootstrap, and per environment a global-database stack, one regional stack per region and an edge stack", () => {
+  test("the built-in catalogue yields the bootstrap, and per environment a global-database stack, one regional and one platform stack per region and an edge stack", () => {
     expect([...stacks.keys()].sort()).toEqual([
       "production-edge",
       "production-global-database",
+      "production-platform-eu-west-1",
+      "production-platform-us-east-1",
       "production-regional-eu-west-1",
       "production-regional-us-east-1",
       "staging-edge",
       "staging-global-database",
+      "staging-platform-us-east-1",
+      "staging-platform-us-west-2",
       "staging-regional-us-east-1",
       "staging-regional-us-west-2",
       "state-bootstrap",
     ]);
   });
 
-  test.each([...stacks.keys()])("%s pins hashicorp/aws to 5.100.0, the version the bindings were generated for", (name) => {
+  const awsStacks = [...stacks.keys()].filter((name) => !name.includes("-platform-"));
+
+  test.each(awsStacks)("%s pins hashicorp/aws to 5.100.0, the version the bindings were generated for", (name) => {
     expect(stacks.get(name)!.terraform.required_providers.aws).toEqual({ source: "aws", version: "5.100.0" });
   });
 
-  test.each([...stacks.keys()])("%s: every AWS provider guards its account and tags ownership", (name) => {
+  test.each(awsStacks)("%s: every AWS provider guards its account and tags ownership", (name) => {
     const providers = stacks.get(name)!.provider.aws!;
     expect(providers.length).toBeGreaterThan(0);
     for (const provider of providers) {
@@ -99,5 +105,31 @@ describe("state outage", () => {
       key: "meridian/production/production-regional-us-east-1.tfstate",
       dynamodb_table: "meridian-terraform-locks",
     });
+  });
+});
+
+describe("platform stacks", () => {
+  const platform = [...stacks.entries()].filter(([name]) => name.includes("-platform-"));
+
+  test.each(platform)("%s: kubernetes and helm reach the regional cluster and authenticate with aws eks get-token", (name, json) => {
+    const [environment, region] = [name.split("-platform-")[0]!, name.split("-platform-")[1]!];
+    const regional = `cross-stack-reference-input-${environment}-regional-${region}`;
+    const exec = {
+      api_version: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", `meridian-${environment}-${region}`, "--region", region, "--output", "json"],
+    };
+    const kubernetes = json.provider.kubernetes![0]!;
+    expect(kubernetes.exec).toEqual([exec]);
+    expect(kubernetes.host).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.${regional}\\.outputs\\..*endpoint\\}$`));
+    expect(kubernetes.cluster_ca_certificate).toMatch(new RegExp(`^\\$\\{base64decode\\(data\\.terraform_remote_state\\.${regional}\\.outputs\\..*certificate_authority0data\\)\\}$`));
+    expect(kubernetes.token).toBeUndefined();
+    const helm = json.provider.helm![0]!.kubernetes as Record<string, unknown>;
+    expect(helm).toEqual({ host: kubernetes.host, cluster_ca_certificate: kubernetes.cluster_ca_certificate, exec });
+  });
+
+  test.each(platform)("%s uses no AWS provider: in-cluster objects only", (_name, json) => {
+    expect(json.provider.aws).toBeUndefined();
+    expect(Object.keys(json.terraform.required_providers).sort()).toEqual(["helm", "kubernetes"]);
   });
 });

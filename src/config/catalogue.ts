@@ -46,7 +46,11 @@ export const BUILT_IN_CATALOGUE = {
     lockTableName: "meridian-terraform-locks",
     bootstrapBackend: "local",
   },
-  gitopsHub: { environment: "production", region: "us-east-1" },
+  gitopsHub: {
+    environment: "production",
+    region: "us-east-1",
+    repository: { url: "https://github.com/example/meridian-gitops.git", path: "clusters", revision: "main" },
+  },
   environments: [
     {
       name: "staging",

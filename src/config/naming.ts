@@ -66,3 +66,7 @@ export function partitionOf(region: string): string {
 export function edgeStackName(environment: string): string {
   return `${environment}-edge`;
 }
+
+export function platformStackName(environment: string, region: string): string {
+  return `${environment}-platform-${region}`;
+}

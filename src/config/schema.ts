@@ -470,7 +470,18 @@ export const CatalogueSchema = z.strictObject({
   project: dnsLabel(12),
   state: StateSchema,
   /** The cluster that runs the GitOps hub (Argo CD, Crossplane); every other cluster is a spoke. */
-  gitopsHub: z.strictObject({ environment: z.string(), region }),
+  gitopsHub: z.strictObject({
+    environment: z.string(),
+    region,
+    /** The repository Argo CD's bootstrap ApplicationSet follows (app-of-apps per cluster). */
+    repository: z.strictObject({
+      url: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)[\w.@:/~-]+$/, { message: "must be an https://, ssh:// or git@ repository URL" }),
+      /** Directory holding one folder per cluster (`<environment>/<region>/`). */
+      path: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, { message: "must be a relative path such as clusters" }),
+      /** Branch, tag or commit Argo CD follows. */
+      revision: z.string().min(1, { message: "must not be empty" }),
+    }),
+  }),
   environments: z.array(EnvironmentSchema).min(1, { message: "at least one environment is required" }),
 });
 

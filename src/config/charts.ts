@@ -1,0 +1,31 @@
+/**
+ * Every Helm chart the platform stacks install, pinned in one place. Raise a version here, run
+ * the tests (they validate every rendered manifest), and review the plan of each platform stack.
+ *
+ * Versions are the releases current when this file was last reviewed; they cannot be checked
+ * against the repositories offline, so CI proves the values, not the chart's existence.
+ */
+export interface ChartPin {
+  /** Helm repository URL, or an `oci://` registry path. */
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+export const CHARTS = {
+  awsLoadBalancerController: { repository: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "1.13.4" },
+  nodeTerminationHandler: { repository: "https://aws.github.io/eks-charts", chart: "aws-node-termination-handler", version: "0.27.2" },
+  karpenter: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.6.3" },
+  clusterAutoscaler: { repository: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.50.1" },
+  metricsServer: { repository: "https://kubernetes-sigs.github.io/metrics-server", chart: "metrics-server", version: "3.13.0" },
+  externalDns: { repository: "https://kubernetes-sigs.github.io/external-dns", chart: "external-dns", version: "1.19.0" },
+  kyverno: { repository: "https://kyverno.github.io/kyverno", chart: "kyverno", version: "3.5.2" },
+  argoCd: { repository: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "8.5.8" },
+  argoCdApps: { repository: "https://argoproj.github.io/argo-helm", chart: "argocd-apps", version: "2.0.2" },
+  crossplane: { repository: "https://charts.crossplane.io/stable", chart: "crossplane", version: "1.20.1" },
+  kubePrometheusStack: { repository: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "77.12.0" },
+  fluentBit: { repository: "https://aws.github.io/eks-charts", chart: "aws-for-fluent-bit", version: "0.1.35" },
+  openTelemetryCollector: { repository: "https://open-telemetry.github.io/opentelemetry-helm-charts", chart: "opentelemetry-collector", version: "0.134.0" },
+} as const satisfies Record<string, ChartPin>;
+
+export type ChartName = keyof typeof CHARTS;
