@@ -16,10 +16,12 @@ import { ManagedNodeGroups } from "../src/constructs/eks-cluster/managed-node-gr
 import { InterruptionQueue } from "../src/constructs/interruption-queue/interruption-queue";
 import { KarpenterAwsResources } from "../src/constructs/karpenter/karpenter-aws";
 import { Network } from "../src/constructs/network/network";
+import { ObservabilityAws } from "../src/constructs/observability-aws/observability-aws";
 import { RegionalIngress } from "../src/constructs/regional-ingress/regional-ingress";
 import { SharedFileSystem } from "../src/constructs/shared-file-system/shared-file-system";
 import type { StateSite } from "../src/state/s3-backend";
 import type { GlobalDatabaseStack } from "./global-database-stack";
+import { installGitOpsAccess } from "./platform/gitops";
 
 export interface RegionalStackProps {
   readonly catalogue: Catalogue;
@@ -234,8 +236,13 @@ export class RegionalStack extends TerraformStack {
       stopConditionAlarmArn: this.ingress.noHealthyTargetsAlarm.arn,
     });
 
-    // [issue-6: gitops AWS side goes here]
-    // [issue-6: observability AWS side goes here]
+    installGitOpsAccess(this, { catalogue, environment, region: region.region, partition, cluster: this.cluster }); // GitOps (issue 6): spoke access role + access entry; on the hub, the Argo CD and Crossplane IRSA roles
+    // Observability (issue 6): AMP workspace, workload log group and the agents' IRSA roles; the platform stack reads them.
+    const observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays });
+    Object.assign(this.workloadRoleArns, observability.workloadRoleArns);
+    new TerraformOutput(this, "amp_workspace_id", { value: observability.workspace.id, description: "Amazon Managed Service for Prometheus workspace of this cluster" });
+    new TerraformOutput(this, "amp_workspace_endpoint", { value: observability.workspace.prometheusEndpoint, description: "AMP Prometheus endpoint (remote write: <endpoint>api/v1/remote_write; Grafana data source URL)" });
+    new TerraformOutput(this, "workload_log_group_name", { value: observability.workloadLogGroup.name, description: "CloudWatch log group of this cluster's container logs" });
 
     const output = (outputName: string, value: unknown, description: string) => new TerraformOutput(this, outputName, { value, description });
     output("cluster_name", this.cluster.cluster.name, "EKS cluster name");

@@ -37,10 +37,10 @@ function ignoredChanges(block: Block): string[] {
 
 /** The region a resource's provider points at: its alias, or the default provider. */
 function regionOf(json: SynthesizedJson, block: Block): string {
-  const reference = (block.provider as string | undefined) ?? "aws";
-  if (!reference.startsWith("aws")) {
-    return "(cluster)";
+  if (!json.provider.aws) {
+    return "(in-cluster)"; // platform stacks: kubernetes and helm only
   }
+  const reference = (block.provider as string | undefined) ?? "aws";
   const alias = reference.split(".")[1];
   const provider = json.provider.aws!.find((p) => (p.alias as string | undefined) === alias);
   return provider!.region as string;

@@ -143,6 +143,20 @@ export const IngressSchema = z
     healthCheckPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute HTTP path such as /healthz" }),
     /** ACM certificate per region, required for `TLS`. @default - none */
     certificateArns: z.record(z.string(), z.string().regex(/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { message: "must be an ACM certificate ARN" })).default({}),
+    /**
+     * The in-cluster Service of the ingress pods, which the AWS Load Balancer Controller binds to
+     * the NLB's target group with a TargetGroupBinding (IP targets). The Service must expose
+     * `targetPort` as a port; its owners (GitOps) create it, the binding waits for it.
+     * @default { namespace: "ingress", name: "ingress-gateway" }
+     */
+    service: z
+      .strictObject({
+        /** Namespace of the Service (and of its TargetGroupBinding). */
+        namespace: dnsLabel(63),
+        /** Service name. */
+        name: dnsLabel(63),
+      })
+      .default({ namespace: "ingress", name: "ingress-gateway" }),
   });
 
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m6i.large" });

@@ -1,6 +1,108 @@
+import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
+import type { IToleration } from "kubernetes-models/v1/Toleration";
+import { Construct } from "constructs";
+import type { NodeGroupConfig } from "../../src/config/schema";
+import { ClusterAutoscaler } from "../../src/constructs/platform/cluster-autoscaler/cluster-autoscaler";
+import { Karpenter } from "../../src/constructs/platform/karpenter/karpenter";
+import { NODE_CLASS_LABEL } from "../../src/constructs/platform/karpenter/node-pools";
+import { NodeTerminationHandler } from "../../src/constructs/platform/node-termination-handler/node-termination-handler";
 import type { PlatformContext } from "./platform-context";
 
-/** Work in progress: filled in by the autoscaling part of issue 6. */
-export function installAutoscaling(context: PlatformContext): void {
-  void context;
+/** What the autoscaling part installed: Karpenter, or Cluster Autoscaler with the Node Termination Handler. */
+export interface Autoscaling {
+  readonly autoscaler: "karpenter" | "cluster-autoscaler";
+  readonly karpenter?: Karpenter;
+  readonly clusterAutoscaler?: ClusterAutoscaler;
+  readonly nodeTerminationHandler?: NodeTerminationHandler;
+  /**
+   * The one component that reads the cluster's interruption queue. SQS hands each message to a
+   * single reader, so a second reader would make each miss about half the interruptions.
+   */
+  readonly interruptionQueueReader: "karpenter" | "aws-node-termination-handler";
+}
+
+const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
+
+/**
+ * Node autoscaling and interruption handling (issue 6, item 2), following
+ * `environment.cluster.autoscaler` and the AWS side the regional stack built for it:
+ * - `karpenter`: the Karpenter controller (IRSA, interruption queue) on the system managed nodes,
+ *   and a NodePool + EC2NodeClass per catalogue node group;
+ * - `cluster-autoscaler`: Cluster Autoscaler over the managed node groups, and the Node
+ *   Termination Handler in queue mode.
+ * Either way exactly one component reads the interruption queue. The controllers run only on the
+ * system managed node group (`node.kubernetes.io/class=system`), never on capacity they remove.
+ */
+export function installAutoscaling(context: PlatformContext): Autoscaling {
+  const { environment, region, regional, clusterName } = context;
+  const scope = new Construct(context.stack, "autoscaling");
+  const where = `installAutoscaling ${context.stack.node.id}`;
+
+  const systemGroups = environment.nodeGroups.filter((g) => g.class === "system");
+  if (systemGroups.length === 0) {
+    throw new Error(`${where}: environment ${environment.name} has no node group of class "system"; the autoscaler must run on capacity it does not manage`);
+  }
+  const nodeAffinity: INodeSelectorRequirement[] = [{ key: NODE_CLASS_LABEL, operator: "In", values: ["system"] }];
+  const tolerations = systemTolerations(systemGroups);
+
+  if (environment.cluster.autoscaler === "karpenter") {
+    const aws = regional.karpenter;
+    if (!aws) {
+      throw new Error(`${where}: environment ${environment.name} uses Karpenter, but regional stack ${regional.node.id} has no KarpenterAwsResources (controller role, node role)`);
+    }
+    const karpenter = new Karpenter(scope, "karpenter", {
+      clusterName,
+      clusterEndpoint: regional.cluster.cluster.endpoint,
+      controllerRoleArn: aws.controllerRole.arn,
+      interruptionQueueName: regional.interruptionQueue.queue.name,
+      nodeRoleName: aws.nodeRole.name,
+      securityGroupIds: [regional.cluster.clusterSecurityGroupId],
+      volumeKmsKeyArn: regional.cluster.storageKey.arn,
+      availabilityZones: region.availabilityZones,
+      nodePools: environment.nodeGroups,
+      controllerNodeAffinity: nodeAffinity,
+      controllerTolerations: tolerations,
+    });
+    return { autoscaler: "karpenter", karpenter, interruptionQueueReader: "karpenter" };
+  }
+
+  const clusterAutoscaler = new ClusterAutoscaler(scope, "cluster-autoscaler", {
+    clusterName,
+    region: region.region,
+    kubernetesVersion: environment.kubernetesVersion,
+    roleArn: roleArn(context, "cluster-autoscaler"),
+    nodeGroups: environment.nodeGroups,
+    availabilityZones: region.availabilityZones,
+    nodeAffinity,
+    tolerations,
+  });
+  const nodeTerminationHandler = new NodeTerminationHandler(scope, "node-termination-handler", {
+    clusterName,
+    region: region.region,
+    queueUrl: regional.interruptionQueue.queue.url,
+    roleArn: roleArn(context, "node-termination-handler"),
+    nodeAffinity,
+    tolerations,
+  });
+  return { autoscaler: "cluster-autoscaler", clusterAutoscaler, nodeTerminationHandler, interruptionQueueReader: "aws-node-termination-handler" };
+}
+
+/** Tolerations for every taint of the system node groups. */
+function systemTolerations(groups: readonly NodeGroupConfig[]): IToleration[] {
+  const seen = new Set<string>();
+  return groups
+    .flatMap((g) => g.taints)
+    .filter((t) => {
+      const key = `${t.key}=${t.value ?? ""}:${t.effect}`;
+      return !seen.has(key) && seen.add(key) !== undefined;
+    })
+    .map((t) => (t.value === undefined ? { key: t.key, operator: "Exists", effect: TAINT_EFFECT[t.effect] } : { key: t.key, operator: "Equal", value: t.value, effect: TAINT_EFFECT[t.effect] }));
+}
+
+function roleArn(context: PlatformContext, roleId: string): string {
+  const arn = context.regional.workloadRoleArns[roleId];
+  if (!arn) {
+    throw new Error(`installAutoscaling ${context.stack.node.id}: regional.workloadRoleArns["${roleId}"] is missing; the regional stack creates the IRSA role before the platform stack uses it`);
+  }
+  return arn;
 }

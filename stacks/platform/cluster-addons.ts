@@ -1,6 +1,83 @@
+import { Construct } from "constructs";
+import { AwsLoadBalancerController } from "../../src/constructs/platform/aws-load-balancer-controller/aws-load-balancer-controller";
+import type { TargetGroupBinding } from "../../src/constructs/platform/aws-load-balancer-controller/target-group-binding";
+import { ExternalDns } from "../../src/constructs/platform/external-dns/external-dns";
+import { MetricsServer } from "../../src/constructs/platform/metrics-server/metrics-server";
+import { StorageClasses } from "../../src/constructs/platform/storage-classes/storage-classes";
+import { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
+import { WorkloadDefaults } from "../../src/constructs/platform/workload-defaults/workload-defaults";
 import type { PlatformContext } from "./platform-context";
 
-/** Work in progress: filled in by the cluster-addons part of issue 6. */
-export function installClusterAddons(context: PlatformContext): void {
-  void context;
+/** What the cluster add-ons installed, for the other parts of the platform stack to depend on. */
+export interface ClusterAddons {
+  /** The platform's PriorityClasses; releases whose pods name one depend on `priorityClasses.all`. */
+  readonly priorityClasses: PriorityClasses;
+  readonly loadBalancerController: AwsLoadBalancerController;
+  /** The ingress Service bound to the regional NLB's target group. */
+  readonly ingressBinding: TargetGroupBinding;
+  readonly metricsServer: MetricsServer;
+  /** Only when the environment lists hosted zones for it. */
+  readonly externalDns?: ExternalDns;
+  readonly storageClasses: StorageClasses;
+  /** Kyverno and the workload-default policies. */
+  readonly workloadDefaults: WorkloadDefaults;
+}
+
+/**
+ * The cluster's own add-ons (issue 6, items 2 and 3 without autoscaling, GitOps or observability):
+ * priority classes, the AWS Load Balancer Controller and the binding of the ingress Service to
+ * the Terraform-owned NLB, metrics-server, external-dns, storage classes, and Kyverno with the
+ * workload defaults. Ordering is explicit: classes before the releases that use them, the
+ * controller before its TargetGroupBinding, Kyverno before its policies.
+ */
+export function installClusterAddons(context: PlatformContext): ClusterAddons {
+  const { environment, region, regional, clusterName } = context;
+  const scope = new Construct(context.stack, "cluster-addons");
+
+  const priorityClasses = new PriorityClasses(scope, "priority-classes");
+
+  const loadBalancerController = new AwsLoadBalancerController(scope, "aws-load-balancer-controller", {
+    clusterName,
+    region: region.region,
+    vpcId: regional.network.vpc.id,
+    roleArn: roleArn(context, "load-balancer-controller"),
+  });
+  const ingressBinding = loadBalancerController.bindTargetGroup("ingress-binding", {
+    targetGroupArn: regional.ingress.targetGroup.arn,
+    service: { ...environment.ingress.service, port: environment.ingress.targetPort },
+    targetType: "ip",
+    // No `networking`: the regional stack already admits the NLB's security group to the
+    // cluster security group on the target port (Terraform-owned rule).
+  });
+
+  const metricsServer = new MetricsServer(scope, "metrics-server");
+
+  const zones = environment.cluster.externalDnsHostedZoneIds;
+  const externalDns =
+    zones.length > 0
+      ? new ExternalDns(scope, "external-dns", {
+          txtOwnerId: clusterName,
+          region: region.region,
+          roleArn: roleArn(context, "external-dns"),
+          hostedZoneIds: zones,
+          dependsOn: priorityClasses.all,
+        })
+      : undefined;
+
+  const storageClasses = new StorageClasses(scope, "storage-classes", {
+    fileSystemId: regional.fileSystem.fileSystem.id,
+    ebsKmsKeyArn: regional.cluster.storageKey.arn,
+  });
+
+  const workloadDefaults = new WorkloadDefaults(scope, "workload-defaults", { dependsOn: priorityClasses.all });
+
+  return { priorityClasses, loadBalancerController, ingressBinding, metricsServer, externalDns, storageClasses, workloadDefaults };
+}
+
+function roleArn(context: PlatformContext, roleId: string): string {
+  const arn = context.regional.workloadRoleArns[roleId];
+  if (!arn) {
+    throw new Error(`installClusterAddons ${context.stack.node.id}: regional.workloadRoleArns["${roleId}"] is missing; the regional stack creates the IRSA role before the platform stack uses it`);
+  }
+  return arn;
 }

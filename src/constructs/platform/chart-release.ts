@@ -50,7 +50,8 @@ export class ChartRelease extends Construct {
       namespace: props.namespace,
       createNamespace: props.createNamespace ?? true,
       ...source,
-      values: [stringify(this.values)],
+      // No YAML anchors/aliases (they make plan diffs unreadable), no line folding.
+      values: [stringify(this.values, { aliasDuplicateObjects: false, lineWidth: 0 })],
       atomic: true,
       cleanupOnFail: true,
       wait: true,

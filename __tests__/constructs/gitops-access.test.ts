@@ -1,0 +1,293 @@
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing, Token } from "cdktf";
+import { ArgoCdHubRole, type ArgoCdHubRoleProps } from "../../src/constructs/gitops-access/argo-cd-hub-role";
+import { crossplaneEksStatements, crossplaneIamStatements, XCLUSTER_MANAGED_POLICIES, type CrossplanePolicyContext } from "../../src/constructs/gitops-access/crossplane-policies";
+import { ARGOCD_SERVICE_ACCOUNTS, argoCdHubRoleName, argoCdSpokeRoleName, crossplaneProviderRoleName, IAM_ROLE_NAME_LIMIT } from "../../src/constructs/gitops-access/names";
+import { GitOpsSpokeAccess, type GitOpsSpokeAccessProps } from "../../src/constructs/gitops-access/spoke-access";
+import { AWS_SERVICE_PROVIDERS, XCLUSTER_SCOPE } from "../../src/constructs/platform/crossplane/packages";
+import { gitOpsTopology } from "../../stacks/platform/gitops";
+import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
+
+const stacks = synthStacks();
+const regional = [...stacks.entries()].filter(([name]) => name.includes("-regional-"));
+const HUB_REGIONAL = "production-regional-us-east-1";
+const hubRegional = stacks.get(HUB_REGIONAL)!;
+const HUB_ROLE_ARN = "arn:aws:iam::333333333333:role/meridian-production-us-east-1-argocd-hub";
+
+/** The cluster name of a regional stack, e.g. `production-regional-us-east-1` → `meridian-production-us-east-1`. */
+const clusterOf = (stackName: string) => `meridian-${stackName.replace("-regional-", "-")}`;
+const withIds = (json: SynthesizedJson, type: string) => Object.entries(json.resource[type] ?? {});
+const roleNamed = (json: SynthesizedJson, name: string): [string, Block] => {
+  const found = withIds(json, "aws_iam_role").filter(([, r]) => r.name === name);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const policyOf = (json: SynthesizedJson, expression: unknown): Block => {
+  const id = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(String(expression))![1]!;
+  return json.data!.aws_iam_policy_document![id]!;
+};
+const statementsOf = (json: SynthesizedJson, expression: unknown) => policyOf(json, expression).statement as Block[];
+/** The inline policy document attached to a role (by the role's logical id). */
+const inlinePolicyOf = (json: SynthesizedJson, roleId: string) => {
+  const policies = resourcesOf(json, "aws_iam_role_policy").filter((p) => String(p.role).includes(`aws_iam_role.${roleId}.`));
+  expect(policies).toHaveLength(1);
+  return statementsOf(json, policies[0]!.policy);
+};
+
+describe("spoke access on every regional stack (the hub's cluster included)", () => {
+  test.each(regional)("%s: a deterministically named spoke role that only the hub's Argo CD role may assume", (name, json) => {
+    // GIVEN the regional stack of one cluster
+    const roleName = `${clusterOf(name)}-argocd-spoke`;
+
+    // WHEN its spoke role is looked up by its deterministic name
+    const [roleId, role] = roleNamed(json, roleName);
+
+    // THEN the name fits IAM and the trust policy admits only the hub role of the hub account
+    expect(roleName.length).toBeLessThanOrEqual(IAM_ROLE_NAME_LIMIT);
+    expect(statementsOf(json, role.assume_role_policy)).toEqual([
+      {
+        sid: "HubArgoCdOnly",
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "AWS", identifiers: ["arn:aws:iam::333333333333:root"] }],
+        condition: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: [HUB_ROLE_ARN] }],
+      },
+    ]);
+    // No permissions of its own: everything it may do comes from the access entry.
+    const attached = [...resourcesOf(json, "aws_iam_role_policy"), ...resourcesOf(json, "aws_iam_role_policy_attachment")].filter((p) => String(p.role).includes(`aws_iam_role.${roleId}.`));
+    expect(attached).toEqual([]);
+  });
+
+  test.each(regional)("%s: an access entry maps the spoke role into the cluster with the cluster-admin policy, cluster-wide", (name, json) => {
+    // GIVEN the spoke role of the cluster
+    const [roleId] = roleNamed(json, `${clusterOf(name)}-argocd-spoke`);
+
+    // WHEN the access entries naming it are collected
+    const entries = withIds(json, "aws_eks_access_entry").filter(([, e]) => e.principal_arn === `\${aws_iam_role.${roleId}.arn}`);
+
+    // THEN there is exactly one STANDARD entry on this stack's cluster, and its policy association is cluster admin
+    expect(entries).toHaveLength(1);
+    const [entryId, entry] = entries[0]!;
+    expect(entry).toMatchObject({ type: "STANDARD", cluster_name: expect.stringMatching(/^\$\{aws_eks_cluster\.[^.]+\.name\}$/) });
+    const associations = resourcesOf(json, "aws_eks_access_policy_association").filter((a) => a.principal_arn === `\${aws_eks_access_entry.${entryId}.principal_arn}`);
+    expect(associations).toEqual([
+      expect.objectContaining({
+        cluster_name: entry.cluster_name,
+        policy_arn: expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/),
+        access_scope: { type: "cluster" },
+      }),
+    ]);
+  });
+
+  test.each(regional.filter(([name]) => name !== HUB_REGIONAL))("%s (a spoke): no Argo CD hub role and no Crossplane roles", (_name, json) => {
+    const names = resourcesOf(json, "aws_iam_role").map((r) => String(r.name));
+    expect(names.filter((n) => n.endsWith("-argocd-hub") || n.includes("-crossplane-"))).toEqual([]);
+  });
+});
+
+describe("Argo CD hub role (hub's regional stack only)", () => {
+  const [hubRoleId, hubRole] = roleNamed(hubRegional, "meridian-production-us-east-1-argocd-hub");
+
+  test("trusts exactly the three Argo CD service accounts through the cluster's OIDC provider, one statement each", () => {
+    const statements = statementsOf(hubRegional, hubRole.assume_role_policy);
+    expect(statements).toHaveLength(3);
+    statements.forEach((statement, i) => {
+      expect(statement).toMatchObject({
+        effect: "Allow",
+        actions: ["sts:AssumeRoleWithWebIdentity"],
+        principals: [{ type: "Federated", identifiers: [expect.stringContaining("aws_iam_openid_connect_provider")] }],
+      });
+      expect(statement.condition).toEqual([
+        { test: "StringEquals", variable: expect.stringMatching(/:sub$/), values: [`system:serviceaccount:argocd:${ARGOCD_SERVICE_ACCOUNTS[i]}`] },
+        { test: "StringEquals", variable: expect.stringMatching(/:aud$/), values: ["sts.amazonaws.com"] },
+      ]);
+    });
+    expect([...ARGOCD_SERVICE_ACCOUNTS]).toEqual(["argocd-application-controller", "argocd-server", "argocd-applicationset-controller"]);
+  });
+
+  test("may only assume the spoke role of every cluster in the catalogue, by literal ARN", () => {
+    // GIVEN the spoke role ARN every regional stack's role will have (account id + deterministic name)
+    const expected = regional.map(([name]) => {
+      const account = name.startsWith("production") ? "333333333333" : "222222222222";
+      return `arn:aws:iam::${account}:role/${clusterOf(name)}-argocd-spoke`;
+    });
+
+    // WHEN the hub role's inline policy is read
+    const statements = inlinePolicyOf(hubRegional, hubRoleId);
+
+    // THEN its single statement allows sts:AssumeRole on exactly those ARNs
+    expect(statements).toEqual([{ sid: "AssumeSpokeAccessRoles", effect: "Allow", actions: ["sts:AssumeRole"], resources: expect.any(Array) }]);
+    expect([...(statements[0]!.resources as string[])].sort()).toEqual([...expected].sort());
+    expect(expected).toHaveLength(4);
+  });
+
+  test("the ARN the spokes trust is the hub role's own name in the hub's account", () => {
+    expect(gitOpsTopology(validCatalogue()).hub.argoCdRoleArn).toBe(HUB_ROLE_ARN);
+    expect(HUB_ROLE_ARN.endsWith(`:role/${hubRole.name}`)).toBe(true);
+  });
+});
+
+describe("Crossplane provider roles (hub's regional stack only)", () => {
+  const roles = AWS_SERVICE_PROVIDERS.map((provider) => ({ provider, role: roleNamed(hubRegional, `meridian-production-us-east-1-crossplane-${provider.service}`) }));
+
+  test.each(roles.map((r) => [r.provider.name, r] as const))("%s: IRSA trust pinned to its fixed service account in crossplane-system", (_name, { provider, role }) => {
+    const [statement, ...rest] = statementsOf(hubRegional, role[1].assume_role_policy);
+    expect(rest).toEqual([]);
+    expect(statement!.condition).toEqual([
+      { test: "StringEquals", variable: expect.stringMatching(/:sub$/), values: [`system:serviceaccount:crossplane-system:${provider.serviceAccount}`] },
+      { test: "StringEquals", variable: expect.stringMatching(/:aud$/), values: ["sts.amazonaws.com"] },
+    ]);
+  });
+
+  test("the EKS provider may manage only xcluster-* clusters and pass only /xcluster/ roles, only to EKS", () => {
+    const statements = inlinePolicyOf(hubRegional, roles.find((r) => r.provider.service === "eks")!.role[0]);
+    const resources = statements.flatMap((s) => s.resources as string[]);
+    resources
+      .filter((r) => r.includes(":eks:"))
+      .forEach((r) => expect(r).toMatch(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:eks:(us-east-1|us-west-2|eu-west-1):333333333333:(cluster|nodegroup|access-entry)\/xcluster-\*/));
+    const passRole = statements.filter((s) => (s.actions as string[]).includes("iam:PassRole"));
+    expect(passRole).toEqual([
+      expect.objectContaining({
+        resources: [expect.stringMatching(/:iam::333333333333:role\/xcluster\/\*$/)],
+        condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["eks.amazonaws.com"] }],
+      }),
+    ]);
+  });
+
+  test("the IAM provider may manage only /xcluster/ roles and attach only the EKS managed policies", () => {
+    const statements = inlinePolicyOf(hubRegional, roles.find((r) => r.provider.service === "iam")!.role[0]);
+    statements.flatMap((s) => s.resources as string[]).forEach((r) => expect(r).toMatch(/:iam::333333333333:role\/xcluster\/\*$/));
+    const attach = statements.find((s) => (s.actions as string[]).includes("iam:AttachRolePolicy"))!;
+    expect(attach.condition).toEqual([
+      { test: "ArnEquals", variable: "iam:PolicyARN", values: [...XCLUSTER_MANAGED_POLICIES.cluster, ...XCLUSTER_MANAGED_POLICIES.node].map((p) => expect.stringMatching(new RegExp(`:iam::aws:policy/${p}$`))) },
+    ]);
+    expect(statements.flatMap((s) => s.actions as string[])).not.toEqual(expect.arrayContaining(["iam:PutRolePolicy"]));
+  });
+});
+
+type Statement = DataAwsIamPolicyDocumentStatement;
+const POLICY_CONTEXT: CrossplanePolicyContext = {
+  partition: "aws",
+  accountId: "111111111111",
+  regions: ["us-east-1", "eu-west-1"],
+  clusterNamePrefix: XCLUSTER_SCOPE.clusterNamePrefix,
+  rolePath: XCLUSTER_SCOPE.rolePath,
+};
+
+describe.each([
+  ["provider-aws-eks", () => crossplaneEksStatements(POLICY_CONTEXT)],
+  ["provider-aws-iam", () => crossplaneIamStatements(POLICY_CONTEXT)],
+] as [string, () => Statement[]][])("%s statements (security rule #20)", (_name, build) => {
+  test("allow named actions with unique sids; no wildcard action, no Not* element", () => {
+    const statements = build();
+    expect(new Set(statements.map((s) => s.sid)).size).toBe(statements.length);
+    for (const s of statements) {
+      expect(s.effect).toBe("Allow");
+      (s.actions ?? []).forEach((a) => expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/));
+      expect(s).not.toHaveProperty("notActions");
+      expect(s).not.toHaveProperty("notResources");
+    }
+  });
+
+  test("never grant on resource \"*\" and never outside the composition's scope or account", () => {
+    for (const resource of build().flatMap((s) => s.resources ?? [])) {
+      expect(resource).not.toBe("*");
+      expect(resource).toMatch(/^arn:aws:(eks:(us-east-1|eu-west-1):111111111111:[a-z-]+\/xcluster-\*|iam::111111111111:role\/(xcluster\/\*|aws-service-role\/.+))/);
+    }
+  });
+});
+
+describe("crossplane provider policies: bad context", () => {
+  test.each([
+    ["regions is empty", { regions: [] }, /regions is empty/],
+    ["the role path is the root path", { rolePath: "/" }, /rolePath "\/" must be an IAM path/],
+    ["the cluster prefix does not end in '-'", { clusterNamePrefix: "xcluster" }, /clusterNamePrefix "xcluster" must be/],
+  ])("throws when %s", (_case, override, message) => {
+    expect(() => crossplaneEksStatements({ ...POLICY_CONTEXT, ...override })).toThrow(message);
+    expect(() => crossplaneIamStatements({ ...POLICY_CONTEXT, ...override })).toThrow(message);
+  });
+});
+
+/** A stack with an AWS provider to build the constructs in. */
+function testStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  return stack;
+}
+const ISSUER = { providerArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC", host: "oidc.eks.us-east-1.amazonaws.com/id/ABC" };
+const SPOKE: GitOpsSpokeAccessProps = { clusterName: "c", roleName: "c-argocd-spoke", hubRoleArn: "arn:aws:iam::111111111111:role/hub-argocd-hub", partition: "aws" };
+const HUB: ArgoCdHubRoleProps = { roleName: "hub-argocd-hub", issuer: ISSUER, spokeRoleArns: ["arn:aws:iam::222222222222:role/c-argocd-spoke"] };
+
+describe("GitOpsSpokeAccess: bad props", () => {
+  test("throws when the hub role ARN is a token (it must be deterministic, not read from another stack)", () => {
+    expect(() => new GitOpsSpokeAccess(testStack(), "s", { ...SPOKE, hubRoleArn: Token.asString({ ref: "x" }) })).toThrow(/hubRoleArn .* must be a literal IAM role ARN/);
+  });
+
+  test("throws when the hub role ARN is not a role ARN", () => {
+    expect(() => new GitOpsSpokeAccess(testStack(), "s", { ...SPOKE, hubRoleArn: "arn:aws:iam::111111111111:user/bob" })).toThrow(/hubRoleArn "arn:aws:iam::111111111111:user\/bob"/);
+  });
+
+  test("throws when the role name exceeds IAM's 64 characters, naming the length", () => {
+    const roleName = `${"x".repeat(52)}-argocd-spoke`;
+    expect(() => new GitOpsSpokeAccess(testStack(), "s", { ...SPOKE, roleName })).toThrow(/roleName ".*" is 65 characters; IAM allows 64/);
+  });
+
+  test("throws when the access policy is not an EKS cluster access policy", () => {
+    expect(() => new GitOpsSpokeAccess(testStack(), "s", { ...SPOKE, accessPolicy: "AdministratorAccess" as never })).toThrow(/accessPolicy "AdministratorAccess" is not one of/);
+  });
+});
+
+describe("ArgoCdHubRole: bad props", () => {
+  test("throws when no spoke role is listed", () => {
+    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, spokeRoleArns: [] })).toThrow(/spokeRoleArns is empty/);
+  });
+
+  test("throws when a spoke role ARN is a token or a pattern", () => {
+    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, spokeRoleArns: [Token.asString({ ref: "x" })] })).toThrow(/spokeRoleArns\[0\] .* must be a literal IAM role ARN/);
+    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, spokeRoleArns: ["arn:aws:iam::*:role/*"] })).toThrow(/spokeRoleArns\[0\] "arn:aws:iam::\*:role\/\*"/);
+  });
+
+  test("throws when a spoke role is listed twice", () => {
+    const arn = HUB.spokeRoleArns[0]!;
+    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, spokeRoleArns: [arn, arn] })).toThrow(/lists ".*" twice/);
+  });
+
+  test("throws when a service account is not a Kubernetes name", () => {
+    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, serviceAccounts: ["Argo_CD"] })).toThrow(/serviceAccounts\[0\] "Argo_CD" is not a Kubernetes name/);
+  });
+});
+
+describe("GitOps topology and names", () => {
+  test("the longest possible cluster name still gives role names IAM accepts", () => {
+    // GIVEN the longest project (12), environment (16) and region (14) names the catalogue allows
+    const cluster = `${"p".repeat(12)}-${"e".repeat(16)}-ap-southeast-2`;
+
+    // THEN every GitOps role name fits in 64 characters
+    const names = [argoCdHubRoleName(cluster), argoCdSpokeRoleName(cluster), ...AWS_SERVICE_PROVIDERS.map((p) => crossplaneProviderRoleName(cluster, p.service))];
+    names.forEach((n) => expect(n.length).toBeLessThanOrEqual(IAM_ROLE_NAME_LIMIT));
+  });
+
+  test("throws when a cluster is in another partition than the hub, naming environment, region and rule", () => {
+    // GIVEN a catalogue whose staging environment moved to GovCloud
+    const catalogue = validCatalogue();
+    const moved = { ...catalogue, environments: catalogue.environments.map((e) => (e.name === "staging" ? { ...e, regions: [{ ...e.regions[0]!, region: "us-gov-west-1" }, e.regions[1]!] } : e)) };
+
+    // WHEN / THEN the topology refuses it
+    expect(() => gitOpsTopology(moved)).toThrow(/environments\.staging region us-gov-west-1 is in partition aws-us-gov, the hub \(us-east-1\) in aws; IAM cannot trust across partitions/);
+  });
+
+  test("lists every cluster of the catalogue with its spoke role ARN", () => {
+    const topology = gitOpsTopology(validCatalogue());
+    expect(topology.clusters.map((c) => c.spokeRoleArn).sort()).toEqual([
+      "arn:aws:iam::222222222222:role/meridian-staging-us-east-1-argocd-spoke",
+      "arn:aws:iam::222222222222:role/meridian-staging-us-west-2-argocd-spoke",
+      "arn:aws:iam::333333333333:role/meridian-production-eu-west-1-argocd-spoke",
+      "arn:aws:iam::333333333333:role/meridian-production-us-east-1-argocd-spoke",
+    ]);
+    expect(topology.hub.crossplaneRoleArns).toEqual({
+      eks: "arn:aws:iam::333333333333:role/meridian-production-us-east-1-crossplane-eks",
+      iam: "arn:aws:iam::333333333333:role/meridian-production-us-east-1-crossplane-iam",
+    });
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * The in-cluster agents that talk to AWS, and the identity each runs as. The AWS side (IRSA trust
+ * policies) and the platform side (chart values naming the service accounts) both read this one
+ * table, so a renamed service account cannot silently break the trust.
+ */
+export interface ObservabilityWorkload {
+  /** Id of the IRSA role, also its `RegionalStack.workloadRoleArns` key; the role is named `<cluster>-<roleId>`. */
+  readonly roleId: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+export const OBSERVABILITY_WORKLOADS = {
+  /** Prometheus (kube-prometheus-stack) remote-writing to the region's AMP workspace. */
+  prometheus: { roleId: "amp-remote-write", namespace: "monitoring", serviceAccount: "prometheus" },
+  /** aws-for-fluent-bit shipping container logs to the region's workload log group. */
+  fluentBit: { roleId: "fluent-bit", namespace: "logging", serviceAccount: "aws-for-fluent-bit" },
+  /** OpenTelemetry collector exporting traces to X-Ray. */
+  otelCollector: { roleId: "otel-collector", namespace: "opentelemetry", serviceAccount: "otel-collector" },
+} as const satisfies Record<string, ObservabilityWorkload>;
+
+export type ObservabilityWorkloadName = keyof typeof OBSERVABILITY_WORKLOADS;
+
+/** The log group container logs of a cluster go to (pre-created with retention; Fluent Bit never creates groups). */
+export function workloadLogGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/workloads`;
+}
+
+/** The log group of the AMP workspace's own logs (rule evaluation, alert manager, ingestion errors). */
+export function workspaceLogGroupName(clusterName: string): string {
+  return `/aws/vendedlogs/prometheus/${clusterName}`;
+}

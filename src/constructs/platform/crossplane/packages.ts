@@ -1,0 +1,79 @@
+/**
+ * The Crossplane packages the GitOps hub installs, pinned in one place (the Crossplane chart itself
+ * is pinned in `src/config/charts.ts`). This module imports no provider bindings, so the AWS side
+ * (the IRSA roles in the hub's regional stack) can share the service-account names with it.
+ *
+ * Versions are the releases current for Crossplane 1.20 (the `CHARTS.crossplane` pin) when this file
+ * was written; they cannot be checked against the registry offline. The AWS providers stay on the
+ * v1 line: v2 providers need Crossplane v2. Raise all AWS providers together (the family provider
+ * and its service providers must share a version), then review the hub platform stack's plan.
+ */
+
+/** Namespace of Crossplane, its package runtimes and the wait job. */
+export const CROSSPLANE_NAMESPACE = "crossplane-system";
+
+/** The public Crossplane registry; `crossplane-contrib` builds are free to pull, unlike `xpkg.upbound.io/upbound/*`. */
+export const CROSSPLANE_REGISTRY = "xpkg.crossplane.io/crossplane-contrib";
+
+/** provider-upjet-aws release of every AWS provider (family and service providers). */
+export const AWS_PROVIDER_VERSION = "v1.23.0";
+
+export interface CrossplanePackage {
+  /** Name of the Provider/Function object. */
+  readonly name: string;
+  /** Fully qualified package reference (registry host, repository and tag). */
+  readonly package: string;
+}
+
+export interface AwsServiceProvider extends CrossplanePackage {
+  /**
+   * The AWS service (`eks`, `iam`): names the provider's IRSA role and its service account.
+   * The service account name is fixed by a DeploymentRuntimeConfig per provider, so the IRSA trust
+   * policy can pin it with StringEquals (a generated `provider-aws-eks-<hash>` name could not be).
+   */
+  readonly service: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * The family provider: owns the `aws.upbound.io` ProviderConfig CRD and is a dependency of every
+ * service provider. It makes no AWS calls, so it needs no credentials. Named as Crossplane names an
+ * auto-installed dependency, so dependency resolution finds it instead of installing a second copy.
+ */
+export const AWS_FAMILY_PROVIDER: CrossplanePackage = {
+  name: "crossplane-contrib-provider-family-aws",
+  package: `${CROSSPLANE_REGISTRY}/provider-family-aws:${AWS_PROVIDER_VERSION}`,
+};
+
+/**
+ * The service providers the `XCluster` composition needs: EKS (cluster, node groups, access
+ * entries) and IAM (cluster and node roles). Each runs with its own IRSA role and only that
+ * service's permissions. provider-aws-ec2 is deliberately not installed: the composition places
+ * clusters in existing subnets, and every installed provider costs API-server memory for its CRDs
+ * (ec2 alone brings ~100) and a role to keep least-privilege. Add it here when a composition needs it.
+ */
+export const AWS_SERVICE_PROVIDERS: readonly AwsServiceProvider[] = ["eks", "iam"].map((service) => ({
+  name: `provider-aws-${service}`,
+  package: `${CROSSPLANE_REGISTRY}/provider-aws-${service}:${AWS_PROVIDER_VERSION}`,
+  service,
+  serviceAccount: `provider-aws-${service}`,
+}));
+
+/** Composition functions of the `XCluster` pipeline. */
+export const COMPOSITION_FUNCTIONS = {
+  goTemplating: { name: "function-go-templating", package: `${CROSSPLANE_REGISTRY}/function-go-templating:v0.11.0` },
+  autoReady: { name: "function-auto-ready", package: `${CROSSPLANE_REGISTRY}/function-auto-ready:v0.5.1` },
+} as const satisfies Record<string, CrossplanePackage>;
+
+/** Image of the job that waits until the family provider's CRDs exist (kubectl only, no shell). */
+export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.33.5";
+
+/**
+ * What the `XCluster` composition may create, shared with the IAM policies of the provider roles:
+ * EKS clusters are named `<prefix><xr name>` and IAM roles live under `rolePath`, so the providers'
+ * permissions can be scoped to them and can never touch the platform's own clusters and roles.
+ */
+export const XCLUSTER_SCOPE = {
+  clusterNamePrefix: "xcluster-",
+  rolePath: "/xcluster/",
+} as const;
