@@ -9,6 +9,8 @@ import { buildPlatformApp } from "../stacks/platform-app";
 
 // performance.now() counts from process start: this is node + tsx start-up + module loading.
 const loaded = performance.now();
+// As main.ts does: no source-mapped stack traces for cdktf's per-token traces.
+process.setSourceMapsEnabled(false);
 const count = Number(process.env.BENCH_ENVIRONMENTS ?? "0");
 const raw = structuredClone(BUILT_IN_CATALOGUE);
 if (count > 0) {
