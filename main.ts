@@ -20,7 +20,7 @@ try {
   if (!STATE_SITES.includes(stateSite)) {
     throw new ConfigError([{ path: "STATE_SITE", value: stateSite, rule: `must be one of ${STATE_SITES.join(", ")}` }]);
   }
-  buildPlatformApp(catalogue, { environments, stateSite }).synth();
+  buildPlatformApp(catalogue, { environments, stateSite, onWarning: (message) => console.warn(`warning: ${message}`) }).synth();
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

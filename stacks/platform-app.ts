@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { platformStackName } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import type { StateSite } from "../src/state/s3-backend";
 import { EdgeStack } from "./edge-stack";
@@ -14,6 +15,8 @@ export interface PlatformAppOptions {
   readonly outdir?: string;
   /** Copy of the state the stacks read and write; `replica` during an outage of the state region. @default "primary" */
   readonly stateSite?: StateSite;
+  /** Receives notices about stacks left out of a partial synth. @default - ignored */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Composes the stacks of a validated catalogue into one cdktf App. */
@@ -36,10 +39,19 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
     }
     clusters.push(...[writer!, ...readers].map((stack) => ({ environment, stack })));
   }
-  // Platform stacks last: the GitOps hub registers every cluster synthesized in this app.
+  // Platform stacks last: the GitOps hub registers every cluster of the catalogue. With only some
+  // environments selected it would register only theirs, and deploying it would deregister the
+  // rest, so the hub's platform stack exists only in a synth of the whole catalogue.
   const hub = catalogue.gitopsHub;
+  const wholeCatalogue = catalogue.environments.every((env) => clusters.some((c) => c.environment.name === env.name));
   for (const { environment, stack } of clusters) {
     const isHub = environment.name === hub.environment && stack.region === hub.region;
+    if (isHub && !wholeCatalogue) {
+      options.onWarning?.(
+        `${platformStackName(environment.name, stack.region)} (the GitOps hub) is left out: it registers every cluster of the catalogue, so synthesize it without ENVIRONMENTS`,
+      );
+      continue;
+    }
     const region = environment.regions.find((r) => r.region === stack.region)!;
     new PlatformStack(app, { catalogue, environment, region, regional: stack, stateSite, managedClusters: isHub ? clusters.map((c) => c.stack) : [] });
   }

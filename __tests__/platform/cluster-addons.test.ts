@@ -92,6 +92,10 @@ describe("AWS Load Balancer Controller", () => {
     expect(values.vpcId).toMatch(crossStackRef(name, "aws_vpcnetwork_vpc_", "id"));
   });
 
+  test.each(platformStacks)("%s: the Service mutator webhook is off, so releases installed alongside cannot be refused while the controller starts", (_name, json) => {
+    expect(valuesOf(release(json, "aws-load-balancer-controller")).enableServiceMutatorWebhook).toBe(false);
+  });
+
   test("2 replicas, a disruption budget, zone and node spread over its own pods, system-cluster-critical", () => {
     const values = valuesOf(release(staging, "aws-load-balancer-controller"));
     const selector = { "app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/instance": "aws-load-balancer-controller" };

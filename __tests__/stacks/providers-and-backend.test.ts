@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
 import { buildPlatformApp } from "../../stacks/platform-app";
 import { BOOTSTRAP_LOCAL_STATE_PATH } from "../../stacks/state-bootstrap-stack";
@@ -131,5 +134,22 @@ describe("platform stacks", () => {
   test.each(platform)("%s uses no AWS provider: in-cluster objects only", (_name, json) => {
     expect(json.provider.aws).toBeUndefined();
     expect(Object.keys(json.terraform.required_providers).sort()).toEqual(["helm", "kubernetes"]);
+  });
+});
+
+describe("a partial synth (ENVIRONMENTS)", () => {
+  test("leaves the GitOps hub's platform stack out and says so, so deploying it cannot deregister the other environments' clusters", () => {
+    // GIVEN only production selected
+    const catalogue = validCatalogue();
+    const warnings: string[] = [];
+    const outdir = mkdtempSync(join(tmpdir(), "partial-"));
+    // WHEN the app is built
+    const app = buildPlatformApp(catalogue, { outdir, environments: catalogue.environments.filter((e) => e.name === "production"), onWarning: (m) => warnings.push(m) });
+    const names = app.node.children.map((c) => c.node.id);
+    rmSync(outdir, { recursive: true, force: true });
+    // THEN the hub's platform stack is missing, the other production stacks are there
+    expect(names).not.toContain("production-platform-us-east-1");
+    expect(names).toEqual(expect.arrayContaining(["production-platform-eu-west-1", "production-regional-us-east-1"]));
+    expect(warnings).toEqual([expect.stringMatching(/^production-platform-us-east-1 \(the GitOps hub\) is left out: .* synthesize it without ENVIRONMENTS$/)]);
   });
 });

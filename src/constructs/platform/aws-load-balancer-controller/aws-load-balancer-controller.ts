@@ -87,6 +87,10 @@ export class AwsLoadBalancerController extends Construct {
         priorityClassName: ha.priorityClassName,
         // Pods are targets by IP (VPC CNI); the NLB and its security groups are Terraform's.
         defaultTargetType: "ip",
+        // The Service mutator webhook (failurePolicy Fail, every Service CREATE) would reject the
+        // Services of releases installed alongside while the controller's pods start, and nothing
+        // here needs it: the NLB is Terraform-owned and bound by a TargetGroupBinding.
+        enableServiceMutatorWebhook: false,
       },
       dependsOn: props.dependsOn,
       provider: props.provider,
