@@ -13,5 +13,8 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // The built-in catalogue is synthesized once per run and shared by every test file.
+  globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   testTimeout: 30000,
 };

@@ -17,22 +17,34 @@ export function validCatalogue(mutate?: (raw: typeof BUILT_IN_CATALOGUE) => void
   return loadCatalogue(raw).catalogue;
 }
 
+/** Set by `__tests__/global-setup.ts`: the built-in catalogue synthesized once for the whole run. */
+export const BUILT_IN_SYNTH_DIR_VARIABLE = "MERIDIAN_TEST_BUILT_IN_SYNTH_DIR";
+
 /**
  * Synthesized JSON of every stack of an app built from `catalogue`, by stack name, exactly as
  * `cdktf synth` writes it (cross-stack references resolved to remote-state reads), with cdktf's
- * `//` metadata removed.
+ * `//` metadata removed. Without a catalogue it reads the built-in catalogue's synthesis that the
+ * global setup made once, instead of synthesizing all stacks again in every test file.
  */
-export function synthStacks(catalogue: Catalogue = validCatalogue()): Map<string, SynthesizedJson> {
+export function synthStacks(catalogue?: Catalogue): Map<string, SynthesizedJson> {
+  const shared = process.env[BUILT_IN_SYNTH_DIR_VARIABLE];
+  if (!catalogue && shared) {
+    return readSynthesized(shared);
+  }
   const outdir = mkdtempSync(join(tmpdir(), "synth-"));
   try {
-    buildPlatformApp(catalogue, { outdir }).synth();
-    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-    return new Map(
-      Object.entries(manifest.stacks).map(([name, entry]) => [name, withoutMetadata(JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8"))) as SynthesizedJson]),
-    );
+    buildPlatformApp(catalogue ?? validCatalogue(), { outdir }).synth();
+    return readSynthesized(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+function readSynthesized(outdir: string): Map<string, SynthesizedJson> {
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  return new Map(
+    Object.entries(manifest.stacks).map(([name, entry]) => [name, withoutMetadata(JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8"))) as SynthesizedJson]),
+  );
 }
 
 function withoutMetadata(node: unknown): unknown {
@@ -67,4 +79,101 @@ export function onlyResourceOf(json: SynthesizedJson, type: string): Block {
     throw new Error(`expected exactly one ${type}, found ${found.length}`);
   }
   return found[0]!;
+}
+
+// ---------- shared setup for construct tests, and stack comparison ----------
+// (Imports here rather than at the top so this block can be appended without touching the lines above.)
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing, type App } from "cdktf";
+
+/** An empty stack in a fresh test app. */
+export function emptyStack(id = "test"): TerraformStack {
+  return new TerraformStack(Testing.app() as App, id);
+}
+
+/** A stack in a fresh test app with the default AWS provider (`aws`) in `region`. */
+export function awsStack(region = "us-east-1"): { stack: TerraformStack; provider: AwsProvider } {
+  const stack = emptyStack();
+  const provider = new AwsProvider(stack, "aws", { region });
+  return { stack, provider };
+}
+
+/** A stack's synthesized JSON, as `Testing.synth` writes it. */
+export function synthJson(stack: TerraformStack): SynthesizedJson {
+  return JSON.parse(Testing.synth(stack)) as SynthesizedJson;
+}
+
+/** One statement of a synthesized `aws_iam_policy_document`. */
+export interface PolicyStatement {
+  sid?: string;
+  effect: string;
+  actions: string[];
+  resources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  condition?: { test: string; variable: string; values: string[] }[];
+}
+
+/** The statements of the one `aws_iam_policy_document` whose logical id contains `idPart`; throws when none or several match. */
+export function policyStatements(json: SynthesizedJson, idPart: string): PolicyStatement[] {
+  const matching = Object.entries(json.data?.aws_iam_policy_document ?? {}).filter(([id]) => id.includes(idPart));
+  if (matching.length !== 1) {
+    throw new Error(`expected exactly one aws_iam_policy_document whose id contains "${idPart}", found ${matching.length}: ${JSON.stringify(matching.map(([id]) => id))}`);
+  }
+  return matching[0]![1].statement as PolicyStatement[];
+}
+
+/** A logical id without cdktf's `_XXXXXXXX` hash suffix. */
+const withoutHash = (id: string) => id.replace(/_[0-9A-F]{8}$/, "");
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Everything that differs between two synthesized stacks, in both directions, sorted:
+ * - `resource|data|ephemeral.<type>.<id>.<argument>` for a top-level argument that differs in a block both have;
+ * - `resource|data|ephemeral.<type>.<id>` for a block only one of them has;
+ * - `output.<name>`, `provider.<name>[<i>]`, `terraform.<key>` (e.g. `terraform.backend`) for a differing or missing entry;
+ * - `<section>.<key>` for any other top-level section (variable, locals, …).
+ * Ids lose cdktf's `_XXXXXXXX` hash suffix; blocks are matched by their full id.
+ */
+export function diffStacks(before: SynthesizedJson, after: SynthesizedJson): string[] {
+  const found = new Set<string>();
+  const a = before as unknown as Record<string, Record<string, unknown>>;
+  const b = after as unknown as Record<string, Record<string, unknown>>;
+  const keysOf = (x: object | undefined, y: object | undefined) => [...new Set([...Object.keys(x ?? {}), ...Object.keys(y ?? {})])];
+  for (const section of keysOf(a, b)) {
+    const was = a[section];
+    const is = b[section];
+    if (section === "resource" || section === "data" || section === "ephemeral") {
+      const wasTypes = (was ?? {}) as Record<string, Record<string, Block>>;
+      const isTypes = (is ?? {}) as Record<string, Record<string, Block>>;
+      for (const type of keysOf(wasTypes, isTypes)) {
+        for (const id of keysOf(wasTypes[type], isTypes[type])) {
+          const blockBefore = wasTypes[type]?.[id];
+          const blockAfter = isTypes[type]?.[id];
+          if (!blockBefore || !blockAfter) {
+            found.add(`${section}.${type}.${withoutHash(id)}`);
+            continue;
+          }
+          for (const argument of keysOf(blockBefore, blockAfter).filter((k) => !same(blockBefore[k], blockAfter[k]))) {
+            found.add(`${section}.${type}.${withoutHash(id)}.${argument}`);
+          }
+        }
+      }
+    } else if (section === "provider") {
+      const wasProviders = (was ?? {}) as Record<string, Block[]>;
+      const isProviders = (is ?? {}) as Record<string, Block[]>;
+      for (const name of keysOf(wasProviders, isProviders)) {
+        const length = Math.max(wasProviders[name]?.length ?? 0, isProviders[name]?.length ?? 0);
+        for (let i = 0; i < length; i++) {
+          if (!same(wasProviders[name]?.[i], isProviders[name]?.[i])) {
+            found.add(`provider.${name}[${i}]`);
+          }
+        }
+      }
+    } else {
+      for (const key of keysOf(was, is).filter((k) => !same(was?.[k], is?.[k]))) {
+        found.add(`${section}.${key}`);
+      }
+    }
+  }
+  return [...found].sort();
 }

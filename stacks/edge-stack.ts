@@ -2,25 +2,19 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { edgeStackName, resourcePrefix } from "../src/config/naming";
-import { environmentBackendAndProviders } from "./environment-stack";
-import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
+import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import { EdgeDns } from "../src/constructs/edge-dns/edge-dns";
 import { FlowLogBucket } from "../src/constructs/global-accelerator/flow-log-bucket";
 import { GlobalAccelerator } from "../src/constructs/global-accelerator/global-accelerator";
-import type { StateSite } from "../src/state/s3-backend";
 import type { RegionalStack } from "./regional-stack";
 
-export interface EdgeStackProps {
-  readonly catalogue: Catalogue;
-  readonly environment: EnvironmentConfig;
+export interface EdgeStackProps extends EnvironmentStackProps {
   /** The environment's regional stacks, one per region; their NLBs become the endpoints. */
   readonly regionalStacks: readonly RegionalStack[];
-  /** @default "primary" */
-  readonly stateSite?: StateSite;
 }
 
 /** Prefix under which Global Accelerator writes flow logs. */
-export const FLOW_LOG_PREFIX = "global-accelerator";
+const FLOW_LOG_PREFIX = "global-accelerator";
 
 /**
  * How users reach an environment: a Global Accelerator with one endpoint group per region on
@@ -66,8 +60,9 @@ export class EdgeStack extends TerraformStack {
       endpoints: environment.regions.map((r) => ({
         region: r.region,
         loadBalancerArn: regional(byRegion, r.region, id).ingress.loadBalancer.arn,
-        trafficDialPercentage: edge.trafficDials[r.region] ?? 100,
-        weight: edge.endpointWeights[r.region] ?? 128,
+        // A region the catalogue leaves out takes the construct's defaults (dial 100, weight 128).
+        trafficDialPercentage: edge.trafficDials[r.region],
+        weight: edge.endpointWeights[r.region],
       })),
       // Global Accelerator checks that it may write to the bucket when flow logs are switched on.
       flowLogs: { bucketName: flowLogs.bucket.bucket.bucket, prefix: FLOW_LOG_PREFIX, ready: [flowLogs.bucket.policy] },

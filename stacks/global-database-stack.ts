@@ -3,20 +3,13 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { globalClusterIdentifier, globalDatabaseStackName, masterSecretName, resourcePrefix } from "../src/config/naming";
-import { environmentBackendAndProviders } from "./environment-stack";
-import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
+import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import { AuroraGlobalDatabase } from "../src/constructs/aurora-global/global-database";
 import { MasterCredentials } from "../src/constructs/aurora-global/master-credentials";
 import { GlobalTable } from "../src/constructs/global-table/global-table";
 import { MultiRegionKey } from "../src/constructs/multi-region-key/multi-region-key";
-import type { StateSite } from "../src/state/s3-backend";
 
-export interface GlobalDatabaseStackProps {
-  readonly catalogue: Catalogue;
-  readonly environment: EnvironmentConfig;
-  /** @default "primary" */
-  readonly stateSite?: StateSite;
-}
+export type GlobalDatabaseStackProps = EnvironmentStackProps;
 
 /**
  * An environment's global data resources: the Aurora global cluster, the multi-Region key that

@@ -2,7 +2,7 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { platformStackName, resourcePrefix, stateKey } from "../src/config/naming";
+import { clusterName, platformStackName, stateKey } from "../src/config/naming";
 import type { RegionConfig } from "../src/config/schema";
 import { useS3Backend } from "../src/state/s3-backend";
 import type { EnvironmentStackProps } from "./environment-stack";
@@ -22,11 +22,11 @@ export interface PlatformStackProps extends EnvironmentStackProps {
 }
 
 /** The exec credential plugin both providers use: a fresh token per run, never one read at plan time. */
-export function eksTokenExec(clusterName: string, region: string) {
+export function eksTokenExec(cluster: string, region: string) {
   return {
     apiVersion: "client.authentication.k8s.io/v1beta1",
     command: "aws",
-    args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
+    args: ["eks", "get-token", "--cluster-name", cluster, "--region", region, "--output", "json"],
   };
 }
 
@@ -44,10 +44,10 @@ export class PlatformStack extends TerraformStack {
     const id = platformStackName(environment.name, region.region);
     super(scope, id);
     useS3Backend(this, catalogue.state, stateKey(catalogue.project, environment.name, id), props.stateSite);
-    const clusterName = `${resourcePrefix(catalogue.project, environment.name)}-${region.region}`;
+    const name = clusterName(catalogue.project, environment.name, region.region);
     const host = regional.cluster.cluster.endpoint;
     const clusterCaCertificate = Fn.base64decode(regional.cluster.cluster.certificateAuthority.get(0).data);
-    const exec = eksTokenExec(clusterName, region.region);
+    const exec = eksTokenExec(name, region.region);
     new KubernetesProvider(this, "kubernetes", { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, "helm", { kubernetes: { host, clusterCaCertificate, exec } });
 
@@ -58,13 +58,13 @@ export class PlatformStack extends TerraformStack {
       environment,
       region,
       regional,
-      clusterName,
+      clusterName: name,
       isHub: hub.environment === environment.name && hub.region === region.region,
       managedClusters: props.managedClusters ?? [],
     };
-    installClusterAddons(this.context);
+    const addons = installClusterAddons(this.context);
     installAutoscaling(this.context);
-    installObservability(this.context);
+    installObservability(this.context, addons.priorityClasses);
     installGitOps(this.context);
   }
 }

@@ -3,10 +3,11 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { planSubnets } from "../src/config/cidr";
-import { auroraClusterIdentifier, masterSecretName, regionalStackName, resourcePrefix, shortRegion } from "../src/config/naming";
-import { environmentBackendAndProviders } from "./environment-stack";
-import type { Catalogue, EnvironmentConfig, RegionConfig } from "../src/config/schema";
+import { auroraClusterIdentifier, clusterName, masterSecretName, regionalStackName, shortRegion } from "../src/config/naming";
+import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
+import type { RegionConfig } from "../src/config/schema";
 import { AuroraRegionalMember } from "../src/constructs/aurora-global/regional-member";
+import { CONTROLLER_IDENTITIES, type WorkloadIdentity } from "../src/config/workload-identities";
 import { RegionFailureDrill } from "../src/constructs/region-failure-drill/region-failure-drill";
 import { AzFaultExperiment } from "../src/constructs/az-fault-experiment/az-fault-experiment";
 import { clusterAutoscalerStatements, externalDnsStatements, loadBalancerControllerStatements } from "../src/constructs/eks-cluster/controller-policies";
@@ -19,16 +20,11 @@ import { Network } from "../src/constructs/network/network";
 import { ObservabilityAws } from "../src/constructs/observability-aws/observability-aws";
 import { RegionalIngress } from "../src/constructs/regional-ingress/regional-ingress";
 import { SharedFileSystem } from "../src/constructs/shared-file-system/shared-file-system";
-import type { StateSite } from "../src/state/s3-backend";
 import type { GlobalDatabaseStack } from "./global-database-stack";
 import { installGitOpsAccess } from "./platform/gitops";
 
-export interface RegionalStackProps {
-  readonly catalogue: Catalogue;
-  readonly environment: EnvironmentConfig;
+export interface RegionalStackProps extends EnvironmentStackProps {
   readonly region: RegionConfig;
-  /** @default "primary" */
-  readonly stateSite?: StateSite;
   /** The environment's global data stack; required when the environment has a database. @default - none */
   readonly globalData?: GlobalDatabaseStack;
 }
@@ -52,6 +48,8 @@ export class RegionalStack extends TerraformStack {
   readonly workloadRoleArns: Record<string, string> = {};
   /** Karpenter's AWS side, when the environment uses Karpenter. */
   readonly karpenter?: KarpenterAwsResources;
+  /** AMP workspace, workload log group and the agents' IRSA roles. */
+  readonly observability: ObservabilityAws;
   /** Shared EFS file system for the EFS CSI driver's storage class. */
   readonly fileSystem: SharedFileSystem;
 
@@ -63,7 +61,7 @@ export class RegionalStack extends TerraformStack {
     environmentBackendAndProviders(this, props, { homeRegion: region.region });
     const partition = new DataAwsPartition(this, "partition").partition;
     const production = environment.tier === "production";
-    const name = `${resourcePrefix(catalogue.project, environment.name)}-${region.region}`;
+    const name = clusterName(catalogue.project, environment.name, region.region);
     const context = { partition, accountId: environment.accountId, region: region.region, clusterName: name };
 
     this.network = new Network(this, "network", {
@@ -102,7 +100,7 @@ export class RegionalStack extends TerraformStack {
 
     // One interruption queue, read by exactly one handler: Karpenter, or NTH in queue mode.
     this.interruptionQueue = new InterruptionQueue(this, "interruption", { queueName: `${name}-interruption` });
-    const irsa = (roleId: string, namespace: string, serviceAccount: string, statements: DataAwsIamPolicyDocumentStatement[]) => {
+    const irsa = ({ roleId, namespace, serviceAccount }: WorkloadIdentity, statements: DataAwsIamPolicyDocumentStatement[]) => {
       const role = new IrsaRole(this, roleId, { roleName: `${name}-${roleId}`, issuer: this.cluster.issuer, namespace, serviceAccount, statements });
       this.workloadRoleArns[roleId] = role.arn;
       return role;
@@ -117,8 +115,8 @@ export class RegionalStack extends TerraformStack {
         interruptionQueueArn: this.interruptionQueue.queue.arn,
       });
     } else {
-      irsa("cluster-autoscaler", "kube-system", "cluster-autoscaler", clusterAutoscalerStatements(context));
-      irsa("node-termination-handler", "kube-system", "aws-node-termination-handler", [
+      irsa(CONTROLLER_IDENTITIES.clusterAutoscaler, clusterAutoscalerStatements(context));
+      irsa(CONTROLLER_IDENTITIES.nodeTerminationHandler, [
         {
           sid: "ReadInterruptionQueue",
           effect: "Allow",
@@ -140,11 +138,11 @@ export class RegionalStack extends TerraformStack {
         },
       ]);
     }
-    const loadBalancerController = irsa("load-balancer-controller", "kube-system", "aws-load-balancer-controller", loadBalancerControllerStatements(context));
+    const loadBalancerController = irsa(CONTROLLER_IDENTITIES.loadBalancerController, loadBalancerControllerStatements(context));
     const zoneIds = environment.cluster.externalDnsHostedZoneIds;
     const externalDns =
       zoneIds.length > 0
-        ? irsa("external-dns", "external-dns", "external-dns", externalDnsStatements({ ...context, hostedZoneArns: zoneIds.map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`) }))
+        ? irsa(CONTROLLER_IDENTITIES.externalDns, externalDnsStatements({ ...context, hostedZoneArns: zoneIds.map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`) }))
         : undefined;
 
     const fileSystem = (this.fileSystem = new SharedFileSystem(this, "shared-file-system", {
@@ -170,6 +168,7 @@ export class RegionalStack extends TerraformStack {
     });
 
     const db = environment.database;
+    const memberIdentifier = auroraClusterIdentifier(catalogue.project, environment.name, region.region);
     if (db) {
       const globalData = props.globalData;
       if (!globalData?.globalDatabase) {
@@ -177,7 +176,7 @@ export class RegionalStack extends TerraformStack {
       }
       const writer = region.region === environment.primaryRegion;
       this.database = new AuroraRegionalMember(this, "aurora", {
-        clusterIdentifier: auroraClusterIdentifier(catalogue.project, environment.name, region.region),
+        clusterIdentifier: memberIdentifier,
         region: region.region,
         role: writer ? "writer" : "reader",
         writerRegion: environment.primaryRegion,
@@ -219,7 +218,7 @@ export class RegionalStack extends TerraformStack {
         region: region.region,
         accountId: environment.accountId,
         partition,
-        auroraClusterIdentifier: auroraClusterIdentifier(catalogue.project, environment.name, region.region),
+        auroraClusterIdentifier: memberIdentifier,
         publicSubnetArns: this.network.publicSubnets.map((s) => s.arn),
         failoverStopAlarmArn: this.ingress.noHealthyTargetsAlarm.arn,
         ingressLossStopAlarmArn: this.database.replicationLagAlarm.arn,
@@ -229,6 +228,7 @@ export class RegionalStack extends TerraformStack {
     const faultZone = region.availabilityZones[0]!;
     new AzFaultExperiment(this, "az-fault", {
       name,
+      partition,
       accountId: environment.accountId,
       clusterName: name,
       availabilityZone: faultZone,
@@ -238,7 +238,7 @@ export class RegionalStack extends TerraformStack {
 
     installGitOpsAccess(this, { catalogue, environment, region: region.region, partition, cluster: this.cluster }); // GitOps (issue 6): spoke access role + access entry; on the hub, the Argo CD and Crossplane IRSA roles
     // Observability (issue 6): AMP workspace, workload log group and the agents' IRSA roles; the platform stack reads them.
-    const observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays });
+    const observability = (this.observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays }));
     Object.assign(this.workloadRoleArns, observability.workloadRoleArns);
     new TerraformOutput(this, "amp_workspace_id", { value: observability.workspace.id, description: "Amazon Managed Service for Prometheus workspace of this cluster" });
     new TerraformOutput(this, "amp_workspace_endpoint", { value: observability.workspace.prometheusEndpoint, description: "AMP Prometheus endpoint (remote write: <endpoint>api/v1/remote_write; Grafana data source URL)" });

@@ -1,7 +1,6 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { TerraformVariable, type TerraformStack } from "cdktf";
 import { AzFaultExperiment, isoDuration, type AzFaultExperimentProps } from "../../src/constructs/az-fault-experiment/az-fault-experiment";
-import type { Block, SynthesizedJson } from "../helpers";
+import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../helpers";
 
 const ACCOUNT = "111111111111";
 const ALARM = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:meridian-production-slo-burn`;
@@ -18,14 +17,13 @@ const props = (overrides: Partial<AzFaultExperimentProps> = {}): AzFaultExperime
 });
 
 function stackWith(overrides: Partial<AzFaultExperimentProps> = {}): { stack: TerraformStack; experiment: AzFaultExperiment } {
-  const stack = new TerraformStack(Testing.app() as App, "test");
-  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const { stack } = awsStack();
   const experiment = new AzFaultExperiment(stack, "az-loss", props(overrides));
   return { stack, experiment };
 }
 
 function synth(overrides: Partial<AzFaultExperimentProps> = {}): SynthesizedJson {
-  return JSON.parse(Testing.synth(stackWith(overrides).stack)) as SynthesizedJson;
+  return synthJson(stackWith(overrides).stack);
 }
 
 const only = (json: SynthesizedJson, type: string): Block => {
@@ -33,17 +31,6 @@ const only = (json: SynthesizedJson, type: string): Block => {
   expect(blocks).toHaveLength(1);
   return blocks[0]!;
 };
-const policyDocument = (json: SynthesizedJson, idPart: string): Block =>
-  Object.entries(json.data!.aws_iam_policy_document!).find(([id]) => id.includes(idPart))![1];
-
-interface Statement {
-  sid?: string;
-  effect: string;
-  actions: string[];
-  resources?: string[];
-  principals?: { type: string; identifiers: string[] }[];
-  condition?: { test: string; variable: string; values: string[] }[];
-}
 
 describe("AzFaultExperiment", () => {
   const json = synth();
@@ -120,20 +107,19 @@ describe("AzFaultExperiment", () => {
 
   test("accepts subnet ARNs that are tokens", () => {
     // GIVEN a subnet ARN only known at apply time
-    const stack = new TerraformStack(Testing.app() as App, "tokens");
-    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const { stack } = awsStack();
     const subnet = new TerraformVariable(stack, "subnet_arn", { type: "string" }).stringValue;
     // WHEN the experiment is built with it
     new AzFaultExperiment(stack, "az-loss", props({ subnetArns: [subnet] }));
     // THEN the target references it
-    const synthesized = JSON.parse(Testing.synth(stack)) as SynthesizedJson;
+    const synthesized = synthJson(stack);
     const subnetTarget = (only(synthesized, "aws_fis_experiment_template").target as Block[]).find((t) => t.resource_type === "aws:ec2:subnet")!;
     expect(subnetTarget.resource_arns).toEqual(["${var.subnet_arn}"]);
   });
 
   describe("role", () => {
-    const trust = policyDocument(json, "trust").statement as Statement[];
-    const permissions = policyDocument(json, "permissions").statement as Statement[];
+    const trust = policyStatements(json, "trust");
+    const permissions = policyStatements(json, "permissions");
 
     test("is assumable by fis.amazonaws.com only, for experiments in this account", () => {
       // GIVEN / WHEN the trust policy  THEN one statement, one service principal, confused-deputy conditions
@@ -177,13 +163,17 @@ describe("AzFaultExperiment", () => {
       const granting = (action: string) => permissions.filter((s) => s.actions.includes(action));
       // THEN entries and deletion need the managedByFIS tag
       for (const action of ["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl"]) {
+        expect([action, granting(action).length]).toEqual([action, 1]);
         granting(action).forEach((s) => expect(s.condition).toContainEqual({ test: "StringEquals", variable: "ec2:ResourceTag/managedByFIS", values: ["true"] }));
       }
       // AND an ACL may only be created (and tagged) carrying that tag
       const createOnAcl = granting("ec2:CreateNetworkAcl").filter((s) => s.resources!.some((r) => r.includes("network-acl/")));
+      expect(createOnAcl).toHaveLength(1);
       createOnAcl.forEach((s) => expect(s.condition).toContainEqual({ test: "StringEquals", variable: "aws:RequestTag/managedByFIS", values: ["true"] }));
+      expect(granting("ec2:CreateTags")).toHaveLength(1);
       granting("ec2:CreateTags").forEach((s) => expect(s.condition).toContainEqual({ test: "StringEquals", variable: "ec2:CreateAction", values: ["CreateNetworkAcl"] }));
       // AND association swaps name the target subnets
+      expect(granting("ec2:ReplaceNetworkAclAssociation")).toHaveLength(1);
       expect(granting("ec2:ReplaceNetworkAclAssociation")[0]!.resources).toEqual(expect.arrayContaining(SUBNETS));
     });
 

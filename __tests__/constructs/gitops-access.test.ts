@@ -1,13 +1,12 @@
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing, Token } from "cdktf";
+import { Token } from "cdktf";
 import { ArgoCdHubRole, type ArgoCdHubRoleProps } from "../../src/constructs/gitops-access/argo-cd-hub-role";
 import { crossplaneEksStatements, crossplaneIamStatements, XCLUSTER_MANAGED_POLICIES, type CrossplanePolicyContext } from "../../src/constructs/gitops-access/crossplane-policies";
 import { ARGOCD_SERVICE_ACCOUNTS, argoCdHubRoleName, argoCdSpokeRoleName, crossplaneProviderRoleName, IAM_ROLE_NAME_LIMIT } from "../../src/constructs/gitops-access/names";
 import { GitOpsSpokeAccess, type GitOpsSpokeAccessProps } from "../../src/constructs/gitops-access/spoke-access";
 import { AWS_SERVICE_PROVIDERS, XCLUSTER_SCOPE } from "../../src/constructs/platform/crossplane/packages";
 import { gitOpsTopology } from "../../stacks/platform/gitops";
-import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
+import { awsStack, resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
 const regional = [...stacks.entries()].filter(([name]) => name.includes("-regional-"));
@@ -28,6 +27,22 @@ const policyOf = (json: SynthesizedJson, expression: unknown): Block => {
   return json.data!.aws_iam_policy_document![id]!;
 };
 const statementsOf = (json: SynthesizedJson, expression: unknown) => policyOf(json, expression).statement as Block[];
+
+/**
+ * Sorts `resources` into the allowed kinds (anchored patterns) and expects every resource to be of
+ * one kind and every kind to be granted at least once: a grant outside the patterns fails, and so
+ * does a statement list that grants nothing at all.
+ */
+function expectOnlyAllowedResources(resources: readonly string[], allowed: Record<string, RegExp>): void {
+  const outside = resources.filter((r) => !Object.values(allowed).some((pattern) => pattern.test(r)));
+  expect(outside).toEqual([]);
+  const perKind = Object.fromEntries(Object.entries(allowed).map(([kind, pattern]) => [kind, resources.some((r) => pattern.test(r))]));
+  expect(perKind).toEqual(Object.fromEntries(Object.keys(allowed).map((kind) => [kind, true])));
+}
+/** `arn:<partition>` as the synthesized stacks write it, from data.aws_partition. */
+const PARTITION_ARN = String.raw`arn:\$\{data\.aws_partition\.[^.]+\.partition\}`;
+const HUB_EKS = String.raw`${PARTITION_ARN}:eks:(us-east-1|us-west-2|eu-west-1):333333333333`;
+const HUB_IAM = String.raw`${PARTITION_ARN}:iam::333333333333`;
 /** The inline policy document attached to a role (by the role's logical id). */
 const inlinePolicyOf = (json: SynthesizedJson, roleId: string) => {
   const policies = resourcesOf(json, "aws_iam_role_policy").filter((p) => String(p.role).includes(`aws_iam_role.${roleId}.`));
@@ -140,12 +155,16 @@ describe("Crossplane provider roles (hub's regional stack only)", () => {
     ]);
   });
 
-  test("the EKS provider may manage only xcluster-* clusters and pass only /xcluster/ roles, only to EKS", () => {
+  test("the EKS provider may manage only xcluster-* clusters, pass only /xcluster/ roles (only to EKS) and create only EKS's service-linked roles", () => {
     const statements = inlinePolicyOf(hubRegional, roles.find((r) => r.provider.service === "eks")!.role[0]);
-    const resources = statements.flatMap((s) => s.resources as string[]);
-    resources
-      .filter((r) => r.includes(":eks:"))
-      .forEach((r) => expect(r).toMatch(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:eks:(us-east-1|us-west-2|eu-west-1):333333333333:(cluster|nodegroup|access-entry)\/xcluster-\*/));
+    expectOnlyAllowedResources(statements.flatMap((s) => s.resources as string[]), {
+      cluster: new RegExp(String.raw`^${HUB_EKS}:cluster/xcluster-\*$`),
+      nodegroup: new RegExp(String.raw`^${HUB_EKS}:nodegroup/xcluster-\*/\*/\*$`),
+      accessEntry: new RegExp(String.raw`^${HUB_EKS}:access-entry/xcluster-\*/\*$`),
+      xclusterRole: new RegExp(String.raw`^${HUB_IAM}:role/xcluster/\*$`),
+      eksServiceLinkedRole: new RegExp(String.raw`^${HUB_IAM}:role/aws-service-role/eks\.amazonaws\.com/AWSServiceRoleForAmazonEKS$`),
+      nodegroupServiceLinkedRole: new RegExp(String.raw`^${HUB_IAM}:role/aws-service-role/eks-nodegroup\.amazonaws\.com/AWSServiceRoleForAmazonEKSNodegroup$`),
+    });
     const passRole = statements.filter((s) => (s.actions as string[]).includes("iam:PassRole"));
     expect(passRole).toEqual([
       expect.objectContaining({
@@ -157,7 +176,7 @@ describe("Crossplane provider roles (hub's regional stack only)", () => {
 
   test("the IAM provider may manage only /xcluster/ roles and attach only the EKS managed policies", () => {
     const statements = inlinePolicyOf(hubRegional, roles.find((r) => r.provider.service === "iam")!.role[0]);
-    statements.flatMap((s) => s.resources as string[]).forEach((r) => expect(r).toMatch(/:iam::333333333333:role\/xcluster\/\*$/));
+    expectOnlyAllowedResources(statements.flatMap((s) => s.resources as string[]), { xclusterRole: new RegExp(String.raw`^${HUB_IAM}:role/xcluster/\*$`) });
     const attach = statements.find((s) => (s.actions as string[]).includes("iam:AttachRolePolicy"))!;
     expect(attach.condition).toEqual([
       { test: "ArnEquals", variable: "iam:PolicyARN", values: [...XCLUSTER_MANAGED_POLICIES.cluster, ...XCLUSTER_MANAGED_POLICIES.node].map((p) => expect.stringMatching(new RegExp(`:iam::aws:policy/${p}$`))) },
@@ -175,10 +194,22 @@ const POLICY_CONTEXT: CrossplanePolicyContext = {
   rolePath: XCLUSTER_SCOPE.rolePath,
 };
 
+const CONTEXT_EKS = String.raw`arn:aws:eks:(us-east-1|eu-west-1):111111111111`;
+const CONTEXT_XCLUSTER_ROLE = /^arn:aws:iam::111111111111:role\/xcluster\/\*$/;
 describe.each([
-  ["provider-aws-eks", () => crossplaneEksStatements(POLICY_CONTEXT)],
-  ["provider-aws-iam", () => crossplaneIamStatements(POLICY_CONTEXT)],
-] as [string, () => Statement[]][])("%s statements (security rule #20)", (_name, build) => {
+  [
+    "provider-aws-eks",
+    () => crossplaneEksStatements(POLICY_CONTEXT),
+    {
+      cluster: new RegExp(String.raw`^${CONTEXT_EKS}:cluster/xcluster-\*$`),
+      nodegroup: new RegExp(String.raw`^${CONTEXT_EKS}:nodegroup/xcluster-\*/\*/\*$`),
+      accessEntry: new RegExp(String.raw`^${CONTEXT_EKS}:access-entry/xcluster-\*/\*$`),
+      xclusterRole: CONTEXT_XCLUSTER_ROLE,
+      serviceLinkedRole: /^arn:aws:iam::111111111111:role\/aws-service-role\/eks(-nodegroup)?\.amazonaws\.com\/AWSServiceRoleForAmazonEKS(Nodegroup)?$/,
+    },
+  ],
+  ["provider-aws-iam", () => crossplaneIamStatements(POLICY_CONTEXT), { xclusterRole: CONTEXT_XCLUSTER_ROLE }],
+] as [string, () => Statement[], Record<string, RegExp>][])("%s statements (security rule #20)", (_name, build, allowed) => {
   test("allow named actions with unique sids; no wildcard action, no Not* element", () => {
     const statements = build();
     expect(new Set(statements.map((s) => s.sid)).size).toBe(statements.length);
@@ -191,10 +222,9 @@ describe.each([
   });
 
   test("never grant on resource \"*\" and never outside the composition's scope or account", () => {
-    for (const resource of build().flatMap((s) => s.resources ?? [])) {
-      expect(resource).not.toBe("*");
-      expect(resource).toMatch(/^arn:aws:(eks:(us-east-1|eu-west-1):111111111111:[a-z-]+\/xcluster-\*|iam::111111111111:role\/(xcluster\/\*|aws-service-role\/.+))/);
-    }
+    const resources = build().flatMap((s) => s.resources ?? []);
+    expect(resources).not.toContain("*");
+    expectOnlyAllowedResources(resources, allowed);
   });
 });
 
@@ -210,11 +240,7 @@ describe("crossplane provider policies: bad context", () => {
 });
 
 /** A stack with an AWS provider to build the constructs in. */
-function testStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "us-east-1" });
-  return stack;
-}
+const testStack = () => awsStack().stack;
 const ISSUER = { providerArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC", host: "oidc.eks.us-east-1.amazonaws.com/id/ABC" };
 const SPOKE: GitOpsSpokeAccessProps = { clusterName: "c", roleName: "c-argocd-spoke", hubRoleArn: "arn:aws:iam::111111111111:role/hub-argocd-hub", partition: "aws" };
 const HUB: ArgoCdHubRoleProps = { roleName: "hub-argocd-hub", issuer: ISSUER, spokeRoleArns: ["arn:aws:iam::222222222222:role/c-argocd-spoke"] };

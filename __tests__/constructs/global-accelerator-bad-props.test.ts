@@ -1,11 +1,7 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Testing, TerraformStack, TerraformVariable, type App } from "cdktf";
+import { TerraformStack, TerraformVariable } from "cdktf";
 import { EdgeDns, type EdgeDnsProps } from "../../src/constructs/edge-dns/edge-dns";
 import { GlobalAccelerator, type GlobalAcceleratorProps, type RegionalEndpoint } from "../../src/constructs/global-accelerator/global-accelerator";
-import { resourcesOf, type Block, type SynthesizedJson } from "../helpers";
-
-const stack = () => new TerraformStack(Testing.app() as App, "test");
-const synth = (s: TerraformStack) => JSON.parse(Testing.synth(s)) as SynthesizedJson;
+import { awsStack, resourcesOf, synthJson, type Block, type SynthesizedJson } from "../helpers";
 
 const nlbArn = (region: string) => `arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/net/meridian-test/0123456789abcdef`;
 const REGIONS = ["us-east-1", "eu-west-1"];
@@ -18,8 +14,8 @@ const acceleratorProps: GlobalAcceleratorProps = {
   flowLogs: { bucketName: "meridian-test-flow-logs", prefix: "global-accelerator" },
 };
 
-function accelerator(overrides: Partial<GlobalAcceleratorProps> = {}, scope: TerraformStack = stack()): TerraformStack {
-  new AwsProvider(scope, "aws", { region: "us-east-1" });
+/** The accelerator built in `scope` (a stack with the AWS provider). */
+function accelerator(overrides: Partial<GlobalAcceleratorProps> = {}, scope: TerraformStack = awsStack().stack): TerraformStack {
   new GlobalAccelerator(scope, "accelerator", { ...acceleratorProps, ...overrides });
   return scope;
 }
@@ -116,11 +112,11 @@ describe("GlobalAccelerator rejects bad settings", () => {
 describe("GlobalAccelerator accepts", () => {
   test("a token (a Terraform variable's value) as a load balancer ARN, passed through unchanged", () => {
     // GIVEN an endpoint whose ARN is only known at apply time
-    const scope = stack();
+    const { stack: scope } = awsStack();
     const arn = new TerraformVariable(scope, "nlb_arn", { type: "string" });
 
     // WHEN the accelerator is built and synthesized
-    const json = synth(accelerator({ endpoints: endpointsWith("us-east-1", { loadBalancerArn: arn.stringValue }) }, scope));
+    const json = synthJson(accelerator({ endpoints: endpointsWith("us-east-1", { loadBalancerArn: arn.stringValue }) }, scope));
 
     // THEN the us-east-1 endpoint refers to the variable, the other keeps its literal ARN
     const groups = resourcesOf(json, "aws_globalaccelerator_endpoint_group");
@@ -130,7 +126,7 @@ describe("GlobalAccelerator accepts", () => {
   });
 
   test("draining one region: its dial is 0, the other's stays 100", () => {
-    const json = synth(accelerator({ endpoints: endpointsWith("eu-west-1", { trafficDialPercentage: 0 }) }));
+    const json = synthJson(accelerator({ endpoints: endpointsWith("eu-west-1", { trafficDialPercentage: 0 }) }));
     const dials = Object.fromEntries(resourcesOf(json, "aws_globalaccelerator_endpoint_group").map((g) => [g.endpoint_group_region, g.traffic_dial_percentage]));
     expect(dials).toEqual({ "us-east-1": 100, "eu-west-1": 0 });
   });
@@ -155,10 +151,9 @@ const latencyProps: Latency = {
 };
 
 function edgeDns(overrides: Partial<EdgeDnsProps> = {}, latency?: Partial<Latency>): SynthesizedJson {
-  const scope = stack();
-  new AwsProvider(scope, "aws", { region: "us-east-1" });
+  const { stack: scope } = awsStack();
   new EdgeDns(scope, "dns", { ...dnsProps, ...overrides, ...(latency ? { latency: { ...latencyProps, ...latency } } : {}) });
-  return synth(scope);
+  return synthJson(scope);
 }
 
 describe("EdgeDns rejects bad settings", () => {
@@ -231,6 +226,7 @@ describe("EdgeDns records", () => {
     });
 
     test("HTTPS health checks send SNI and request the path", () => {
+      expect(Object.values(checks)).toHaveLength(latencyProps.loadBalancers.length);
       Object.values(checks).forEach((c) =>
         expect(c).toMatchObject({ type: "HTTPS", port: 443, resource_path: "/healthz", enable_sni: true, request_interval: 30, failure_threshold: 3, measure_latency: true }),
       );

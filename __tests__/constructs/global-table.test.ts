@@ -1,7 +1,6 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Testing, TerraformStack, type App } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import { GlobalTable, type GlobalTableProps } from "../../src/constructs/global-table/global-table";
-import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
+import { awsStack, resourcesOf, synthJson, synthStacks, type Block, type SynthesizedJson } from "../helpers";
 
 const globalData = synthStacks().get("production-global-database")!;
 const tables = resourcesOf(globalData, "aws_dynamodb_table");
@@ -83,8 +82,7 @@ const props: Omit<GlobalTableProps, "provider"> = {
 };
 
 function globalTable(overrides: Partial<GlobalTableProps> = {}): TerraformStack {
-  const stack = new TerraformStack(Testing.app() as App, "test");
-  const provider = new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const { stack, provider } = awsStack();
   new GlobalTable(stack, "table", { ...props, provider, ...overrides });
   return stack;
 }
@@ -102,19 +100,19 @@ describe("GlobalTable rejects bad settings", () => {
 
 describe("GlobalTable settings", () => {
   test("bills on demand: a provisioned global table would need write auto scaling in every replica", () => {
-    const [table] = resourcesOf(JSON.parse(Testing.synth(globalTable())) as SynthesizedJson, "aws_dynamodb_table");
+    const [table] = resourcesOf(synthJson(globalTable()), "aws_dynamodb_table");
     expect(table).toMatchObject({ billing_mode: "PAY_PER_REQUEST" });
     expect(table!.read_capacity).toBeUndefined();
     expect(table!.write_capacity).toBeUndefined();
   });
 
   test("deletion protection can be switched off, but prevent_destroy stays", () => {
-    const [table] = resourcesOf(JSON.parse(Testing.synth(globalTable({ deletionProtection: false }))) as SynthesizedJson, "aws_dynamodb_table");
+    const [table] = resourcesOf(synthJson(globalTable({ deletionProtection: false })), "aws_dynamodb_table");
     expect(table).toMatchObject({ deletion_protection_enabled: false, lifecycle: { prevent_destroy: true } });
   });
 
   test("uses the given keys: the table's key at home, the replica's key in the replica region", () => {
-    const [table] = resourcesOf(JSON.parse(Testing.synth(globalTable())) as SynthesizedJson, "aws_dynamodb_table");
+    const [table] = resourcesOf(synthJson(globalTable()), "aws_dynamodb_table");
     expect(table).toMatchObject({
       server_side_encryption: { enabled: true, kms_key_arn: props.kmsKeyArn },
       replica: [{ region_name: "eu-west-1", kms_key_arn: props.replica.kmsKeyArn }],

@@ -1,5 +1,4 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, TerraformStack, Testing } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import {
   MAX_CLUSTER_NAME_LENGTH,
   ObservabilityAws,
@@ -9,7 +8,7 @@ import {
   type ObservabilityAwsProps,
 } from "../../src/constructs/observability-aws/observability-aws";
 import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName } from "../../src/constructs/observability-aws/workloads";
-import type { Block, SynthesizedJson } from "../helpers";
+import { awsStack, policyStatements, synthJson, type Block, type PolicyStatement, type SynthesizedJson } from "../helpers";
 
 const CLUSTER = "meridian-production-us-east-1";
 const ISSUER = { providerArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC", host: "oidc.eks.us-east-1.amazonaws.com/id/ABC" };
@@ -26,24 +25,13 @@ const props = (overrides: Partial<ObservabilityAwsProps> = {}): ObservabilityAws
 });
 
 function build(overrides: Partial<ObservabilityAwsProps> = {}): { stack: TerraformStack; observability: ObservabilityAws } {
-  const stack = new TerraformStack(Testing.app() as App, "test");
-  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const { stack } = awsStack();
   const observability = new ObservabilityAws(stack, "observability", props(overrides));
   return { stack, observability };
 }
-const synth = (overrides: Partial<ObservabilityAwsProps> = {}): SynthesizedJson => JSON.parse(Testing.synth(build(overrides).stack)) as SynthesizedJson;
+const synth = (overrides: Partial<ObservabilityAwsProps> = {}): SynthesizedJson => synthJson(build(overrides).stack);
 
-interface Statement {
-  sid?: string;
-  effect: string;
-  actions: string[];
-  resources?: string[];
-  principals?: { type: string; identifiers: string[] }[];
-  condition?: { test: string; variable: string; values: string[] }[];
-}
-const documents = (json: SynthesizedJson) => Object.entries(json.data!.aws_iam_policy_document!);
-const statementsOf = (json: SynthesizedJson, roleId: string, kind: "trust" | "permissions"): Statement[] =>
-  documents(json).find(([id]) => id.includes(`${roleId}_${kind}`))![1].statement as Statement[];
+const statementsOf = (json: SynthesizedJson, roleId: string, kind: "trust" | "permissions"): PolicyStatement[] => policyStatements(json, `${roleId}_${kind}`);
 const resourceNamed = (json: SynthesizedJson, type: string, name: string): [string, Block] =>
   Object.entries(json.resource[type] ?? {}).find(([, block]) => block.name === name)!;
 
@@ -70,8 +58,9 @@ describe("ObservabilityAws", () => {
     expect(groups.map((g) => g.name).sort()).toEqual([`/aws/eks/${CLUSTER}/workloads`, `/aws/vendedlogs/prometheus/${CLUSTER}`]);
     groups.forEach((g) => expect(g.retention_in_days).toBe(30));
     // AND a custom retention applies to both
-    const custom = synth({ logRetentionDays: 365 });
-    Object.values(custom.resource.aws_cloudwatch_log_group!).forEach((g) => expect(g.retention_in_days).toBe(365));
+    const customGroups = Object.values(synth({ logRetentionDays: 365 }).resource.aws_cloudwatch_log_group ?? {});
+    expect(customGroups).toHaveLength(2);
+    customGroups.forEach((g) => expect(g.retention_in_days).toBe(365));
   });
 
   test("omits the key when none is given (AWS-owned encryption)", () => {
@@ -90,9 +79,9 @@ describe("ObservabilityAws", () => {
 
   test.each(Object.values(OBSERVABILITY_WORKLOADS))("the $roleId role trusts only $namespace/$serviceAccount through the cluster's OIDC provider", (workload) => {
     // GIVEN the role's trust policy
-    const [trust] = statementsOf(json, workload.roleId, "trust");
-    // THEN it is web identity from the issuer, pinned to the service account and STS audience
-    expect(trust).toEqual(
+    const trust = statementsOf(json, workload.roleId, "trust");
+    // THEN it is one statement: web identity from the issuer, pinned to the service account and STS audience
+    expect(trust).toEqual([
       expect.objectContaining({
         effect: "Allow",
         actions: ["sts:AssumeRoleWithWebIdentity"],
@@ -102,7 +91,7 @@ describe("ObservabilityAws", () => {
           { test: "StringEquals", variable: `${ISSUER.host}:aud`, values: ["sts.amazonaws.com"] },
         ],
       }),
-    );
+    ]);
   });
 
   test("Prometheus may only remote-write, and only to this workspace", () => {
@@ -140,19 +129,12 @@ describe("ObservabilityAws", () => {
     expect(observability.workloadLogGroupName).toBe(`/aws/eks/${CLUSTER}/workloads`);
   });
 
-  test("ObservabilityAws.of finds the one instance under a stack and throws when there is none", () => {
-    // GIVEN a stack with one, and a stack without
-    const { stack, observability } = build();
-    const empty = new TerraformStack(Testing.app() as App, "empty");
-    // WHEN looked up  THEN found, or an error naming the scope
-    expect(ObservabilityAws.of(stack)).toBe(observability);
-    expect(() => ObservabilityAws.of(empty)).toThrow("ObservabilityAws.of(empty): found 0; the regional stack must create exactly one");
-  });
-
   test("statement builders never grant a wildcard action", () => {
     // GIVEN every statement  THEN actions are all service-scoped, specific names
     const all = [...remoteWriteStatements("arn:aws:aps:us-east-1:111111111111:workspace/ws-1"), ...fluentBitStatements("arn:aws:logs:us-east-1:111111111111:log-group:g"), ...xrayStatements()];
-    all.flatMap((s) => s.actions ?? []).forEach((action) => expect(action).toMatch(/^(aps|logs|xray):[A-Z][A-Za-z]+$/));
+    const actions = all.flatMap((s) => s.actions ?? []);
+    expect(actions.length).toBeGreaterThanOrEqual(3);
+    actions.forEach((action) => expect(action).toMatch(/^(aps|logs|xray):[A-Z][A-Za-z]+$/));
   });
 });
 

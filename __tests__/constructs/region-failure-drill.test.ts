@@ -1,13 +1,12 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { TerraformVariable, type TerraformStack } from "cdktf";
 import {
   DRILL_TAG,
   REGION_FAILURE_DRILLS,
   RegionFailureDrill,
   type RegionFailureDrillProps,
 } from "../../src/constructs/region-failure-drill/region-failure-drill";
-import type { Block, SynthesizedJson } from "../helpers";
+import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../helpers";
 
 const ACCOUNT = "111111111111";
 const NAME = "meridian-production-us-east-1";
@@ -32,23 +31,13 @@ const props = (overrides: Partial<RegionFailureDrillProps> = {}): RegionFailureD
 });
 
 function stackWith(overrides: Partial<RegionFailureDrillProps> = {}): { stack: TerraformStack; drill: RegionFailureDrill } {
-  const stack = new TerraformStack(Testing.app() as App, "test");
-  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const { stack } = awsStack();
   const drill = new RegionFailureDrill(stack, "drill", props(overrides));
   return { stack, drill };
 }
 
 function synth(overrides: Partial<RegionFailureDrillProps> = {}): SynthesizedJson {
-  return JSON.parse(Testing.synth(stackWith(overrides).stack)) as SynthesizedJson;
-}
-
-interface Statement {
-  sid?: string;
-  effect: string;
-  actions: string[];
-  resources?: string[];
-  principals?: { type: string; identifiers: string[] }[];
-  condition?: { test: string; variable: string; values: string[] }[];
+  return synthJson(stackWith(overrides).stack);
 }
 
 const blocks = (json: SynthesizedJson, type: string): [string, Block][] => Object.entries(json.resource[type] ?? {});
@@ -57,11 +46,6 @@ const ofDrill = (json: SynthesizedJson, type: string, drill: string): Block => {
   const matching = blocks(json, type).filter(([id]) => id.includes(drill));
   expect(matching).toHaveLength(1);
   return matching[0]![1];
-};
-const policyDocument = (json: SynthesizedJson, idPart: string): Statement[] => {
-  const matching = Object.entries(json.data!.aws_iam_policy_document!).filter(([id]) => id.includes(idPart));
-  expect(matching).toHaveLength(1);
-  return matching[0]![1].statement as Statement[];
 };
 /** Reference to a resource's attribute as Terraform sees it, e.g. `${aws_iam_role.drill_x_1234.arn}`. */
 const refTo = (json: SynthesizedJson, type: string, drill: string, attribute: string): string => {
@@ -125,7 +109,7 @@ describe("RegionFailureDrill", () => {
 
     test("its role may fail over only this cluster and describe only this region's clusters", () => {
       // GIVEN the failover role's permissions
-      const permissions = policyDocument(json, `${FAILOVER}-permissions`);
+      const permissions = policyStatements(json, `${FAILOVER}-permissions`);
       const rds = permissions.filter((s) => s.actions.some((a) => a.startsWith("rds:")));
       // THEN FailoverDBCluster names the cluster ARN, DescribeDBClusters this region's and account's clusters
       expect(rds).toEqual([
@@ -181,12 +165,14 @@ describe("RegionFailureDrill", () => {
       // WHEN synthesized  THEN the action lasts PT1H30M and both logs are kept 30 days
       const action = (ofDrill(custom, "aws_fis_experiment_template", INGRESS).action as Block[])[0]!;
       expect(action.parameter).toContainEqual({ key: "duration", value: "PT1H30M" });
-      blocks(custom, "aws_cloudwatch_log_group").forEach(([, logGroup]) => expect(logGroup.retention_in_days).toBe(30));
+      const logGroups = blocks(custom, "aws_cloudwatch_log_group");
+      expect(logGroups).toHaveLength(2);
+      logGroups.forEach(([, logGroup]) => expect(logGroup.retention_in_days).toBe(30));
     });
 
     test("its role has exactly AzFaultExperiment's disrupt-connectivity permissions, in this region and account", () => {
       // GIVEN the ingress role's permissions
-      const permissions = policyDocument(json, `${INGRESS}-permissions`);
+      const permissions = policyStatements(json, `${INGRESS}-permissions`);
       const acls = `arn:aws:ec2:us-east-1:${ACCOUNT}:network-acl/*`;
       const vpcs = `arn:aws:ec2:us-east-1:${ACCOUNT}:vpc/*`;
       const fisTag = (key: string) => ({ test: "StringEquals", variable: `${key}/managedByFIS`, values: ["true"] });
@@ -224,16 +210,15 @@ describe("RegionFailureDrill", () => {
 
     test("accepts subnet ARNs that are tokens", () => {
       // GIVEN a subnet ARN only known at apply time
-      const stack = new TerraformStack(Testing.app() as App, "tokens");
-      new AwsProvider(stack, "aws", { region: "us-east-1" });
+      const { stack } = awsStack();
       const subnet = new TerraformVariable(stack, "subnet_arn", { type: "string" }).stringValue;
       // WHEN the drill is built with it
       new RegionFailureDrill(stack, "drill", props({ publicSubnetArns: [subnet] }));
       // THEN the target and the ACL swap reference it
-      const synthesized = JSON.parse(Testing.synth(stack)) as SynthesizedJson;
+      const synthesized = synthJson(stack);
       const target = (ofDrill(synthesized, "aws_fis_experiment_template", INGRESS).target as Block[])[0]!;
       expect(target.resource_arns).toEqual(["${var.subnet_arn}"]);
-      const swap = policyDocument(synthesized, `${INGRESS}-permissions`).find((s) => s.sid === "SwapAclOfTargetSubnets")!;
+      const swap = policyStatements(synthesized, `${INGRESS}-permissions`).find((s) => s.sid === "SwapAclOfTargetSubnets")!;
       expect(swap.resources).toContain("${var.subnet_arn}");
     });
   });
@@ -241,7 +226,7 @@ describe("RegionFailureDrill", () => {
   describe("roles", () => {
     test("are one per drill, both assumable by fis.amazonaws.com only, for experiments in this account and region", () => {
       // GIVEN the shared trust policy
-      const trust = policyDocument(json, "trust");
+      const trust = policyStatements(json, "trust");
       // THEN one statement, one service principal, confused-deputy conditions
       expect(trust).toEqual([
         {
@@ -267,7 +252,7 @@ describe("RegionFailureDrill", () => {
 
     test("grant no wildcard action, and Resource * only to calls without resource-level permissions", () => {
       for (const drill of [FAILOVER, INGRESS]) {
-        const permissions = policyDocument(json, `${drill}-permissions`);
+        const permissions = policyStatements(json, `${drill}-permissions`);
         permissions.forEach((s) => expect(s.effect).toBe("Allow"));
         permissions.flatMap((s) => s.actions).forEach((action) => expect(action).not.toMatch(/\*/));
         const onEverything = permissions.filter((s) => s.resources?.includes("*")).flatMap((s) => s.actions);
@@ -280,12 +265,11 @@ describe("RegionFailureDrill", () => {
 
     test("build ARNs from a partition token", () => {
       // GIVEN the partition as the stack passes it, from data.aws_partition
-      const stack = new TerraformStack(Testing.app() as App, "partition");
-      new AwsProvider(stack, "aws", { region: "us-east-1" });
+      const { stack } = awsStack();
       const partition = new DataAwsPartition(stack, "partition").partition;
       // WHEN the drill is built with it
       const drill = new RegionFailureDrill(stack, "drill", props({ partition }));
-      const synthesized = JSON.parse(Testing.synth(stack)) as SynthesizedJson;
+      const synthesized = synthJson(stack);
       // THEN the cluster target carries the token
       const target = (ofDrill(synthesized, "aws_fis_experiment_template", FAILOVER).target as Block[])[0]!;
       expect(target.resource_arns).toEqual([`arn:\${data.aws_partition.partition.partition}:rds:us-east-1:${ACCOUNT}:cluster:${CLUSTER}`]);
@@ -341,8 +325,7 @@ describe("RegionFailureDrill", () => {
     });
 
     test("accepts alarm ARNs that are tokens", () => {
-      const stack = new TerraformStack(Testing.app() as App, "alarm-tokens");
-      new AwsProvider(stack, "aws", { region: "us-east-1" });
+      const { stack } = awsStack();
       const alarm = new TerraformVariable(stack, "alarm_arn", { type: "string" }).stringValue;
       expect(() => new RegionFailureDrill(stack, "drill", props({ failoverStopAlarmArn: alarm, ingressLossStopAlarmArn: alarm }))).not.toThrow();
     });

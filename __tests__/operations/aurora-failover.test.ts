@@ -123,6 +123,23 @@ function world(catalogue: Catalogue = loadCatalogue(structuredClone(BUILT_IN_CAT
 
 const PRODUCTION_TO_WEST = ["--environment", "production", "--to", "eu-west-1"];
 
+/**
+ * Stubs DescribeGlobalClusters through eu-west-1 (the target region) to answer with `answers` in
+ * turn, the last one for every call after: the first answer is what the checks see, the rest what
+ * the wait polls.
+ */
+function describeGlobalClusterAnswers(w: ReturnType<typeof world>, ...answers: Parameters<typeof globalCluster>[0][]): void {
+  const last = answers[answers.length - 1];
+  if (!last) {
+    throw new Error("describeGlobalClusterAnswers needs at least one answer");
+  }
+  let stub = w.west.rdsMock.on(DescribeGlobalClustersCommand);
+  for (const answer of answers.slice(0, -1)) {
+    stub = stub.resolvesOnce(globalCluster(answer));
+  }
+  stub.resolves(globalCluster(last));
+}
+
 describe("aurora failover command: dry run", () => {
   test("runs every check and sends no switchover or failover", async () => {
     // GIVEN a healthy global database writing in us-east-1
@@ -163,8 +180,9 @@ describe("aurora failover command: dry run", () => {
 
     // THEN one GetMetricData call went to eu-west-1 for AuroraGlobalDBReplicationLag of the target
     expect(w.east.cloudwatchMock.commandCalls(GetMetricDataCommand)).toHaveLength(0);
-    const [call] = w.west.cloudwatchMock.commandCalls(GetMetricDataCommand);
-    const input = call!.args[0].input as GetMetricDataCommandInput;
+    const calls = w.west.cloudwatchMock.commandCalls(GetMetricDataCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]!.args[0].input as GetMetricDataCommandInput;
     expect(input.EndTime).toEqual(new Date(START));
     expect(input.StartTime).toEqual(new Date(START - 5 * 60_000));
     expect(input.MetricDataQueries).toEqual([
@@ -185,10 +203,7 @@ describe("aurora failover command: execute", () => {
   test("switchover sends SwitchoverGlobalCluster with the target ARN through the target region", async () => {
     // GIVEN a healthy global database that reports eu-west-1 as writer once switched over
     const w = world();
-    w.west.rdsMock
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce(globalCluster({ writer: "us-east-1" }))
-      .resolves(globalCluster({ writer: "eu-west-1" }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1" }, { writer: "eu-west-1" });
 
     // WHEN the operator executes a switchover to eu-west-1
     const result = await w.run(...PRODUCTION_TO_WEST, "--execute");
@@ -206,10 +221,7 @@ describe("aurora failover command: execute", () => {
     // GIVEN a global database whose secondary lags by up to 950 ms
     const w = world();
     w.west.cloudwatchMock.on(GetMetricDataCommand).resolves(lagDatapoints([400, 950]));
-    w.west.rdsMock
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce(globalCluster({ writer: "us-east-1" }))
-      .resolves(globalCluster({ writer: "eu-west-1" }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1" }, { writer: "eu-west-1" });
 
     // WHEN the operator executes an unplanned failover
     const result = await w.run(...PRODUCTION_TO_WEST, "--mode", "failover", "--execute");
@@ -227,10 +239,7 @@ describe("aurora failover command: execute", () => {
     // GIVEN us-east-1 is down: describing its cluster fails
     const w = world();
     w.east.rdsMock.on(DescribeDBClustersCommand).rejects(new Error("connect ETIMEDOUT"));
-    w.west.rdsMock
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce(globalCluster({ writer: "us-east-1" }))
-      .resolves(globalCluster({ writer: "eu-west-1" }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1" }, { writer: "eu-west-1" });
 
     // WHEN the operator fails over to eu-west-1
     const result = await w.run(...PRODUCTION_TO_WEST, "--mode", "failover", "--execute");
@@ -258,13 +267,14 @@ describe("aurora failover command: execute", () => {
   test("waits through several polls, printing one progress line each, until the target writes", async () => {
     // GIVEN AWS reports pending, then switching-over twice, then the new writer with no operation left
     const w = world();
-    w.west.rdsMock
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce(globalCluster({ writer: "us-east-1" }))
-      .resolvesOnce(globalCluster({ writer: "us-east-1", operation: "pending" }))
-      .resolvesOnce(globalCluster({ writer: "us-east-1", operation: "switching-over" }))
-      .resolvesOnce(globalCluster({ writer: "eu-west-1", operation: "switching-over" }))
-      .resolves(globalCluster({ writer: "eu-west-1" }));
+    describeGlobalClusterAnswers(
+      w,
+      { writer: "us-east-1" },
+      { writer: "us-east-1", operation: "pending" },
+      { writer: "us-east-1", operation: "switching-over" },
+      { writer: "eu-west-1", operation: "switching-over" },
+      { writer: "eu-west-1" },
+    );
 
     // WHEN the operator executes with a 10-second poll interval
     const result = await w.run(...PRODUCTION_TO_WEST, "--execute", "--poll-seconds", "10");
@@ -284,10 +294,7 @@ describe("aurora failover command: execute", () => {
   test("times out with exit 1 when the target never becomes the writer", async () => {
     // GIVEN a switchover that stays in switching-over
     const w = world();
-    w.west.rdsMock
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce(globalCluster({ writer: "us-east-1" }))
-      .resolves(globalCluster({ writer: "us-east-1", operation: "switching-over" }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1" }, { writer: "us-east-1", operation: "switching-over" });
 
     // WHEN the operator allows one minute, polling every 20 seconds
     const result = await w.run(...PRODUCTION_TO_WEST, "--execute", "--timeout-minutes", "1", "--poll-seconds", "20");
@@ -303,10 +310,7 @@ describe("aurora failover command: execute", () => {
   test("says so when it times out after the target already writes but the operation is still listed", async () => {
     // GIVEN a failover whose target writes while AWS keeps reporting failing-over
     const w = world();
-    w.west.rdsMock
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce(globalCluster({ writer: "us-east-1" }))
-      .resolves(globalCluster({ writer: "eu-west-1", operation: "failing-over", dataLossAllowed: true }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1" }, { writer: "eu-west-1", operation: "failing-over", dataLossAllowed: true });
 
     // WHEN the wait runs out
     const result = await w.run(...PRODUCTION_TO_WEST, "--mode", "failover", "--execute", "--timeout-minutes", "1", "--poll-seconds", "30");
@@ -319,11 +323,7 @@ describe("aurora failover command: execute", () => {
   test("fails when the operation ends without promoting the target", async () => {
     // GIVEN AWS cancels the switchover: cancelling, then no operation and the old writer
     const w = world();
-    w.west.rdsMock
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce(globalCluster({ writer: "us-east-1" }))
-      .resolvesOnce(globalCluster({ writer: "us-east-1", operation: "cancelling" }))
-      .resolves(globalCluster({ writer: "us-east-1" }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1" }, { writer: "us-east-1", operation: "cancelling" }, { writer: "us-east-1" });
 
     // WHEN the operator executes
     const result = await w.run(...PRODUCTION_TO_WEST, "--execute");
@@ -337,15 +337,13 @@ describe("aurora failover command: execute", () => {
   test("prints the catalogue change to commit and the not-inherited checklist", async () => {
     // GIVEN a switchover that completes
     const w = world();
-    w.west.rdsMock
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce(globalCluster({ writer: "us-east-1" }))
-      .resolves(globalCluster({ writer: "eu-west-1" }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1" }, { writer: "eu-west-1" });
 
     // WHEN it has run
     const result = await w.run(...PRODUCTION_TO_WEST, "--execute");
 
-    // THEN the operator is told to flip primary and secondary, leave homeRegion alone, and check what is not inherited
+    // THEN it succeeds, and the operator is told to flip primary and secondary, leave homeRegion alone, and check what is not inherited
+    expect(result.code).toBe(0);
     expect(result.stdout).toContain('Commit this change to src/config/catalogue.ts, environment "production":');
     expect(result.stdout).toContain('  primaryRegion: "us-east-1" → "eu-west-1"');
     expect(result.stdout).toContain('  secondaryRegion: "eu-west-1" → "us-east-1"');
@@ -399,8 +397,10 @@ describe("aurora failover command: refusals", () => {
 
     // THEN it refuses: AWS cannot fail over across versions either
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("runs 16.6");
-    expect(result.stdout).toContain("runs 16.4");
+    expect(w.stdout).toContain(
+      `  REFUSE engine versions differ: ${EAST_ID} (us-east-1) runs 16.6, ${WEST_ID} (eu-west-1) runs 16.4; ` +
+        "Aurora cannot switch over or fail over while members run different engine versions: finish the upgrade through the global cluster first",
+    );
     expect(w.actionsSent()).toHaveLength(0);
   });
 
@@ -447,7 +447,7 @@ describe("aurora failover command: refusals", () => {
   test("refuses when a switchover or failover is already in progress", async () => {
     // GIVEN AWS reports an operation in progress
     const w = world();
-    w.west.rdsMock.on(DescribeGlobalClustersCommand).resolves(globalCluster({ writer: "us-east-1", operation: "failing-over", dataLossAllowed: true }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1", operation: "failing-over", dataLossAllowed: true });
 
     // WHEN the operator executes
     const result = await w.run(...PRODUCTION_TO_WEST, "--execute");
@@ -461,7 +461,7 @@ describe("aurora failover command: refusals", () => {
   test("refuses when the target is already the writer", async () => {
     // GIVEN eu-west-1 already writes
     const w = world();
-    w.west.rdsMock.on(DescribeGlobalClustersCommand).resolves(globalCluster({ writer: "eu-west-1" }));
+    describeGlobalClusterAnswers(w, { writer: "eu-west-1" });
 
     // WHEN the operator asks to move the writer to eu-west-1
     const result = await w.run(...PRODUCTION_TO_WEST, "--execute");
@@ -489,7 +489,7 @@ describe("aurora failover command: refusals", () => {
   test("refuses a switchover when the target is pending-resync", async () => {
     // GIVEN the target has stopped receiving changes
     const w = world();
-    w.west.rdsMock.on(DescribeGlobalClustersCommand).resolves(globalCluster({ writer: "us-east-1", targetSync: "pending-resync" }));
+    describeGlobalClusterAnswers(w, { writer: "us-east-1", targetSync: "pending-resync" });
 
     // WHEN the operator runs the checks
     const result = await w.run(...PRODUCTION_TO_WEST);
@@ -522,7 +522,8 @@ describe("aurora failover command: refusals", () => {
     // WHEN the operator runs the checks
     const result = await w.run(...PRODUCTION_TO_WEST);
 
-    // THEN both are reported
+    // THEN it refuses, reporting both
+    expect(result.code).toBe(1);
     expect(result.stdout).toContain("REFUSE engine versions differ");
     expect(result.stdout).toContain("REFUSE replication lag 5000 ms");
     expect(result.stderr).toContain("refused: 2 checks failed");
@@ -563,6 +564,8 @@ describe("aurora failover command: usage", () => {
     expect(result.stderr).toContain("usage: npm run failover -- --environment <name> --to <region>");
     expect(w.west.rdsMock.calls()).toHaveLength(0);
     expect(w.east.rdsMock.calls()).toHaveLength(0);
+    expect(w.west.cloudwatchMock.calls()).toHaveLength(0);
+    expect(w.east.cloudwatchMock.calls()).toHaveLength(0);
   });
 
   test("exits 2 when the environment has no database", async () => {

@@ -239,6 +239,17 @@ const changes = (h: Harness) =>
       (c.program === "aws" && /^(sts get-caller-identity|eks describe-cluster|eks update-kubeconfig|resourcegroupstaggingapi get-resources|ec2 describe-)/.test(words))
     );
   });
+/**
+ * Asserts that `a` and `b` both occur in `order` and that every `a` comes before the first `b`
+ * (an entry that is missing fails, rather than sorting first at index -1).
+ */
+function before(order: readonly (string | undefined)[], a: string, b: string): void {
+  const lastA = order.lastIndexOf(a);
+  const firstB = order.indexOf(b);
+  expect({ a, present: lastA >= 0 }).toEqual({ a, present: true });
+  expect({ b, present: firstB >= 0 }).toEqual({ b, present: true });
+  expect({ a, b, lastA, firstB, inOrder: lastA < firstB }).toEqual({ a, b, lastA, firstB, inOrder: true });
+}
 const verbOf = (c: Command) => (c.program === "kubectl" ? `${c.args[5]} ${c.args[6]}` : c.program === "npx" ? c.args.slice(0, 3).join(" ") : c.args.slice(0, 2).join(" "));
 
 // ---------------------------------------------------------------------------------------------
@@ -421,13 +432,11 @@ describe("teardown --execute", () => {
     expect(h.err).toEqual([]);
     expect(code).toBe(0);
     const order = changes(h).map(verbOf);
-    const first = (verb: string) => order.indexOf(verb);
-    const last = (verb: string) => order.lastIndexOf(verb);
-    expect(last("delete applications.argoproj.io")).toBeLessThan(first("delete services"));
-    expect(first("delete services")).toBeLessThan(first("delete targetgroupbindings.elbv2.k8s.aws"));
-    expect(last("delete targetgroupbindings.elbv2.k8s.aws")).toBeLessThan(first("delete nodepools.karpenter.sh"));
-    expect(first("delete nodepools.karpenter.sh")).toBeLessThan(first("delete ec2nodeclasses.karpenter.k8s.aws"));
-    expect(last("delete ec2nodeclasses.karpenter.k8s.aws")).toBeLessThan(first("ec2 delete-network-interface"));
+    before(order, "delete applications.argoproj.io", "delete services");
+    before(order, "delete services", "delete targetgroupbindings.elbv2.k8s.aws");
+    before(order, "delete targetgroupbindings.elbv2.k8s.aws", "delete nodepools.karpenter.sh");
+    before(order, "delete nodepools.karpenter.sh", "delete ec2nodeclasses.karpenter.k8s.aws");
+    before(order, "delete ec2nodeclasses.karpenter.k8s.aws", "ec2 delete-network-interface");
     expect(order.slice(-7).map((v) => v.replace(/ production-.*$/, ""))).toEqual(["cdktf synth", ...Array(6).fill("cdktf destroy")]);
     expect(changes(h).filter((c) => c.args[1] === "destroy").map((c) => c.args[2])).toEqual([
       "production-platform-eu-west-1",
@@ -471,7 +480,7 @@ describe("teardown --execute", () => {
     expect(patches.map(([name]) => name)).not.toContain("production-us-east-1-bootstrap");
     expect(hubChanges.filter((c) => c.args[5] === "label").map((c) => c.args[7])).toEqual(["cluster-production-eu-west-1", "cluster-production-us-east-1"]);
     const deletes = changes(h).filter((c) => c.args[5] === "delete" && c.args[6] === "applications.argoproj.io").map((c) => c.args[7]);
-    expect(deletes.indexOf("production-us-east-1-bootstrap")).toBeLessThan(deletes.indexOf("api-us"));
+    before(deletes, "production-us-east-1-bootstrap", "api-us");
     expect(w.clusters["meridian-production-us-east-1"]!.objects["applications.argoproj.io"]).toEqual([]);
     expect(w.clusters["meridian-production-us-east-1"]!.objects.secrets!.map((s) => s.metadata.labels?.bootstrap)).toEqual([undefined, undefined]);
   });

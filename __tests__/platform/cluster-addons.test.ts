@@ -434,7 +434,7 @@ describe("installClusterAddons", () => {
       const install = () => installClusterAddons({ ...platform.context, stack: new TerraformStack(app, "probe"), regional: withoutRole });
 
       // THEN the missing role is named
-      expect(install).toThrow(`installClusterAddons probe: regional.workloadRoleArns["external-dns"] is missing`);
+      expect(install).toThrow(`probe: regional stack staging-regional-us-east-1 records no workloadRoleArns["external-dns"]`);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

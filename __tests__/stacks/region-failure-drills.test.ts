@@ -12,6 +12,10 @@ describe.each(["production-regional-us-east-1", "production-regional-eu-west-1",
 
   test("has both drills, and only them besides the AZ experiment", () => {
     expect([...templates.keys()].sort()).toEqual(["aurora-writer-failover", "regional-ingress-loss"]);
+    // Three templates in all: the two drills and the untagged AZ experiment.
+    const all = resourcesOf(json, "aws_fis_experiment_template");
+    expect(all).toHaveLength(3);
+    expect(all.filter((t) => !(t.tags as Record<string, string> | undefined)?.drill)).toHaveLength(1);
   });
 
   test("the ingress drill cuts the region's public subnets and stops on the Aurora replication-lag alarm", () => {
@@ -34,5 +38,8 @@ describe.each(["production-regional-us-east-1", "production-regional-eu-west-1",
 
 test("an environment without a database gets no region-failure drills (nothing to fail over, no lag alarm to stop on)", () => {
   const withoutDatabase = synthStacks(validCatalogue((raw) => delete (raw.environments[0] as { database?: unknown }).database));
-  expect(drills(withoutDatabase.get("staging-regional-us-east-1")!).size).toBe(0);
+  const json = withoutDatabase.get("staging-regional-us-east-1")!;
+  expect(drills(json).size).toBe(0);
+  // Only the AZ experiment is left.
+  expect(resourcesOf(json, "aws_fis_experiment_template")).toHaveLength(1);
 });

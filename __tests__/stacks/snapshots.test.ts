@@ -27,6 +27,16 @@ describe("synthesized stacks", () => {
       }
     }
   });
+
+  // The check above passes vacuously on a stack without passwords: these stacks must have one.
+  test.each([
+    ["production-global-database", "resource.aws_secretsmanager_secret_version", "secret_string_wo"],
+    ["production-regional-us-east-1", "resource.aws_rds_cluster", "master_password_wo"],
+  ])("%s: the password check finds its %s %s", (name, prefix, argument) => {
+    const found = passwordLikeArguments(stacks.get(name)).filter(([path]) => path.startsWith(`${prefix}.`) && path.endsWith(`.${argument}`));
+    expect(found).toHaveLength(1);
+    expect(found[0]![1]).toMatch(/^\$\{.*ephemeral\.[\w-]+\.[\w-]+\.(random_password|secret_string).*\}$/);
+  });
 });
 
 /** Every leaf argument, at any depth, whose name mentions a password or secret string, with its dotted path. */

@@ -1,4 +1,4 @@
-import { instanceSizeRank } from "../constructs/aurora-global/engine";
+import { instanceSizeRank } from "../aws-limits";
 import { cidrsOverlap } from "./cidr";
 import type { Catalogue, EnvironmentConfig } from "./schema";
 
@@ -43,7 +43,7 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
       }
       allVpcs.push({ path: at("regions", i, "vpcCidr"), cidr: r.vpcCidr, owner: `${env.name}/${r.region}` });
     });
-    for (const [field, wanted] of [["primaryRegion", env.primaryRegion], ["secondaryRegion", env.secondaryRegion]] as const) {
+    for (const [field, wanted] of [["primaryRegion", env.primaryRegion], ["secondaryRegion", env.secondaryRegion], ["homeRegion", env.homeRegion]] as const) {
       if (!listed.includes(wanted)) {
         violations.push({ path: at(field), message: `has no entry in regions (listed: ${listed.join(", ")})` });
       }
@@ -83,9 +83,6 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
           violations.push({ path: at("ingress", "certificateArns", r.region), message: `is a certificate of ${arn.split(":")[3]}; ACM certificates are regional` });
         }
       });
-    }
-    if (!listed.includes(env.homeRegion)) {
-      violations.push({ path: at("homeRegion"), message: `has no entry in regions (listed: ${listed.join(", ")})` });
     }
     if (env.database) {
       violations.push(...databaseRules(env, at));
@@ -130,15 +127,18 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
   return violations;
 }
 
+/** Per-region settings keyed by a region the environment does not have. */
+function unknownRegionKeys(env: EnvironmentConfig, byRegion: Readonly<Record<string, unknown>>, path: (region: string) => (string | number)[], why = ""): RuleViolation[] {
+  const listed = env.regions.map((r) => r.region);
+  return Object.keys(byRegion)
+    .filter((region) => !listed.includes(region))
+    .map((region) => ({ path: path(region), message: `names a region that is not in regions (listed: ${listed.join(", ")})${why}` }));
+}
+
 function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) => (string | number)[]): RuleViolation[] {
   const db = env.database!;
   const violations: RuleViolation[] = [];
-  const listed = env.regions.map((r) => r.region);
-  for (const region of Object.keys(db.instanceClassOverrides)) {
-    if (!listed.includes(region)) {
-      violations.push({ path: at("database", "instanceClassOverrides", region), message: `names a region that is not in regions (listed: ${listed.join(", ")})` });
-    }
-  }
+  violations.push(...unknownRegionKeys(env, db.instanceClassOverrides, (region) => at("database", "instanceClassOverrides", region)));
   const classOf = (region: string) => db.instanceClassOverrides[region] ?? db.instanceClass;
   const writerClass = classOf(env.primaryRegion);
   const readerClass = classOf(env.secondaryRegion);
@@ -164,11 +164,7 @@ function edgeRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) =>
   const violations: RuleViolation[] = [];
   const listed = env.regions.map((r) => r.region);
   for (const field of ["trafficDials", "endpointWeights"] as const) {
-    for (const region of Object.keys(edge[field])) {
-      if (!listed.includes(region)) {
-        violations.push({ path: at("edge", field, region), message: `names a region that is not in regions (listed: ${listed.join(", ")}); every region gets exactly one endpoint group` });
-      }
-    }
+    violations.push(...unknownRegionKeys(env, edge[field], (region) => at("edge", field, region), "; every region gets exactly one endpoint group"));
   }
   if (listed.every((region) => (edge.trafficDials[region] ?? 100) === 0)) {
     violations.push({ path: at("edge", "trafficDials"), message: "sets every region's dial to 0: the accelerator would accept no traffic at all" });

@@ -48,9 +48,17 @@ export function globalClusterIdentifier(project: string, environment: string): s
   return resourcePrefix(project, environment);
 }
 
+/**
+ * The name of an environment's EKS cluster in a region (`meridian-production-us-east-1`), also the
+ * prefix of that region's named resources. Every stack and command derives it here.
+ */
+export function clusterName(project: string, environment: string, region: string): string {
+  return `${resourcePrefix(project, environment)}-${region}`;
+}
+
 /** The regional member cluster, named by region (not role) so a switchover renames nothing. */
 export function auroraClusterIdentifier(project: string, environment: string, region: string): string {
-  return `${resourcePrefix(project, environment)}-${region}`;
+  return clusterName(project, environment, region);
 }
 
 /** Secrets Manager name of the master credentials; replicas in the other region carry the same name. */

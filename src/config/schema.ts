@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS } from "../aws-limits";
+import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS } from "../aws-limits";
 import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "./cidr";
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
 
@@ -22,6 +22,15 @@ const dnsLabel = (max: number) =>
       message: "must be lower-case letters, digits and '-', start with a letter and not end with '-'",
     })
     .max(max, { message: `must be at most ${max} characters` });
+
+const port = z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" });
+
+const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" });
+
+const httpPath = z.string().regex(HTTP_PATH, { message: "must be an absolute HTTP path such as /healthz" });
+
+const dnsName = (example: string) =>
+  z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: `must be a lower-case DNS name such as ${example}` });
 
 const accountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
 
@@ -112,7 +121,7 @@ export const ClusterSchema = z.strictObject({
   /** Node autoscaler the platform stacks install; the AWS side (roles, queue consumer) follows it. */
   autoscaler: z.enum(["karpenter", "cluster-autoscaler"]),
   /** Route 53 zones external-dns may change; empty leaves external-dns out. @default [] */
-  externalDnsHostedZoneIds: z.array(z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" })).default([]),
+  externalDnsHostedZoneIds: z.array(hostedZoneId).default([]),
   /** Kubernetes service CIDR; must not overlap any VPC. */
   serviceCidr: z.string().superRefine((value, ctx) => {
     const block = parseCidr(value);
@@ -134,13 +143,13 @@ export const ClusterSchema = z.strictObject({
 export const IngressSchema = z
   .strictObject({
     /** Listener port of the regional NLB (and the Global Accelerator listener later). */
-    port: z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" }),
+    port,
     /** `TCP` passes TLS through to the pods; `TLS` terminates it on the NLB with `certificateArn`. */
     protocol: z.enum(["TCP", "TLS"]),
     /** Port the ingress pods listen on. */
-    targetPort: z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" }),
+    targetPort: port,
     /** HTTP path the target group health check requests. */
-    healthCheckPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute HTTP path such as /healthz" }),
+    healthCheckPath: httpPath,
     /** ACM certificate per region, required for `TLS`. @default - none */
     certificateArns: z.record(z.string(), z.string().regex(/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { message: "must be an ACM certificate ARN" })).default({}),
     /**
@@ -241,9 +250,6 @@ export const NodeGroupSchema = z
 /** Aurora PostgreSQL major versions the parameter groups and checks here are written for. */
 export const SUPPORTED_AURORA_POSTGRESQL_MAJORS = ["15", "16", "17"] as const;
 
-/** Sizes in order of capacity; a larger index can carry the load of a smaller one. */
-export const DB_INSTANCE_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge"] as const;
-
 /** Memory-optimized classes are the only ones Aurora global databases accept (no burstable db.t*). */
 const dbInstanceClass = z.string().regex(new RegExp(`^db\\.(r5|r6g|r6i|r7g|r7i|r8g|x2g)\\.(${DB_INSTANCE_SIZES.join("|")})$`), {
   message: "must be a memory-optimized Aurora class such as db.r7g.large (global databases do not support db.t* or serverless classes)",
@@ -295,7 +301,7 @@ export const DatabaseSchema = z.strictObject({
    */
   globalDbRpoSeconds: z.int().min(20, { message: "must be 20..2147483647 seconds" }).max(2147483647, { message: "must be 20..2147483647 seconds" }).optional(),
   /** Enhanced monitoring granularity. */
-  monitoringIntervalSeconds: z.literal([1, 5, 10, 15, 30, 60], { message: "must be one of 1, 5, 10, 15, 30, 60" }),
+  monitoringIntervalSeconds: z.literal(RDS_MONITORING_INTERVALS, { message: `must be one of ${RDS_MONITORING_INTERVALS.join(", ")}` }),
   /** Performance Insights retention: 7 (free tier), a multiple of 31 up to 713, or 731. */
   performanceInsightsRetentionDays: z.int().refine((d) => PERFORMANCE_INSIGHTS_RETENTION_DAYS.includes(d), {
     message: "must be 7, a multiple of 31 up to 713, or 731",
@@ -324,24 +330,19 @@ export const KeyValueTableSchema = z
      * Only on-demand: a provisioned global table needs write auto scaling in every replica region,
      * which this module does not manage. @default "PAY_PER_REQUEST"
      */
-    billingMode: z.enum(["PAY_PER_REQUEST", "PROVISIONED"]).default("PAY_PER_REQUEST"),
+    billingMode: z
+      .literal("PAY_PER_REQUEST", {
+        message: "must be PAY_PER_REQUEST: PROVISIONED global tables need write auto scaling in every replica region, which this platform does not manage",
+      })
+      .default("PAY_PER_REQUEST"),
     /** Attribute holding an epoch-seconds expiry. @default - no TTL */
     ttlAttribute: z.string().min(1).optional(),
   })
   .superRefine((table, ctx) => {
-    if (table.billingMode === "PROVISIONED") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["billingMode"],
-        message: "PROVISIONED global tables need write auto scaling in every replica region, which this platform does not manage; use PAY_PER_REQUEST",
-      });
-    }
     if (table.sortKey && table.sortKey.name === table.partitionKey.name) {
       ctx.addIssue({ code: "custom", path: ["sortKey", "name"], message: "must differ from the partition key" });
     }
   });
-
-const port = z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" });
 
 export const EdgeSchema = z
   .strictObject({
@@ -371,7 +372,7 @@ export const EdgeSchema = z
         /** @default - the first listener's port */
         port: port.optional(),
         /** Required for HTTP and HTTPS. */
-        path: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute HTTP path such as /healthz" }).optional(),
+        path: httpPath.optional(),
         /** @default 10 */
         intervalSeconds: z.literal([10, 30], { message: "must be 10 or 30 seconds" }).default(10),
         /** Consecutive results that change an endpoint's health. @default 3 */
@@ -387,14 +388,14 @@ export const EdgeSchema = z
     /** Route 53 names for the accelerator. @default - no DNS records */
     dns: z
       .strictObject({
-        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
+        hostedZoneId,
         /** Name of the alias record pointing at the accelerator, e.g. `app.example.com`. */
-        recordName: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lower-case DNS name such as app.example.com" }),
+        recordName: dnsName("app.example.com"),
         /**
          * A second path that bypasses the accelerator: latency-based records straight to each
          * region's NLB, each guarded by a Route 53 health check. @default - none
          */
-        latencyRecordName: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lower-case DNS name such as direct.app.example.com" }).optional(),
+        latencyRecordName: dnsName("direct.app.example.com").optional(),
         /** Route 53 health check interval: 10 (fast) or 30 seconds. @default 30 */
         healthCheckIntervalSeconds: z.literal([10, 30], { message: "must be 10 or 30 seconds" }).default(30),
         /** @default 3 */
@@ -409,10 +410,11 @@ export const EdgeSchema = z
     if (edge.healthCheck.protocol === "TCP" && edge.healthCheck.path) {
       ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: "only applies to HTTP and HTTPS health checks" });
     }
-    const ports = edge.listeners.map((l) => `${l.protocol}/${l.port}`);
-    ports.forEach((key, i) => {
-      if (ports.indexOf(key) !== i) {
-        ctx.addIssue({ code: "custom", path: ["listeners", i, "port"], message: "duplicates another listener" });
+    // One listener per port: endpoint groups are keyed by it.
+    const ports = edge.listeners.map((l) => l.port);
+    ports.forEach((value, i) => {
+      if (ports.indexOf(value) !== i) {
+        ctx.addIssue({ code: "custom", path: ["listeners", i, "port"], message: "duplicates another listener's port" });
       }
     });
     if (edge.dns?.latencyRecordName && edge.dns.latencyRecordName === edge.dns.recordName) {

@@ -23,19 +23,11 @@ export class EphemeralResource extends Construct {
   constructor(scope: Construct, id: string, props: EphemeralResourceProps) {
     super(scope, id);
     const stack = TerraformStack.of(this);
-    const name = this.node.path
-      .split("/")
-      .slice(1)
-      .join("_")
-      .replace(/[^A-Za-z0-9_-]/g, "_");
+    // cdktf's own naming (path plus hash), like every resource's logical id: unique in the stack.
+    const name = stack.getLogicalId(this.node);
     const provider = props.provider?.alias ? { provider: `${props.provider.terraformResourceType}.${props.provider.alias}` } : {};
     stack.addOverride(`ephemeral.${props.type}.${name}`, { ...props.config, ...provider });
     this.address = `ephemeral.${props.type}.${name}`;
-  }
-
-  /** An expression for one of the block's attributes; only write-only arguments may take it. */
-  attribute(name: string): string {
-    return `\${${this.address}.${name}}`;
   }
 
   /** An expression for a field of a JSON attribute, e.g. the password in a secret string. */

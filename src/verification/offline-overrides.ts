@@ -59,8 +59,9 @@ export function offlineOverrides(stack: SynthesizedStack, all: readonly Synthesi
 /**
  * A placeholder for every output the consumer reads from `remoteStateName`, shaped like the
  * value it stands for: a list when the producer's output is a list or the consumer converts it
- * with `tolist`/`toset` (how cdktf passes list attributes across stacks), an ARN for `*arn*`
- * outputs, else a string.
+ * with `tolist`/`toset` (how cdktf passes list attributes across stacks), and shaped by the
+ * attribute the producer's output reads (`${aws_lb.ingress.arn}` → an ARN), which is what the
+ * provider validates on the consumer's side.
  */
 function placeholderOutputs(
   consumer: SynthesizedStack,
@@ -78,19 +79,24 @@ function placeholderOutputs(
     const producerValue = producer?.config.output?.[output]?.value;
     const isList = match[1] !== undefined || Array.isArray(producerValue) || (typeof producerValue === "string" && /^\$\{\[|\[\*\]|\.\*\./.test(producerValue));
     if (!(output in defaults) || isList) {
-      defaults[output] = placeholderFor(output, isList);
+      defaults[output] = placeholderFor(attributeOf(producerValue) ?? output, output, isList);
     }
   }
   return defaults;
 }
 
+/** The attribute a producer output reads, e.g. `arn` for `${aws_lb.ingress_nlb.arn}`; undefined for anything else. */
+function attributeOf(producerValue: unknown): string | undefined {
+  return typeof producerValue === "string" ? /^\$\{[\w-]+\.[\w-]+\.([\w]+)(\[\d+\]\.[\w]+)*\}$/.exec(producerValue)?.[1] : undefined;
+}
+
 /** Placeholders shaped like what the provider validates: ARNs, hosted zone ids (<= 32), DNS names. */
-function placeholderFor(output: string, isList: boolean): unknown {
-  const scalar = /arn$/i.test(output)
+function placeholderFor(attribute: string, output: string, isList: boolean): unknown {
+  const scalar = /(^|_)arn$/.test(attribute)
     ? `arn:aws:iam::000000000000:role/offline-${output}`.slice(0, 128)
-    : /zone_?id$/i.test(output)
+    : /zone_id$/.test(attribute)
       ? "ZOFFLINEPLACEHOLDER00"
-      : /dns_?name$/i.test(output)
+      : /dns_name$/.test(attribute)
         ? "offline-placeholder.elb.amazonaws.com"
         : `offline-${output}`;
   return isList ? [scalar, scalar, scalar] : scalar;

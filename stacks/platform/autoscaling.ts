@@ -4,9 +4,9 @@ import { Construct } from "constructs";
 import type { NodeGroupConfig } from "../../src/config/schema";
 import { ClusterAutoscaler } from "../../src/constructs/platform/cluster-autoscaler/cluster-autoscaler";
 import { Karpenter } from "../../src/constructs/platform/karpenter/karpenter";
-import { NODE_CLASS_LABEL } from "../../src/constructs/platform/karpenter/node-pools";
+import { NODE_CLASS_LABEL, TAINT_EFFECT } from "../../src/constructs/eks-cluster/managed-node-groups";
 import { NodeTerminationHandler } from "../../src/constructs/platform/node-termination-handler/node-termination-handler";
-import type { PlatformContext } from "./platform-context";
+import { workloadRoleArn, type PlatformContext } from "./platform-context";
 
 /** What the autoscaling part installed: Karpenter, or Cluster Autoscaler with the Node Termination Handler. */
 export interface Autoscaling {
@@ -21,7 +21,6 @@ export interface Autoscaling {
   readonly interruptionQueueReader: "karpenter" | "aws-node-termination-handler";
 }
 
-const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
 
 /**
  * Node autoscaling and interruption handling (issue 6, item 2), following
@@ -70,7 +69,7 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
     clusterName,
     region: region.region,
     kubernetesVersion: environment.kubernetesVersion,
-    roleArn: roleArn(context, "cluster-autoscaler"),
+    roleArn: workloadRoleArn(context, "cluster-autoscaler"),
     nodeGroups: environment.nodeGroups,
     availabilityZones: region.availabilityZones,
     nodeAffinity,
@@ -80,7 +79,7 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
     clusterName,
     region: region.region,
     queueUrl: regional.interruptionQueue.queue.url,
-    roleArn: roleArn(context, "node-termination-handler"),
+    roleArn: workloadRoleArn(context, "node-termination-handler"),
     nodeAffinity,
     tolerations,
   });
@@ -99,10 +98,3 @@ function systemTolerations(groups: readonly NodeGroupConfig[]): IToleration[] {
     .map((t) => (t.value === undefined ? { key: t.key, operator: "Exists", effect: TAINT_EFFECT[t.effect] } : { key: t.key, operator: "Equal", value: t.value, effect: TAINT_EFFECT[t.effect] }));
 }
 
-function roleArn(context: PlatformContext, roleId: string): string {
-  const arn = context.regional.workloadRoleArns[roleId];
-  if (!arn) {
-    throw new Error(`installAutoscaling ${context.stack.node.id}: regional.workloadRoleArns["${roleId}"] is missing; the regional stack creates the IRSA role before the platform stack uses it`);
-  }
-  return arn;
-}

@@ -6,7 +6,7 @@ import { MetricsServer } from "../../src/constructs/platform/metrics-server/metr
 import { StorageClasses } from "../../src/constructs/platform/storage-classes/storage-classes";
 import { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
 import { WorkloadDefaults } from "../../src/constructs/platform/workload-defaults/workload-defaults";
-import type { PlatformContext } from "./platform-context";
+import { workloadRoleArn, type PlatformContext } from "./platform-context";
 
 /** What the cluster add-ons installed, for the other parts of the platform stack to depend on. */
 export interface ClusterAddons {
@@ -40,7 +40,7 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
     clusterName,
     region: region.region,
     vpcId: regional.network.vpc.id,
-    roleArn: roleArn(context, "load-balancer-controller"),
+    roleArn: workloadRoleArn(context, "load-balancer-controller"),
   });
   const ingressBinding = loadBalancerController.bindTargetGroup("ingress-binding", {
     targetGroupArn: regional.ingress.targetGroup.arn,
@@ -58,7 +58,7 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
       ? new ExternalDns(scope, "external-dns", {
           txtOwnerId: clusterName,
           region: region.region,
-          roleArn: roleArn(context, "external-dns"),
+          roleArn: workloadRoleArn(context, "external-dns"),
           hostedZoneIds: zones,
           dependsOn: priorityClasses.all,
         })
@@ -74,10 +74,3 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
   return { priorityClasses, loadBalancerController, ingressBinding, metricsServer, externalDns, storageClasses, workloadDefaults };
 }
 
-function roleArn(context: PlatformContext, roleId: string): string {
-  const arn = context.regional.workloadRoleArns[roleId];
-  if (!arn) {
-    throw new Error(`installClusterAddons ${context.stack.node.id}: regional.workloadRoleArns["${roleId}"] is missing; the regional stack creates the IRSA role before the platform stack uses it`);
-  }
-  return arn;
-}

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { partitionOf, resourcePrefix } from "../../src/config/naming";
+import { clusterName as clusterNameOf, partitionOf } from "../../src/config/naming";
 import { SUPPORTED_KUBERNETES_VERSIONS, type Catalogue, type EnvironmentConfig } from "../../src/config/schema";
 import type { EksCluster } from "../../src/constructs/eks-cluster/eks-cluster";
 import { IrsaRole } from "../../src/constructs/eks-cluster/irsa-role";
@@ -45,11 +45,6 @@ export interface GitOpsTopology {
   readonly clusters: readonly GitOpsCluster[];
 }
 
-/** The EKS cluster name of an environment's region; the regional and platform stacks use the same. */
-export function gitOpsClusterName(catalogue: Catalogue, environment: string, region: string): string {
-  return `${resourcePrefix(catalogue.project, environment)}-${region}`;
-}
-
 /**
  * The hub and every cluster it may manage, from the catalogue alone. Throws when a cluster is in
  * another partition than the hub: IAM cannot trust a role across partitions.
@@ -57,7 +52,7 @@ export function gitOpsClusterName(catalogue: Catalogue, environment: string, reg
 export function gitOpsTopology(catalogue: Catalogue): GitOpsTopology {
   const clusters = catalogue.environments.flatMap((environment) =>
     environment.regions.map(({ region }): GitOpsCluster => {
-      const clusterName = gitOpsClusterName(catalogue, environment.name, region);
+      const clusterName = clusterNameOf(catalogue.project, environment.name, region);
       const partition = partitionOf(region);
       return {
         environment,
@@ -124,7 +119,7 @@ export interface GitOpsAccessResources {
 export function installGitOpsAccess(scope: Construct, props: GitOpsAccessProps): GitOpsAccessResources {
   const { catalogue, environment, region, partition, cluster } = props;
   const topology = gitOpsTopology(catalogue);
-  const clusterName = gitOpsClusterName(catalogue, environment.name, region);
+  const clusterName = clusterNameOf(catalogue.project, environment.name, region);
   const spokeAccess = new GitOpsSpokeAccess(scope, "gitops-spoke-access", {
     clusterName: cluster.cluster.name,
     roleName: argoCdSpokeRoleName(clusterName),

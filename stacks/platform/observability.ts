@@ -1,10 +1,9 @@
 import type { ITerraformDependable } from "cdktf";
-import { ObservabilityAws } from "../../src/constructs/observability-aws/observability-aws";
 import { OBSERVABILITY_WORKLOADS, type ObservabilityWorkloadName } from "../../src/constructs/observability-aws/workloads";
 import { ObservabilityPlatform } from "../../src/constructs/platform/observability/observability-platform";
 import { PRIORITY_CLASSES } from "../../src/constructs/platform/resilience";
-import { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
-import type { PlatformContext } from "./platform-context";
+import type { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
+import { workloadRoleArn, type PlatformContext } from "./platform-context";
 
 /**
  * Metrics, logs and traces of one cluster (issue 6): the in-cluster agents, wired to the AWS side
@@ -12,24 +11,15 @@ import type { PlatformContext } from "./platform-context";
  * region's AMP workspace, logs to the region's CloudWatch Logs, traces to the region's X-Ray;
  * docs/observability.md shows how one Amazon Managed Grafana reads every region.
  */
-export function installObservability(context: PlatformContext): ObservabilityPlatform {
-  const aws = ObservabilityAws.of(context.regional);
+export function installObservability(context: PlatformContext, priorityClasses?: PriorityClasses): ObservabilityPlatform {
+  const aws = context.regional.observability;
   const roleArns = Object.fromEntries(
-    (Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]).map((name) => {
-      const roleId = OBSERVABILITY_WORKLOADS[name].roleId;
-      const arn = context.regional.workloadRoleArns[roleId];
-      if (!arn) {
-        throw new Error(`installObservability ${context.clusterName}: regional stack ${context.regional.node.id} records no workloadRoleArns["${roleId}"] (IRSA role of ${name})`);
-      }
-      return [name, arn];
-    }),
+    (Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]).map((name) => [name, workloadRoleArn(context, OBSERVABILITY_WORKLOADS[name].roleId)]),
   ) as Record<ObservabilityWorkloadName, string>;
 
-  // The platform's PriorityClasses, when the cluster add-ons created them in this stack: the
-  // releases must wait for them, or the API server rejects pods naming a missing class.
-  const priorityClasses = context.stack.node.findAll().filter((c): c is PriorityClasses => c instanceof PriorityClasses);
-  const platformCritical = priorityClasses.flatMap((p) => (p.classes[PRIORITY_CLASSES.platformCritical.name] ? [p.classes[PRIORITY_CLASSES.platformCritical.name]!] : []));
-  const dependsOn: ITerraformDependable[] = platformCritical;
+  // The releases wait for the platform's PriorityClass, or the API server rejects pods naming it.
+  const platformCritical = priorityClasses?.classes[PRIORITY_CLASSES.platformCritical.name];
+  const dependsOn: ITerraformDependable[] = platformCritical ? [platformCritical] : [];
 
   return new ObservabilityPlatform(context.stack, "observability", {
     clusterName: context.clusterName,
@@ -38,7 +28,7 @@ export function installObservability(context: PlatformContext): ObservabilityPla
     remoteWriteUrl: aws.remoteWriteUrl,
     logGroupName: aws.workloadLogGroupName,
     roleArns,
-    priorityClassName: platformCritical.length > 0 ? PRIORITY_CLASSES.platformCritical.name : undefined,
+    priorityClassName: platformCritical ? PRIORITY_CLASSES.platformCritical.name : undefined,
     dependsOn,
   });
 }

@@ -18,3 +18,15 @@ export interface PlatformContext {
   /** On the hub: the regional stacks of every cluster it manages, itself included. Empty elsewhere. */
   readonly managedClusters: readonly RegionalStack[];
 }
+
+/**
+ * The IRSA role ARN the regional stack recorded for `roleId` (a cross-stack reference). Throws
+ * when it is missing: the chart would start without AWS access.
+ */
+export function workloadRoleArn(context: PlatformContext, roleId: string): string {
+  const arn = context.regional.workloadRoleArns[roleId];
+  if (!arn) {
+    throw new Error(`${context.stack.node.id}: regional stack ${context.regional.node.id} records no workloadRoleArns["${roleId}"]; it creates the IRSA role the platform stack's chart uses`);
+  }
+  return arn;
+}

@@ -1,7 +1,8 @@
 import { RdsGlobalCluster } from "@cdktf/provider-aws/lib/rds-global-cluster";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { AURORA_ENGINE, instanceSizeRank } from "./engine";
+import { instanceSizeRank } from "../../aws-limits";
+import { AURORA_ENGINE } from "./engine";
 
 export interface AuroraGlobalDatabaseProps {
   /** Global cluster identifier (1-63 letters, digits, hyphens; letter first). */

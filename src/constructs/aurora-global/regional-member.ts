@@ -12,7 +12,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { LOG_RETENTION_DAYS } from "../../aws-limits";
+import { LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS } from "../../aws-limits";
 import { EphemeralResource } from "../../terraform/ephemeral-resource";
 import { AURORA_ENGINE, POSTGRESQL_PORT, parameterGroupFamily } from "./engine";
 import type { IAuroraGlobalCluster } from "./global-database";
@@ -155,20 +155,19 @@ export class AuroraRegionalMember extends Construct {
         }),
     );
 
-    const toParameter = (p: { name: string; value: string; applyMethod: string }) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod });
     this.clusterParameterGroup = new RdsClusterParameterGroup(this, "cluster-parameters", {
       provider,
       name: `${name}-${family}`,
       family,
       description: `Cluster parameters of ${name} (identical in every region)`,
-      parameter: clusterParameters(props.parameters).map(toParameter),
+      parameter: clusterParameters(props.parameters),
     });
     this.instanceParameterGroup = new DbParameterGroup(this, "instance-parameters", {
       provider,
       name: `${name}-${family}-instance`,
       family,
       description: `Instance parameters of ${name} (identical in every region)`,
-      parameter: instanceParameters().map(toParameter),
+      parameter: instanceParameters(),
     });
 
     // Aurora writes to exactly this name; creating it first bounds its retention.
@@ -301,7 +300,6 @@ export class AuroraRegionalMember extends Construct {
   }
 }
 
-const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
 function validate(props: AuroraRegionalMemberProps): void {
   const fail = (setting: string, value: unknown, rule: string): never => {
@@ -331,8 +329,8 @@ function validate(props: AuroraRegionalMemberProps): void {
   if (props.backupRetentionDays < 2 || props.backupRetentionDays > 35) {
     fail("backupRetentionDays", props.backupRetentionDays, "must be 2-35");
   }
-  if (!MONITORING_INTERVALS.includes(props.monitoringIntervalSeconds)) {
-    fail("monitoringIntervalSeconds", props.monitoringIntervalSeconds, `must be one of ${MONITORING_INTERVALS.join(", ")}`);
+  if (!(RDS_MONITORING_INTERVALS as readonly number[]).includes(props.monitoringIntervalSeconds)) {
+    fail("monitoringIntervalSeconds", props.monitoringIntervalSeconds, `must be one of ${RDS_MONITORING_INTERVALS.join(", ")}`);
   }
   const retention = props.logRetentionDays ?? 90;
   if (!LOG_RETENTION_DAYS.includes(retention)) {

@@ -41,6 +41,8 @@ const AZ_NAME = /^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)[a-z]$/;
 export interface AzFaultExperimentProps {
   /** Prefix for names, e.g. `meridian-production-us-east-1`. */
   readonly name: string;
+  /** AWS partition (a token from the stack's aws_partition is fine). @default - read with its own aws_partition data source */
+  readonly partition?: string;
   /** Account the experiment runs in; scopes the role's trust (confused-deputy protection) and its permissions. */
   readonly accountId: string;
   /** EKS cluster whose nodes are stopped (instances tagged `kubernetes.io/cluster/<clusterName>=owned`). */
@@ -85,7 +87,7 @@ export class AzFaultExperiment extends Construct {
     const account = props.accountId;
     this.duration = isoDuration(durationMinutes);
 
-    const partition = new DataAwsPartition(this, "partition", { provider }).partition;
+    const partition = props.partition ?? new DataAwsPartition(this, "partition", { provider }).partition;
     const arn = arnsIn(partition, region, account);
 
     this.logGroup = experimentLogGroup(this, "log-group", { provider, name: props.name, experiment: `az-loss-${az}`, retentionInDays: retentionDays });

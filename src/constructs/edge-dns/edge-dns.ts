@@ -2,6 +2,7 @@ import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { HTTP_PATH } from "../../aws-limits";
 
 /** A region's NLB as Route 53 sees it. */
 export interface RegionalLoadBalancer {
@@ -130,7 +131,7 @@ function validate(props: EdgeDnsProps): void {
       fail("latency.loadBalancers", region, "appears twice; a latency record set has one record per region");
     }
   });
-  if (latency.path !== undefined && !/^\/[\x21-\x7e]*$/.test(latency.path)) {
+  if (latency.path !== undefined && !HTTP_PATH.test(latency.path)) {
     fail("latency.path", latency.path, "must be an absolute HTTP path such as /healthz");
   }
   if (!Number.isInteger(latency.port) || latency.port < 1 || latency.port > 65535) {

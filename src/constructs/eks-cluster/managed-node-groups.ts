@@ -38,7 +38,11 @@ export interface CreatedNodeGroup {
   readonly nodeGroup: EksNodeGroup;
 }
 
-const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
+/** EKS node-group taint effects as Kubernetes spells them. */
+export const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
+
+/** Label every node carries with its node-group class (`system`, `spot`, `gpu`), managed or Karpenter-launched. */
+export const NODE_CLASS_LABEL = "node.kubernetes.io/class";
 const NODE_GROUP_NAME_PREFIX_MAX = 37;
 
 /**
@@ -90,7 +94,7 @@ export class ManagedNodeGroups extends Construct {
           scalingConfig: { minSize: sizes.minSize, desiredSize: sizes.desiredSize, maxSize: sizes.maxSize },
           updateConfig: { maxUnavailablePercentage: spec.maxUnavailablePercentage },
           nodeRepairConfig: { enabled: true },
-          labels: { ...spec.labels, "node.kubernetes.io/class": spec.class },
+          labels: { ...spec.labels, [NODE_CLASS_LABEL]: spec.class },
           taint: spec.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
           launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
           dependsOn: [...attachments, ...(props.dependsOn ?? [])],
@@ -149,7 +153,7 @@ export class ManagedNodeGroups extends Construct {
   private scaleFromZeroTags(props: ManagedNodeGroupsProps, spec: ManagedNodeGroupSpec, nodeGroup: EksNodeGroup, id: string): void {
     const asgName = nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
     const templateTags: [string, string][] = [
-      ...Object.entries({ ...spec.labels, "node.kubernetes.io/class": spec.class }).map(
+      ...Object.entries({ ...spec.labels, [NODE_CLASS_LABEL]: spec.class }).map(
         ([key, value]): [string, string] => [`k8s.io/cluster-autoscaler/node-template/label/${key}`, value],
       ),
       ...spec.taints.map((t): [string, string] => [`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value ?? ""}:${TAINT_EFFECT[t.effect]}`]),

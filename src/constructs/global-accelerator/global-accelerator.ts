@@ -3,6 +3,7 @@ import { GlobalacceleratorEndpointGroup } from "@cdktf/provider-aws/lib/globalac
 import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalaccelerator-listener";
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { HTTP_PATH } from "../../aws-limits";
 
 export interface AcceleratorListener {
   readonly port: number;
@@ -182,7 +183,7 @@ function validate(props: GlobalAcceleratorProps): void {
   if (protocol === "TCP" && health.path !== undefined) {
     fail("healthCheck.path", health.path, "only applies to HTTP and HTTPS health checks");
   }
-  if (health.path !== undefined && !/^\/[\x21-\x7e]*$/.test(health.path)) {
+  if (health.path !== undefined && !HTTP_PATH.test(health.path)) {
     fail("healthCheck.path", health.path, "must be an absolute HTTP path such as /healthz");
   }
   if (health.intervalSeconds !== undefined && ![10, 30].includes(health.intervalSeconds)) {

@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
 import { Token, type TerraformProvider } from "cdktf";
-import { Construct, type IConstruct } from "constructs";
+import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../../aws-limits";
 import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
 import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName, type ObservabilityWorkloadName } from "./workloads";
@@ -86,7 +86,7 @@ export function xrayStatements(): Statement[] {
  * - one IRSA role per agent (Prometheus, Fluent Bit, OpenTelemetry collector), each trusting only
  *   its service account and allowed only its own workspace, log group or X-Ray calls.
  *
- * The platform stack finds it with {@link ObservabilityAws.of} and wires the chart values to it.
+ * The regional stack exposes it as `observability`; the platform stack wires the chart values to it.
  */
 export class ObservabilityAws extends Construct {
   readonly workspace: PrometheusWorkspace;
@@ -96,14 +96,6 @@ export class ObservabilityAws extends Construct {
   readonly clusterName: string;
   readonly region: string;
 
-  /** The one ObservabilityAws directly under `scope` (a regional stack); throws when there is none or several. */
-  static of(scope: IConstruct): ObservabilityAws {
-    const found = scope.node.children.filter((child): child is ObservabilityAws => child instanceof ObservabilityAws);
-    if (found.length !== 1) {
-      throw new Error(`ObservabilityAws.of(${scope.node.path}): found ${found.length}; the regional stack must create exactly one`);
-    }
-    return found[0]!;
-  }
 
   constructor(scope: Construct, id: string, props: ObservabilityAwsProps) {
     super(scope, id);

@@ -1,14 +1,11 @@
+import type { WorkloadIdentity } from "../../config/workload-identities";
+
 /**
- * The in-cluster agents that talk to AWS, and the identity each runs as. The AWS side (IRSA trust
- * policies) and the platform side (chart values naming the service accounts) both read this one
- * table, so a renamed service account cannot silently break the trust.
+ * The observability agents that talk to AWS, and the identity each runs as. The AWS side (IRSA
+ * trust policies) and the platform side (chart values naming the service accounts) both read this
+ * one table, like the controllers' `CONTROLLER_IDENTITIES`.
  */
-export interface ObservabilityWorkload {
-  /** Id of the IRSA role, also its `RegionalStack.workloadRoleArns` key; the role is named `<cluster>-<roleId>`. */
-  readonly roleId: string;
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
+export type ObservabilityWorkload = WorkloadIdentity;
 
 export const OBSERVABILITY_WORKLOADS = {
   /** Prometheus (kube-prometheus-stack) remote-writing to the region's AMP workspace. */

@@ -1,4 +1,4 @@
-import { TerraformAsset, AssetType, type ITerraformDependable, type TerraformProvider } from "cdktf";
+import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { join } from "node:path";
 import { ChartRelease } from "./chart-release";
@@ -13,6 +13,15 @@ export interface KubernetesManifest {
 
 /** The chart kept in this repository that renders `.Values.manifests`. */
 export const MANIFESTS_CHART_DIRECTORY = join(__dirname, "..", "..", "..", "charts", "manifests");
+
+const CHART_ASSET_ID = "platform-manifests-chart";
+
+/** The stack's one copy of the manifests chart: every release of the stack shares it. */
+function manifestsChartPath(scope: Construct): string {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(CHART_ASSET_ID) as TerraformAsset | undefined;
+  return (existing ?? new TerraformAsset(stack, CHART_ASSET_ID, { path: MANIFESTS_CHART_DIRECTORY, type: AssetType.DIRECTORY })).path;
+}
 
 export interface ManifestsReleaseProps {
   readonly releaseName: string;
@@ -49,11 +58,10 @@ export class ManifestsRelease extends Construct {
       seen.add(key);
     });
     this.manifests = props.manifests;
-    const asset = new TerraformAsset(this, "chart", { path: MANIFESTS_CHART_DIRECTORY, type: AssetType.DIRECTORY });
     this.chart = new ChartRelease(this, "release", {
       releaseName: props.releaseName,
       namespace: props.namespace,
-      chart: { localPath: asset.path },
+      chart: { localPath: manifestsChartPath(this) },
       values: { manifests: props.manifests },
       dependsOn: props.dependsOn,
       provider: props.provider,

@@ -1,4 +1,4 @@
-import { edgeStackName, globalDatabaseStackName, platformStackName, regionalStackName, resourcePrefix } from "../../config/naming";
+import { clusterName, edgeStackName, globalDatabaseStackName, platformStackName, regionalStackName } from "../../config/naming";
 import type { Catalogue, EnvironmentConfig } from "../../config/schema";
 import type { TeardownRequest } from "./arguments";
 import { awsLeftoversStep, connectStep, crossplaneStep, deleteStep, destroyStep, gitOpsStep, synthStep, type ClusterTarget, type StackKind, type TeardownStep } from "./steps";
@@ -22,7 +22,7 @@ function clusterTarget(catalogue: Catalogue, environment: EnvironmentConfig, reg
   return {
     environment: environment.name,
     region,
-    clusterName: `${resourcePrefix(catalogue.project, environment.name)}-${region}`,
+    clusterName: clusterName(catalogue.project, environment.name, region),
     argoCdName: `${environment.name}-${region}`,
     autoscaler: environment.cluster.autoscaler,
     isGitOpsHub: catalogue.gitopsHub.environment === environment.name && catalogue.gitopsHub.region === region,

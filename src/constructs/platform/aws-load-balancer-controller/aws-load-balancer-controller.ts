@@ -4,10 +4,11 @@ import { CHARTS, type ChartPin } from "../../../config/charts";
 import { ChartRelease } from "../chart-release";
 import { highAvailability, type HighAvailability } from "../resilience";
 import { TargetGroupBinding, type TargetGroupBindingProps } from "./target-group-binding";
+import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
 
 /** Where the controller runs; the IRSA role's trust policy names exactly this service account. */
-export const LOAD_BALANCER_CONTROLLER_NAMESPACE = "kube-system";
-export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+export const LOAD_BALANCER_CONTROLLER_NAMESPACE = CONTROLLER_IDENTITIES.loadBalancerController.namespace;
+export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = CONTROLLER_IDENTITIES.loadBalancerController.serviceAccount;
 const RELEASE_NAME = "aws-load-balancer-controller";
 
 export interface AwsLoadBalancerControllerProps {

@@ -5,10 +5,11 @@ import { Construct } from "constructs";
 import { CHARTS, type ChartPin } from "../../../config/charts";
 import { ChartRelease } from "../chart-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
+import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
 
 /** Where Cluster Autoscaler runs; the regional stack's IRSA role trusts exactly this service account. */
-export const CLUSTER_AUTOSCALER_NAMESPACE = "kube-system";
-export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
+export const CLUSTER_AUTOSCALER_NAMESPACE = CONTROLLER_IDENTITIES.clusterAutoscaler.namespace;
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = CONTROLLER_IDENTITIES.clusterAutoscaler.serviceAccount;
 export const CLUSTER_AUTOSCALER_RELEASE = "cluster-autoscaler";
 
 /**

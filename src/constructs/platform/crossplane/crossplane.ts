@@ -172,12 +172,14 @@ export class Crossplane extends Construct {
         spec: { package: fn.package },
       })),
     ];
+    // Built once: the composition embeds them, and each is validated on its own.
+    const composed = xClusterComposedResources(props.xcluster);
     const apiObjects: KubernetesManifest[] = [
       { apiVersion: "aws.upbound.io/v1beta1", kind: "ProviderConfig", metadata: { name: DEFAULT_PROVIDER_CONFIG }, spec: { credentials: { source: "IRSA" } } },
       xClusterDefinition(props.xcluster),
-      xClusterComposition(props.xcluster),
+      xClusterComposition(props.xcluster, composed),
     ];
-    [...packageObjects, ...apiObjects, ...xClusterComposedResources(props.xcluster).map((c) => c.manifest)].forEach(validateCrossplaneObject);
+    [...packageObjects, ...apiObjects, ...composed.map((c) => c.manifest)].forEach(validateCrossplaneObject);
 
     this.values = crossplaneValues(replicas);
     this.chart = new ChartRelease(this, "chart", {

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import type { KubernetesManifest } from "../manifests-release";
 import { COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "./packages";
 import { RAW_TEMPLATE_PREFIX, type JsonSchema } from "./schemas";
+import { XCLUSTER_MANAGED_POLICIES } from "../../gitops-access/crossplane-policies";
 
 /**
  * The `XCluster` platform API: a CompositeResourceDefinition (with a namespaced claim,
@@ -170,11 +171,10 @@ export function xClusterComposedResources(props: XClusterApiProps): ComposedReso
   });
   const composed: ComposedResource[] = [
     role("cluster", "eks.amazonaws.com", "EKS control plane of an XCluster"),
-    attachment("cluster", "AmazonEKSClusterPolicy"),
+    // The same list the Crossplane IAM provider may attach (crossplane-policies.ts).
+    ...XCLUSTER_MANAGED_POLICIES.cluster.map((policy) => attachment("cluster", policy)),
     role("node", "ec2.amazonaws.com", "Nodes of an XCluster"),
-    attachment("node", "AmazonEKSWorkerNodePolicy"),
-    attachment("node", "AmazonEKS_CNI_Policy"),
-    attachment("node", "AmazonEC2ContainerRegistryReadOnly"),
+    ...XCLUSTER_MANAGED_POLICIES.node.map((policy) => attachment("node", policy)),
     {
       manifest: {
         apiVersion: "eks.aws.upbound.io/v1beta2",
@@ -267,8 +267,7 @@ export function xClusterTemplate(composed: readonly ComposedResource[]): string 
 }
 
 /** The Composition: render the managed resources, then mark the XCluster ready when they are. */
-export function xClusterComposition(props: XClusterApiProps): KubernetesManifest {
-  const composed = xClusterComposedResources(props);
+export function xClusterComposition(props: XClusterApiProps, composed: readonly ComposedResource[] = xClusterComposedResources(props)): KubernetesManifest {
   return {
     apiVersion: "apiextensions.crossplane.io/v1",
     kind: "Composition",

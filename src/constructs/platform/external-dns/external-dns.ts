@@ -3,10 +3,11 @@ import { Construct } from "constructs";
 import { CHARTS, type ChartPin } from "../../../config/charts";
 import { ChartRelease } from "../chart-release";
 import { PRIORITY_CLASSES } from "../resilience";
+import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
 
 /** Where external-dns runs; the IRSA role's trust policy names exactly this service account. */
-export const EXTERNAL_DNS_NAMESPACE = "external-dns";
-export const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
+export const EXTERNAL_DNS_NAMESPACE = CONTROLLER_IDENTITIES.externalDns.namespace;
+export const EXTERNAL_DNS_SERVICE_ACCOUNT = CONTROLLER_IDENTITIES.externalDns.serviceAccount;
 
 export interface ExternalDnsProps {
   /** Owner id of the TXT registry records: the cluster name, so two clusters never take over each other's records. */

@@ -5,6 +5,7 @@ import type { INodeSelectorRequirementWithMinValues } from "@kubernetes-models/k
 import type { ITaint } from "kubernetes-models/v1/Taint";
 import { isGravitonType, type NodeGroupConfig } from "../../../config/schema";
 import type { KubernetesManifest } from "../manifests-release";
+import { NODE_CLASS_LABEL, TAINT_EFFECT } from "../../eks-cluster/managed-node-groups";
 
 /**
  * What a Karpenter NodePool is derived from: a catalogue node group (the same shape the managed
@@ -23,7 +24,7 @@ export interface PoolDisruption {
 }
 
 /** Node label every platform node carries with its class; the managed node groups set the same label. */
-export const NODE_CLASS_LABEL = "node.kubernetes.io/class";
+export { NODE_CLASS_LABEL };
 /** Label Karpenter puts on the nodes it launches; the managed (system) nodes never have it. */
 export const KARPENTER_NODEPOOL_LABEL = "karpenter.sh/nodepool";
 /** Taint key GPU pools must carry so only pods asking for GPUs land there. */
@@ -60,7 +61,6 @@ export const WEIGHT_BY_CLASS: Readonly<Record<NodeGroupConfig["class"], number>>
 export const EXPIRE_AFTER = "720h";
 export const TERMINATION_GRACE_PERIOD = "24h";
 
-const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
 
 /** Everything a pool needs besides its source node group. */
 export interface PoolContext {

@@ -5,10 +5,11 @@ import { Construct } from "constructs";
 import { CHARTS, type ChartPin } from "../../../config/charts";
 import { ChartRelease } from "../chart-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
+import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
 
 /** Where the handler runs; the regional stack's IRSA role trusts exactly this service account. */
-export const NODE_TERMINATION_HANDLER_NAMESPACE = "kube-system";
-export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = "aws-node-termination-handler";
+export const NODE_TERMINATION_HANDLER_NAMESPACE = CONTROLLER_IDENTITIES.nodeTerminationHandler.namespace;
+export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = CONTROLLER_IDENTITIES.nodeTerminationHandler.serviceAccount;
 export const NODE_TERMINATION_HANDLER_RELEASE = "aws-node-termination-handler";
 
 export interface NodeTerminationHandlerProps {

@@ -1,0 +1,16 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildPlatformApp } from "../stacks/platform-app";
+import { BUILT_IN_SYNTH_DIR_VARIABLE, validCatalogue } from "./helpers";
+
+/**
+ * Synthesizes the built-in catalogue once per test run; `synthStacks()` in every test file reads
+ * it (a full synthesis costs seconds, and most test files start from it). Workers inherit the
+ * variable because they start after this runs.
+ */
+export default function globalSetup(): void {
+  const outdir = mkdtempSync(join(tmpdir(), "meridian-built-in-synth-"));
+  buildPlatformApp(validCatalogue(), { outdir }).synth();
+  process.env[BUILT_IN_SYNTH_DIR_VARIABLE] = outdir;
+}
