@@ -1,9 +1,11 @@
 import { App } from "cdktf";
-import { platformStackName } from "../src/config/naming";
+import { hubNetworkStackName, platformStackName } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import type { StateSite } from "../src/state/s3-backend";
 import { EdgeStack } from "./edge-stack";
 import { GlobalDatabaseStack } from "./global-database-stack";
+import { HubLinkStack } from "./hub-link-stack";
+import { HubNetworkStack } from "./hub-network-stack";
 import { PlatformStack } from "./platform-stack";
 import { RegionalStack } from "./regional-stack";
 import { StateBootstrapStack } from "./state-bootstrap-stack";
@@ -44,16 +46,31 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
   // rest, so the hub's platform stack exists only in a synth of the whole catalogue.
   const hub = catalogue.gitopsHub;
   const wholeCatalogue = catalogue.environments.every((env) => clusters.some((c) => c.environment.name === env.name));
-  for (const { environment, stack } of clusters) {
-    const isHub = environment.name === hub.environment && stack.region === hub.region;
-    if (isHub && !wholeCatalogue) {
+  const isHub = ({ environment, stack }: (typeof clusters)[number]) => environment.name === hub.environment && stack.region === hub.region;
+  const hubCluster = clusters.find(isHub);
+  const spokes = clusters.filter((c) => !isHub(c));
+  // The private network path hub → spokes: the hub's half lists every spoke, so (like the hub's
+  // platform stack) it exists only in a whole-catalogue synth; each spoke's half reads it by key.
+  const hubNetwork = wholeCatalogue && hubCluster ? new HubNetworkStack(app, { catalogue, hub: hubCluster.stack, spokes, stateSite }) : undefined;
+  if (!hubNetwork) {
+    options.onWarning?.(`${hubNetworkStackName(hub.environment)} (the GitOps hub's network path) is left out: it peers with every cluster of the catalogue, so synthesize it without ENVIRONMENTS`);
+  }
+  for (const spoke of spokes) {
+    const link = new HubLinkStack(app, { catalogue, environment: spoke.environment, regional: spoke.stack, stateSite });
+    if (hubNetwork) {
+      link.addDependency(hubNetwork);
+    }
+  }
+  for (const cluster of clusters) {
+    const { environment, stack } = cluster;
+    if (isHub(cluster) && !wholeCatalogue) {
       options.onWarning?.(
         `${platformStackName(environment.name, stack.region)} (the GitOps hub) is left out: it registers every cluster of the catalogue, so synthesize it without ENVIRONMENTS`,
       );
       continue;
     }
     const region = environment.regions.find((r) => r.region === stack.region)!;
-    new PlatformStack(app, { catalogue, environment, region, regional: stack, stateSite, managedClusters: isHub ? clusters.map((c) => c.stack) : [] });
+    new PlatformStack(app, { catalogue, environment, region, regional: stack, stateSite, managedClusters: isHub(cluster) ? clusters.map((c) => c.stack) : [] });
   }
   return app;
 }

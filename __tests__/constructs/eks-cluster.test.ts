@@ -105,9 +105,10 @@ describe("EKS cluster", () => {
     expect(vpcConfig.public_access_cidrs ?? []).not.toContain("0.0.0.0/0");
   });
 
-  test("production has no public endpoint; staging's admits only the office range", () => {
-    expect(resourcesOf(production, "aws_eks_cluster")[0]!.vpc_config).toMatchObject({ endpoint_public_access: false });
-    expect(resourcesOf(staging, "aws_eks_cluster")[0]!.vpc_config).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ["203.0.113.0/24"] });
+  test("no built-in cluster has a public endpoint: GitOps spokes are reached over VPC peering", () => {
+    for (const json of [production, staging]) {
+      expect(resourcesOf(json, "aws_eks_cluster")[0]!.vpc_config).toMatchObject({ endpoint_public_access: false, endpoint_private_access: true });
+    }
   });
 
   test("the control-plane log group exists first, with bounded retention", () => {

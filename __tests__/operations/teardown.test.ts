@@ -313,6 +313,8 @@ describe("teardown plan (ordering)", () => {
       "cdktf destroy staging-platform-us-east-1",
       "cdktf destroy staging-platform-us-west-2",
       "cdktf destroy staging-edge",
+      "cdktf destroy staging-hub-link-us-east-1",
+      "cdktf destroy staging-hub-link-us-west-2",
       "cdktf destroy staging-regional-us-west-2",
       "cdktf destroy staging-regional-us-east-1",
       "cdktf destroy staging-global-database",
@@ -341,6 +343,8 @@ describe("teardown plan (ordering)", () => {
       "production-platform-eu-west-1",
       "production-platform-us-east-1",
       "production-edge",
+      "production-hub-link-eu-west-1",
+      "production-hub-network",
       "production-regional-eu-west-1",
       "production-regional-us-east-1",
       "production-global-database",
@@ -390,7 +394,7 @@ describe("teardown dry run", () => {
     expect(code).toBe(0);
     expect(changes(h)).toEqual([]);
     const text = h.out.join("\n");
-    expect(text).toContain("[dry run] teardown of environment staging: 20 steps");
+    expect(text).toContain("[dry run] teardown of environment staging: 22 steps");
     expect(text).toContain(`would run: kubectl --kubeconfig ${KUBECONFIG} --context meridian-production-us-east-1 --request-timeout=60s label secrets cluster-staging-us-east-1 --namespace argocd bootstrap-`);
     expect(text).toContain(`would run: kubectl --kubeconfig ${KUBECONFIG} --context meridian-staging-us-east-1 --request-timeout=60s delete services shop --namespace shop --ignore-not-found --wait=false`);
     expect(text).not.toContain("delete services internal");
@@ -437,17 +441,20 @@ describe("teardown --execute", () => {
     before(order, "delete targetgroupbindings.elbv2.k8s.aws", "delete nodepools.karpenter.sh");
     before(order, "delete nodepools.karpenter.sh", "delete ec2nodeclasses.karpenter.k8s.aws");
     before(order, "delete ec2nodeclasses.karpenter.k8s.aws", "ec2 delete-network-interface");
-    expect(order.slice(-7).map((v) => v.replace(/ production-.*$/, ""))).toEqual(["cdktf synth", ...Array(6).fill("cdktf destroy")]);
+    expect(order.slice(-9).map((v) => v.replace(/ production-.*$/, ""))).toEqual(["cdktf synth", ...Array(8).fill("cdktf destroy")]);
     expect(changes(h).filter((c) => c.args[1] === "destroy").map((c) => c.args[2])).toEqual([
       "production-platform-eu-west-1",
       "production-platform-us-east-1",
       "production-edge",
+      "production-hub-link-eu-west-1",
+      "production-hub-network",
       "production-regional-eu-west-1",
       "production-regional-us-east-1",
       "production-global-database",
     ]);
-    // cdktf runs for this environment only, with the same credentials, its output passed through.
-    expect(changes(h).filter((c) => c.program === "npx").every((c) => c.env?.ENVIRONMENTS === "production" && c.env.AWS_PROFILE === "production" && c.streamOutput)).toBe(true);
+    // The hub's environment: cdktf synthesizes the whole catalogue (the hub's platform and network
+    // stacks exist only there) and destroys by name, with the same credentials, output passed through.
+    expect(changes(h).filter((c) => c.program === "npx").every((c) => c.env?.ENVIRONMENTS === undefined && c.env?.AWS_PROFILE === "production" && c.streamOutput)).toBe(true);
     expect(h.commands.filter((c) => c.program === "aws").every((c) => c.args.slice(-2).join(" ") === "--profile production")).toBe(true);
     // Nothing Karpenter launched is left, and the ENIs were deleted.
     expect(w.clusters["meridian-production-us-east-1"]!.objects["nodeclaims.karpenter.sh"]).toEqual([]);

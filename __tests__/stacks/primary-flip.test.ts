@@ -66,8 +66,8 @@ describe("flipping the primary region", () => {
       expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining(["aws_rds_global_cluster", "aws_kms_key", "aws_kms_replica_key", "aws_secretsmanager_secret", "aws_dynamodb_table"]));
     } else if (name.endsWith("-edge")) {
       expect(stateful.map((r) => r.type)).toEqual(["aws_kms_key"]); // the flow-log bucket's key
-    } else if (name.includes("-platform-")) {
-      expect(stateful).toEqual([]); // in-cluster objects only
+    } else if (name.includes("-platform-") || name.includes("-hub-")) {
+      expect(stateful).toEqual([]); // in-cluster objects, or the GitOps network path (peering, routes)
     } else {
       expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining(["aws_rds_cluster", "aws_rds_cluster_instance"]));
     }
@@ -113,8 +113,8 @@ describe("flipping the primary region", () => {
         "resource.aws_kms_alias.data-key_replica-alias.provider",
         "resource.aws_kms_replica_key.data-key_replica.provider",
       ]);
-    } else if (name.endsWith("-edge") || name.includes("-platform-")) {
-      // Endpoint groups and in-cluster add-ons are per region, never per role.
+    } else if (name.endsWith("-edge") || name.includes("-platform-") || name.includes("-hub-")) {
+      // Endpoint groups, in-cluster add-ons and the GitOps network path are per region, never per role.
       expect(changed).toEqual([]);
     } else {
       // The member's role arguments, and the ephemeral read of the master secret, which only the writer makes.

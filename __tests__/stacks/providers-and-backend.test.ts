@@ -9,16 +9,20 @@ import { synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
 const stacks = synthStacks();
 
 describe("every stack", () => {
-  test("the built-in catalogue yields the bootstrap, and per environment a global-database stack, one regional and one platform stack per region and an edge stack", () => {
+  test("the built-in catalogue yields the bootstrap, and per environment a global-database stack, one regional and one platform stack per region, an edge stack, a hub link per spoke, and the hub network in the hub's environment", () => {
     expect([...stacks.keys()].sort()).toEqual([
       "production-edge",
       "production-global-database",
+      "production-hub-link-eu-west-1",
+      "production-hub-network",
       "production-platform-eu-west-1",
       "production-platform-us-east-1",
       "production-regional-eu-west-1",
       "production-regional-us-east-1",
       "staging-edge",
       "staging-global-database",
+      "staging-hub-link-us-east-1",
+      "staging-hub-link-us-west-2",
       "staging-platform-us-east-1",
       "staging-platform-us-west-2",
       "staging-regional-us-east-1",
@@ -138,7 +142,7 @@ describe("platform stacks", () => {
 });
 
 describe("a partial synth (ENVIRONMENTS)", () => {
-  test("leaves the GitOps hub's platform stack out and says so, so deploying it cannot deregister the other environments' clusters", () => {
+  test("leaves the GitOps hub's platform and network stacks out and says so, so deploying them cannot deregister the other environments' clusters", () => {
     // GIVEN only production selected
     const catalogue = validCatalogue();
     const warnings: string[] = [];
@@ -149,7 +153,11 @@ describe("a partial synth (ENVIRONMENTS)", () => {
     rmSync(outdir, { recursive: true, force: true });
     // THEN the hub's platform stack is missing, the other production stacks are there
     expect(names).not.toContain("production-platform-us-east-1");
-    expect(names).toEqual(expect.arrayContaining(["production-platform-eu-west-1", "production-regional-us-east-1"]));
-    expect(warnings).toEqual([expect.stringMatching(/^production-platform-us-east-1 \(the GitOps hub\) is left out: .* synthesize it without ENVIRONMENTS$/)]);
+    expect(names).not.toContain("production-hub-network");
+    expect(names).toEqual(expect.arrayContaining(["production-platform-eu-west-1", "production-regional-us-east-1", "production-hub-link-eu-west-1"]));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^production-hub-network \(the GitOps hub's network path\) is left out: .* synthesize it without ENVIRONMENTS$/),
+      expect.stringMatching(/^production-platform-us-east-1 \(the GitOps hub\) is left out: .* synthesize it without ENVIRONMENTS$/),
+    ]);
   });
 });

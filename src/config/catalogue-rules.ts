@@ -119,12 +119,36 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
     });
   } else if (!hub.regions.some((r) => r.region === catalogue.gitopsHub.region)) {
     violations.push({ path: ["gitopsHub", "region"], message: `is not a region of environment ${hub.name}` });
+  } else {
+    violations.push(...spokeEndpointRules(catalogue));
   }
 
   if (catalogue.state.region === catalogue.state.replicaRegion) {
     violations.push({ path: ["state", "replicaRegion"], message: "must differ from state.region so state survives a region outage" });
   }
   return violations;
+}
+
+/**
+ * The hub reaches every spoke's API over VPC peering. That only works for a private-only
+ * endpoint: EKS then publishes the endpoint's private addresses under its public DNS name,
+ * while an endpoint with public access resolves to public addresses outside its VPC, which the
+ * hub's traffic would reach through its NAT gateways, from addresses no allow-list names.
+ */
+function spokeEndpointRules(catalogue: Catalogue): RuleViolation[] {
+  const { environment: hubEnvironment, region: hubRegion } = catalogue.gitopsHub;
+  return catalogue.environments.flatMap((env, e) => {
+    const spokeRegions = env.regions.map((r) => r.region).filter((region) => env.name !== hubEnvironment || region !== hubRegion);
+    if (spokeRegions.length === 0 || env.cluster.publicAccessCidrs.length === 0) {
+      return [];
+    }
+    return [
+      {
+        path: ["environments", e, "cluster", "publicAccessCidrs"],
+        message: `is ${JSON.stringify(env.cluster.publicAccessCidrs)}, but ${spokeRegions.map((r) => `${env.name}/${r}`).join(", ")} ${spokeRegions.length > 1 ? "are GitOps spokes" : "is a GitOps spoke"}: the hub (${hubEnvironment}/${hubRegion}) reaches spokes over VPC peering, which needs a private-only API endpoint; use [] and reach the API through the VPN or a peered network`,
+      },
+    ];
+  });
 }
 
 /** Per-region settings keyed by a region the environment does not have. */

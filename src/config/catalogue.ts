@@ -109,8 +109,8 @@ export const BUILT_IN_CATALOGUE = {
         },
       ],
       cluster: {
-        // Office egress range (documentation block here): staging's API is reachable from it.
-        publicAccessCidrs: ["203.0.113.0/24"],
+        // Private endpoint only: the GitOps hub reaches it over VPC peering, operators through the VPN.
+        publicAccessCidrs: [] as string[],
         adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
         logRetentionDays: 30,
         autoscaler: "cluster-autoscaler",
@@ -205,7 +205,7 @@ export const BUILT_IN_CATALOGUE = {
       ],
       cluster: {
         // Private endpoint only: operators reach it through the VPN routed into the VPC.
-        publicAccessCidrs: [],
+        publicAccessCidrs: [] as string[],
         adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin", "arn:aws:iam::333333333333:role/break-glass"],
         logRetentionDays: 365,
         autoscaler: "karpenter",

@@ -78,3 +78,18 @@ export function edgeStackName(environment: string): string {
 export function platformStackName(environment: string, region: string): string {
   return `${environment}-platform-${region}`;
 }
+
+/** The GitOps hub's side of the network path to every spoke (peering requests, hub routes). */
+export function hubNetworkStackName(hubEnvironment: string): string {
+  return `${hubEnvironment}-hub-network`;
+}
+
+/** A spoke's side of the network path to the GitOps hub (peering acceptance, routes, API access). */
+export function hubLinkStackName(environment: string, region: string): string {
+  return `${environment}-hub-link-${region}`;
+}
+
+/** Output of the hub network stack holding the peering connection to one spoke. */
+export function hubPeeringOutputName(environment: string, region: string): string {
+  return `peering_connection_${environment}_${region}`.replace(/-/g, "_");
+}

@@ -1,4 +1,4 @@
-import { clusterName, edgeStackName, globalDatabaseStackName, platformStackName, regionalStackName } from "../../config/naming";
+import { clusterName, edgeStackName, globalDatabaseStackName, hubLinkStackName, hubNetworkStackName, platformStackName, regionalStackName } from "../../config/naming";
 import type { Catalogue, EnvironmentConfig } from "../../config/schema";
 import type { TeardownRequest } from "./arguments";
 import { awsLeftoversStep, connectStep, crossplaneStep, deleteStep, destroyStep, gitOpsStep, synthStep, type ClusterTarget, type StackKind, type TeardownStep } from "./steps";
@@ -33,9 +33,10 @@ function clusterTarget(catalogue: Catalogue, environment: EnvironmentConfig, reg
 
 /**
  * The stacks of an environment in destroy order: the platform stacks (the hub's last: the other
- * clusters' cleanup needs its Argo CD), the edge (it points at the regional NLBs), the regional
- * stacks with the Aurora reader first (it leaves the global cluster before the writer goes), and
- * the global-database stack.
+ * clusters' cleanup needs its Argo CD), the edge (it points at the regional NLBs), the spokes'
+ * hub links and, in the hub's environment, the hub network (both route over the regional VPCs),
+ * the regional stacks with the Aurora reader first (it leaves the global cluster before the
+ * writer goes), and the global-database stack.
  */
 export function destroyOrder(catalogue: Catalogue, environment: EnvironmentConfig): { name: string; kind: StackKind }[] {
   const regions = environment.regions.map((r) => r.region);
@@ -44,6 +45,10 @@ export function destroyOrder(catalogue: Catalogue, environment: EnvironmentConfi
   return [
     ...hubLast.map((region) => ({ name: platformStackName(environment.name, region), kind: "platform" as const })),
     ...(environment.edge ? [{ name: edgeStackName(environment.name), kind: "edge" as const }] : []),
+    ...regions
+      .filter((region) => !clusterTarget(catalogue, environment, region).isGitOpsHub)
+      .map((region) => ({ name: hubLinkStackName(environment.name, region), kind: "hub-link" as const })),
+    ...(catalogue.gitopsHub.environment === environment.name ? [{ name: hubNetworkStackName(environment.name), kind: "hub-network" as const }] : []),
     ...readerFirst.map((region) => ({ name: regionalStackName(environment.name, region), kind: "regional" as const })),
     ...(environment.database || environment.keyValueTables.length > 0 ? [{ name: globalDatabaseStackName(environment.name), kind: "global-database" as const }] : []),
   ];
@@ -80,6 +85,8 @@ export function teardownPlan(catalogue: Catalogue, request: TeardownRequest): Te
         "or pass --including-gitops-hub to go ahead."
       : undefined;
 
+  // The hub's platform and network stacks exist only in a synth of the whole catalogue.
+  const synthScope = hub.environment === environment.name ? undefined : environment.name;
   const hubFirstOrLast = [...clusters].sort((a, b) => Number(a.isGitOpsHub) - Number(b.isGitOpsHub));
   const steps: TeardownStep[] = [
     ...(hub.environment === environment.name ? [] : [connectStep(hub, "GitOps hub")]),
@@ -87,7 +94,7 @@ export function teardownPlan(catalogue: Catalogue, request: TeardownRequest): Te
     ...hubFirstOrLast.map((cluster) => gitOpsStep(hub, cluster)),
     ...clusters.flatMap((cluster) => clusterSteps(cluster)),
     ...clusters.map((cluster) => awsLeftoversStep(cluster)),
-    ...(request.skipDestroy ? [] : [synthStep(environment.name, request.profile), ...stacks.map((s) => destroyStep(environment.name, s.name, s.kind, request.profile))]),
+    ...(request.skipDestroy ? [] : [synthStep(synthScope, request.profile), ...stacks.map((s) => destroyStep(synthScope, s.name, s.kind, request.profile))]),
   ];
   return { refusal, clusters, hub, stacks, steps };
 }

@@ -530,14 +530,16 @@ export function awsLeftoversStep(cluster: ClusterTarget): TeardownStep {
 
 /** `cdktf synth` once for the environment, so every destroy can skip it. */
 /** The environment of the cdktf commands: the environment to synthesize, and the profile if one was given. */
-function cdktfEnv(environment: string, profile: string | undefined): Record<string, string> {
-  return { ENVIRONMENTS: environment, ...(profile ? { AWS_PROFILE: profile } : {}) };
+/** `environment` undefined: the whole catalogue (the GitOps hub's stacks exist only there). */
+function cdktfEnv(environment: string | undefined, profile: string | undefined): Record<string, string> {
+  return { ...(environment ? { ENVIRONMENTS: environment } : {}), ...(profile ? { AWS_PROFILE: profile } : {}) };
 }
 
-export function synthStep(environment: string, profile?: string): TeardownStep {
+/** Synthesizes `environment`'s stacks, or the whole catalogue's when undefined. */
+export function synthStep(environment: string | undefined, profile?: string): TeardownStep {
   return {
     phase: "destroy",
-    title: `synthesize ${environment}'s stacks`,
+    title: environment ? `synthesize ${environment}'s stacks` : "synthesize the whole catalogue (the GitOps hub's stacks exist only there)",
     async perform(ctx) {
       await change(ctx, { program: "npx", args: ["cdktf", "synth"], env: cdktfEnv(environment, profile), timeoutMs: SYNTH_TIMEOUT_MS, streamOutput: true });
       return { status: "done", summary: ctx.execute ? "synthesized into cdktf.out" : "would synthesize" };
@@ -546,11 +548,14 @@ export function synthStep(environment: string, profile?: string): TeardownStep {
 }
 
 /** Why `cdktf destroy` of a stack may refuse, for the failure hint. */
-export type StackKind = "platform" | "edge" | "regional" | "global-database";
+export type StackKind = "platform" | "edge" | "hub-link" | "hub-network" | "regional" | "global-database";
 
 const DESTROY_HINTS: Record<StackKind, string> = {
   platform: "a Helm release or namespace that does not uninstall usually waits for a finalizer; the in-cluster steps above delete them, so re-run the command",
   edge: "Global Accelerator disables the accelerator before deleting it; re-run if it timed out",
+  "hub-link":
+    "destroying the accepter only forgets the peering; the hub network stack deletes it once this environment leaves the catalogue (docs/gitops.md, Deregistration)",
+  "hub-network": "a route or peering that is already gone is fine; re-run if AWS was still deleting a peering",
   regional:
     "the regional stack keeps prevent_destroy on its KMS keys and EFS file system, and deletion protection on the Aurora member and (production) the NLB: lift them in a reviewed change first (docs/runbooks/teardown.md, step 5)",
   "global-database":
@@ -558,7 +563,7 @@ const DESTROY_HINTS: Record<StackKind, string> = {
 };
 
 /** `cdktf destroy` of one stack, dependants already destroyed (hence `--ignore-missing-stack-dependencies`). */
-export function destroyStep(environment: string, stack: string, kind: StackKind, profile?: string): TeardownStep {
+export function destroyStep(environment: string | undefined, stack: string, kind: StackKind, profile?: string): TeardownStep {
   return {
     phase: "destroy",
     title: `cdktf destroy ${stack}`,

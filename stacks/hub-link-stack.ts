@@ -1,0 +1,42 @@
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { clusterName, hubLinkStackName, hubNetworkStackName, hubPeeringOutputName, stateKey } from "../src/config/naming";
+import { SpokePeeringAcceptance } from "../src/constructs/hub-network/spoke-peering-acceptance";
+import { readStackOutputs } from "../src/state/s3-backend";
+import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
+import type { RegionalStack } from "./regional-stack";
+
+export interface HubLinkStackProps extends EnvironmentStackProps {
+  /** The spoke cluster's regional stack. */
+  readonly regional: RegionalStack;
+}
+
+/**
+ * `<env>-hub-link-<region>`: a spoke's half of the private network path from the GitOps hub
+ * (accepts the hub's peering request, routes the hub VPC, admits it on the API port), in the
+ * spoke's own account. The request's id is read from the hub network stack's state by key, so
+ * this stack also synthesizes when only the spoke's environment is selected.
+ */
+export class HubLinkStack extends TerraformStack {
+  readonly acceptance: SpokePeeringAcceptance;
+
+  constructor(scope: Construct, props: HubLinkStackProps) {
+    const { catalogue, environment, regional } = props;
+    super(scope, hubLinkStackName(environment.name, regional.region));
+    environmentBackendAndProviders(this, props, { homeRegion: regional.region });
+
+    const hub = catalogue.gitopsHub;
+    const hubEnvironment = catalogue.environments.find((env) => env.name === hub.environment)!;
+    const hubRegion = hubEnvironment.regions.find((r) => r.region === hub.region)!;
+    const hubNetwork = readStackOutputs(this, "hub-network", catalogue.state, stateKey(catalogue.project, hub.environment, hubNetworkStackName(hub.environment)), props.stateSite);
+
+    this.acceptance = new SpokePeeringAcceptance(this, "hub-peering", {
+      name: clusterName(catalogue.project, environment.name, regional.region),
+      peeringConnectionId: hubNetwork.getString(hubPeeringOutputName(environment.name, regional.region)),
+      hubVpcCidr: hubRegion.vpcCidr,
+      routeTableIds: regional.network.privateRouteTables.map((table) => table.id),
+      clusterSecurityGroupId: regional.cluster.clusterSecurityGroupId,
+    });
+    this.addDependency(regional);
+  }
+}
