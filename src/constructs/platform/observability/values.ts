@@ -19,8 +19,7 @@ import { highAvailability, toggledPodDisruptionBudget, type HighAvailability } f
 /*
  * Value fragments that the charts pass through to Kubernetes fields are typed with the
  * kubernetes-models interfaces, so TypeScript's excess-property check rejects a misspelt key at
- * `tsc` time (the schema validators accept unknown keys; they check types, patterns and
- * required fields).
+ * `tsc` time; the tests' manifest harness also rejects unknown fields by path.
  */
 
 /** `prometheus.prometheusSpec`: the Prometheus spec, with `storage` named `storageSpec` and the chart's selector switches. */
