@@ -1,9 +1,11 @@
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { EMPTY_REMOTE_STATE_FILE, EMPTY_STATE, OVERRIDE_FILE, deferEphemeralResources, offlineOverrides } from "./offline-overrides";
-import { SYNTHESIZED_FILE, offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
-import { findPluginMirror, runTerraform, terraformErrors, terraformVersion, writeCliConfig } from "./terraform-cli";
+import { INIT_ARGS, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "./offline-workspace";
+import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
+import { terraformVersion } from "./terraform-cli";
+
+export { Mutex, runBounded } from "./offline-workspace";
 
 export type StackOutcome =
   | { readonly stack: string; readonly status: "planned"; readonly plan: PlanCounts; readonly planFile: string; readonly seconds: number }
@@ -47,32 +49,16 @@ export async function verifyOffline(options: VerificationOptions): Promise<Stack
   const workRoot = join(outdir, "offline");
   const plansDir = join(outdir, "plans");
   mkdirSync(plansDir, { recursive: true });
-  const mirror = findPluginMirror(baseEnv);
-  log(mirror ? `providers from filesystem mirror ${mirror}` : "no provider mirror found: providers come from the registry");
-  const env: NodeJS.ProcessEnv = {
-    ...baseEnv,
-    TF_CLI_CONFIG_FILE: writeCliConfig(join(workRoot, ".terraform-cli"), mirror),
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    // Never reach for real credentials or a real account, whatever the caller's shell holds.
-    AWS_PROFILE: "",
-    AWS_ACCESS_KEY_ID: "",
-    AWS_SECRET_ACCESS_KEY: "",
-    AWS_SESSION_TOKEN: "",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
-
-  const initLock = new Mutex();
-  const tasks = selected.map((stack) => () => verifyStack(stack, all, { initLock, workRoot, plansDir, env, log }));
+  const terraform = offlineTerraform(workRoot, baseEnv);
+  log(terraform.mirror ? `providers from filesystem mirror ${terraform.mirror}` : "no provider mirror found: providers come from the registry");
+  const tasks = selected.map((stack) => () => verifyStack(stack, all, { terraform, workRoot, plansDir, log }));
   return runBounded(tasks, options.concurrency ?? availableParallelism());
 }
 
 interface StackContext {
-  /** Serializes `terraform init`: the shared plugin cache is not safe for concurrent installs. */
-  readonly initLock: Mutex;
+  readonly terraform: OfflineTerraform;
   readonly workRoot: string;
   readonly plansDir: string;
-  readonly env: NodeJS.ProcessEnv;
   readonly log: (line: string) => void;
 }
 
@@ -85,32 +71,18 @@ async function verifyStack(stack: SynthesizedStack, all: readonly SynthesizedSta
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ctx.workRoot, stack.name);
-  rmSync(dir, { recursive: true, force: true });
-  cpSync(stack.directory, dir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
-  writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverrides(stack, all), null, 2));
-  const deferred = deferEphemeralResources(stack.config);
-  if (deferred) {
-    writeFileSync(join(dir, SYNTHESIZED_FILE), JSON.stringify(deferred, null, 2));
-  }
-  writeFileSync(join(dir, EMPTY_REMOTE_STATE_FILE), JSON.stringify(EMPTY_STATE));
-
-  const steps: [string, string[]][] = [
-    ["init", ["init", "-input=false", "-no-color", "-backend=true"]],
-    ["validate", ["validate", "-no-color"]],
-    ["plan", ["plan", "-refresh=false", "-input=false", "-no-color", "-lock=false", "-out=offline.tfplan"]],
-  ];
-  for (const [step, args] of steps) {
-    const run = () => runTerraform(args, dir, ctx.env);
-    const result = step === "init" ? await ctx.initLock.run(run) : await run();
-    if (result.code !== 0) {
-      const message = terraformErrors(result);
-      ctx.log(`${stack.name}: terraform ${step} failed:\n${message}`);
-      return { stack: stack.name, status: "failed", step, message, seconds: seconds() };
+  prepareWorkspace(stack, all, dir);
+  for (const [step, args] of [["init", INIT_ARGS], ["validate", ["validate", "-no-color"]]] as const) {
+    const result = await terraformStep(step, [...args], dir, ctx.terraform);
+    if (!result.ok) {
+      ctx.log(`${stack.name}: terraform ${step} failed:\n${result.message}`);
+      return { stack: stack.name, status: "failed", step, message: result.message, seconds: seconds() };
     }
   }
-  const shown = await runTerraform(["show", "-json", "offline.tfplan"], dir, ctx.env);
-  if (shown.code !== 0) {
-    return { stack: stack.name, status: "failed", step: "show", message: terraformErrors(shown), seconds: seconds() };
+  const shown = await planJsonText(dir, ctx.terraform);
+  if (!shown.ok) {
+    ctx.log(`${stack.name}: terraform ${shown.step} failed:\n${shown.message}`);
+    return { stack: stack.name, status: "failed", step: shown.step, message: shown.message, seconds: seconds() };
   }
   const planFile = join(ctx.plansDir, `${stack.name}.json`);
   writeFileSync(planFile, shown.stdout);
@@ -141,29 +113,4 @@ export function countActions(plan: PlanJson): PlanCounts {
     }
   }
   return counts;
-}
-
-/** A promise chain that runs one task at a time. */
-export class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
-/** Runs tasks with at most `limit` in flight, keeping results in task order. */
-export async function runBounded<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
-  return results;
 }

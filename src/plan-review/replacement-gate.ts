@@ -1,0 +1,273 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { INIT_ARGS, WORKSPACE_STATE_FILE, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "../verification/offline-workspace";
+import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "../verification/synthesized-stacks";
+import { terraformVersion } from "../verification/terraform-cli";
+import { GUARDED_RESOURCE_TYPES } from "./guarded-resources";
+import { changeKind, formatPath, type ChangeKind, type PlanJson, type ResourceChange } from "./plan-json";
+import { resourceSchema, type ProviderSchemas } from "./provider-schema";
+import { foldPlannedChanges, simulateAppliedResources, stateFile, type SimulatedResource } from "./simulated-state";
+
+/**
+ * The offline replacement gate: for every AWS-only stack, what applying the head would do to
+ * the base as deployed — without AWS. The base is planned against an empty state, that plan
+ * becomes a simulated state (simulated-state.ts), the base is planned again against it until
+ * Terraform sees no changes (the self-check), and then the head is planned against the same
+ * state with `-refresh=false`. Stateful resources that would be replaced or deleted fail the
+ * gate unless the change is approved.
+ */
+
+export interface ReviewedChange {
+  readonly address: string;
+  readonly type: string;
+  readonly kind: Exclude<ChangeKind, "no-op" | "read">;
+  /** What forces a replacement, as Terraform reports it (`replace_paths`). */
+  readonly forcedBy: readonly string[];
+  /** Set for guarded types: what the change would lose. */
+  readonly loses?: string;
+}
+
+export interface ChangeCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly replace: number;
+  readonly delete: number;
+}
+
+export type StackReview =
+  | { readonly stack: string; readonly status: "reviewed"; readonly counts: ChangeCounts; readonly changes: readonly ReviewedChange[]; readonly selfCheckPlans: number; readonly seconds: number }
+  | { readonly stack: string; readonly status: "unchanged" }
+  | { readonly stack: string; readonly status: "added"; readonly counts: ChangeCounts }
+  | { readonly stack: string; readonly status: "removed"; readonly counts: ChangeCounts; readonly changes: readonly ReviewedChange[] }
+  | { readonly stack: string; readonly status: "not-plannable"; readonly reason: string }
+  | { readonly stack: string; readonly status: "failed"; readonly step: string; readonly message: string };
+
+export interface GateResult {
+  readonly stacks: readonly StackReview[];
+  /** Replacements and deletions of guarded resources, across stacks. */
+  readonly blocking: readonly (ReviewedChange & { readonly stack: string })[];
+  readonly approved: boolean;
+  /** False when a stack failed, or a guarded change is not approved. */
+  readonly passed: boolean;
+}
+
+export interface GateOptions {
+  /** Synthesized output of the base (e.g. the target branch). */
+  readonly baseOutdir: string;
+  /** Synthesized output of the head (the change under review). */
+  readonly headOutdir: string;
+  /** Where workspaces go. @default `<headOutdir>/review` */
+  readonly workRoot?: string;
+  /** Only these stacks. @default - every stack of base and head */
+  readonly stacks?: readonly string[];
+  /** Review stacks whose synthesized configuration did not change too (proves the self-check on them). @default false */
+  readonly includeUnchanged?: boolean;
+  /** Replacing or deleting guarded resources is approved (e.g. a pull-request label). @default false */
+  readonly approve?: boolean;
+  /** @default - the number of cores */
+  readonly concurrency?: number;
+  /** Plans of the base against its simulated state before the self-check gives up. @default 4 */
+  readonly maxSelfCheckPlans?: number;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+}
+
+export async function runReplacementGate(options: GateOptions): Promise<GateResult> {
+  const log = options.log ?? (() => undefined);
+  const version = await terraformVersion(options.env ?? process.env);
+  const base = readSynthesizedStacks(resolve(options.baseOutdir));
+  const head = readSynthesizedStacks(resolve(options.headOutdir));
+  const workRoot = resolve(options.workRoot ?? join(options.headOutdir, "review"));
+  const terraform = offlineTerraform(workRoot, options.env ?? process.env);
+  const names = [...new Set([...base.map((s) => s.name), ...head.map((s) => s.name)])].filter((n) => !options.stacks || options.stacks.includes(n)).sort();
+  const schemas = new SchemaCache(join(workRoot, "provider-schemas.json"), terraform);
+  const context: ReviewContext = { base, head, workRoot, terraform, schemas, version, log, maxSelfCheckPlans: options.maxSelfCheckPlans ?? 4, includeUnchanged: options.includeUnchanged ?? false };
+  const stacks = await runBounded(
+    names.map((name) => () => reviewStack(name, context)),
+    options.concurrency ?? availableParallelism(),
+  );
+  return gateVerdict(stacks, options.approve ?? false);
+}
+
+/** The gate's verdict over reviewed stacks: guarded replacements and deletions block unless approved; a failed review always fails. */
+export function gateVerdict(stacks: readonly StackReview[], approved: boolean): GateResult {
+  const blocking = stacks.flatMap((review) =>
+    review.status === "reviewed" || review.status === "removed"
+      ? review.changes.filter((c) => c.loses !== undefined && (c.kind === "replace" || c.kind === "delete")).map((c) => ({ ...c, stack: review.stack }))
+      : [],
+  );
+  const failed = stacks.some((s) => s.status === "failed");
+  return { stacks, blocking, approved, passed: !failed && (blocking.length === 0 || approved) };
+}
+
+interface ReviewContext {
+  readonly base: readonly SynthesizedStack[];
+  readonly head: readonly SynthesizedStack[];
+  readonly workRoot: string;
+  readonly terraform: OfflineTerraform;
+  readonly schemas: SchemaCache;
+  readonly version: string;
+  readonly log: (line: string) => void;
+  readonly maxSelfCheckPlans: number;
+  readonly includeUnchanged: boolean;
+}
+
+/** Managed resources of a synthesized configuration, as `type.name` addresses. */
+function configuredResources(stack: SynthesizedStack): { address: string; type: string }[] {
+  return Object.entries(stack.config.resource ?? {}).flatMap(([type, blocks]) => Object.keys(blocks).map((name) => ({ address: `${type}.${name}`, type })));
+}
+
+function countChanges(changes: readonly { kind: string }[]): ChangeCounts {
+  const count = (kind: string) => changes.filter((c) => c.kind === kind).length;
+  return { create: count("create"), update: count("update"), replace: count("replace"), delete: count("delete") };
+}
+
+async function reviewStack(name: string, ctx: ReviewContext): Promise<StackReview> {
+  const baseStack = ctx.base.find((s) => s.name === name);
+  const headStack = ctx.head.find((s) => s.name === name);
+  if (!headStack) {
+    const changes = configuredResources(baseStack!).map((r): ReviewedChange => ({ address: r.address, type: r.type, kind: "delete", forcedBy: [], ...guard(r.type) }));
+    ctx.log(`${name}: removed by the change: ${changes.length} resources would be destroyed`);
+    return { stack: name, status: "removed", counts: countChanges(changes), changes };
+  }
+  if (!baseStack) {
+    const created = configuredResources(headStack).map(() => ({ kind: "create" }));
+    ctx.log(`${name}: new stack: ${created.length} resources to create`);
+    return { stack: name, status: "added", counts: countChanges(created) };
+  }
+  const blocker = offlineBlocker(headStack) ?? offlineBlocker(baseStack);
+  if (blocker) {
+    return { stack: name, status: "not-plannable", reason: blocker };
+  }
+  if (!ctx.includeUnchanged && JSON.stringify(withoutMetadata(baseStack.config)) === JSON.stringify(withoutMetadata(headStack.config))) {
+    ctx.log(`${name}: unchanged`);
+    return { stack: name, status: "unchanged" };
+  }
+
+  const started = Date.now();
+  const failed = (step: string, message: string): StackReview => {
+    ctx.log(`${name}: ${step} failed:\n${message}`);
+    return { stack: name, status: "failed", step, message };
+  };
+  // 1. The base as if applied.
+  const baseDir = join(ctx.workRoot, "base", name);
+  prepareWorkspace(baseStack, ctx.base, baseDir);
+  const baseInit = await terraformStep("init", INIT_ARGS, baseDir, ctx.terraform);
+  if (!baseInit.ok) {
+    return failed("base init", baseInit.message);
+  }
+  const basePlan = await planJsonText(baseDir, ctx.terraform);
+  if (!basePlan.ok) {
+    return failed(`base ${basePlan.step}`, basePlan.message);
+  }
+  let schemas: ProviderSchemas;
+  let resources: SimulatedResource[];
+  try {
+    schemas = await ctx.schemas.get(baseDir);
+    resources = simulateAppliedResources(JSON.parse(basePlan.stdout) as PlanJson, schemas);
+  } catch (error) {
+    return failed("simulated state", (error as Error).message);
+  }
+  // 2. Self-check: the base planned against its own simulated state must change nothing.
+  //    Terraform's plan settles what the simulation could not compute (policy documents,
+  //    templates); each round folds that back, keeping simulated ids.
+  let plans = 0;
+  for (;;) {
+    writeFileSync(join(baseDir, WORKSPACE_STATE_FILE), JSON.stringify(stateFile(resources, ctx.version, `review-${name}`)));
+    const shown = await planJsonText(baseDir, ctx.terraform);
+    plans++;
+    if (!shown.ok) {
+      return failed(`self-check ${shown.step}`, shown.message);
+    }
+    const plan = JSON.parse(shown.stdout) as PlanJson;
+    const remaining = reviewedChanges(plan, schemas);
+    if (remaining.length === 0) {
+      break;
+    }
+    if (plans >= ctx.maxSelfCheckPlans) {
+      return failed("self-check", `the base still plans ${remaining.length} change(s) against its simulated state after ${plans} plans: ${remaining.slice(0, 10).map((c) => `${c.kind} ${c.address}${c.forcedBy.length ? ` (${c.forcedBy.join(", ")})` : ""}`).join("; ")}`);
+    }
+    foldPlannedChanges(resources, plan);
+  }
+  // 3. The head against the base's state.
+  const headDir = join(ctx.workRoot, "head", name);
+  prepareWorkspace(headStack, ctx.head, headDir);
+  const headInit = await terraformStep("init", INIT_ARGS, headDir, ctx.terraform);
+  if (!headInit.ok) {
+    return failed("head init", headInit.message);
+  }
+  writeFileSync(join(headDir, WORKSPACE_STATE_FILE), JSON.stringify(stateFile(resources, ctx.version, `review-${name}`)));
+  const headPlan = await planJsonText(headDir, ctx.terraform);
+  if (!headPlan.ok) {
+    return failed(`head ${headPlan.step}`, headPlan.message);
+  }
+  writeFileSync(join(headDir, "review-plan.json"), headPlan.stdout);
+  const changes = reviewedChanges(JSON.parse(headPlan.stdout) as PlanJson, schemas);
+  const counts = countChanges(changes);
+  const seconds = Math.round((Date.now() - started) / 100) / 10;
+  ctx.log(`${name}: reviewed in ${seconds} s (self-check after ${plans} plan(s)): ${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete`);
+  return { stack: name, status: "reviewed", counts, changes, selfCheckPlans: plans, seconds };
+}
+
+function guard(type: string): { loses?: string } {
+  const loses = GUARDED_RESOURCE_TYPES[type];
+  return loses ? { loses } : {};
+}
+
+/**
+ * The plan's managed-resource changes a reviewer must see. An update whose values do not change
+ * at all on a type with write-only arguments is left out: Terraform re-sends write-only values
+ * (here the deferred master password) on every plan, which is not a change to the resource.
+ */
+export function reviewedChanges(plan: PlanJson, schemas: ProviderSchemas): ReviewedChange[] {
+  return (plan.resource_changes ?? [])
+    .filter((change) => change.mode === "managed")
+    .map((change) => ({ change, kind: changeKind(change.change.actions) }))
+    .filter(({ change, kind }) => kind !== "no-op" && kind !== "read" && !(kind === "update" && onlyWriteOnlyResent(change, schemas)))
+    .map(({ change, kind }) => ({
+      address: change.address,
+      type: change.type,
+      kind: kind as ReviewedChange["kind"],
+      forcedBy: (change.change.replace_paths ?? []).map((path) => formatPath(path)),
+      ...guard(change.type),
+    }));
+}
+
+function onlyWriteOnlyResent(change: ResourceChange, schemas: ProviderSchemas): boolean {
+  const unknown = JSON.stringify(change.change.after_unknown ?? {}).includes("true");
+  if (unknown || JSON.stringify(change.change.before) !== JSON.stringify(change.change.after)) {
+    return false;
+  }
+  const attributes = resourceSchema(schemas, change.provider_name, change.type)?.block.attributes ?? {};
+  return Object.values(attributes).some((a) => a.write_only);
+}
+
+function withoutMetadata(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === "//" ? undefined : v)));
+}
+
+/** `terraform providers schema -json`, once per run (the AWS schema is large and the same for every stack). */
+class SchemaCache {
+  private pending?: Promise<ProviderSchemas>;
+
+  constructor(
+    private readonly file: string,
+    private readonly terraform: OfflineTerraform,
+  ) {}
+
+  get(initializedDir: string): Promise<ProviderSchemas> {
+    this.pending ??= (async () => {
+      const shown = await terraformStep("providers schema", ["providers", "schema", "-json"], initializedDir, this.terraform);
+      if (!shown.ok) {
+        throw new Error(`terraform providers schema -json failed: ${shown.message}`);
+      }
+      if (!existsSync(this.file)) {
+        writeFileSync(this.file, shown.stdout);
+      }
+      return JSON.parse(shown.stdout) as ProviderSchemas;
+    })();
+    return this.pending;
+  }
+}
