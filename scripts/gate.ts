@@ -65,7 +65,8 @@ async function main(): Promise<number> {
     mkdirSync(reviewDir, { recursive: true });
     writeFileSync(join(reviewDir, "gate.json"), JSON.stringify(result, null, 2));
     const policyFile = join(reviewDir, "policy.json");
-    const policy = existsSync(policyFile) ? (JSON.parse(readFileSync(policyFile, "utf8")) as PolicyStackFindings[]) : undefined;
+    // Written by `npm run policy -- --json <file>`: { summary, sources, stacks: [{ stack, findings }] }.
+    const policy = existsSync(policyFile) ? (JSON.parse(readFileSync(policyFile, "utf8")) as { stacks: PolicyStackFindings[] }).stacks : undefined;
     const title = flags.base ? `${flags.base} → ${gitHead()}` : undefined;
     writeFileSync(join(reviewDir, "summary.md"), planSummaryMarkdown({ gate: result, ...(policy ? { policy } : {}), ...(title ? { title } : {}), approval: APPROVAL }));
     console.log(`summary: ${join(reviewDir, "summary.md")}${policy ? "" : " (no policy findings: run `npm run policy -- --json cdktf.out/review/policy.json` first to include them)"}`);

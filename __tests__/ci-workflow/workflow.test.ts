@@ -198,8 +198,8 @@ describe("pull-request.yml", () => {
     });
     const argsFor = (approved: string) =>
       execFileSync("bash", ["-c", gate.run!.replace("npm run gate --", "printf '%s\\n'")], { env: { ...process.env, BASE_REF: "main", APPROVED: approved }, encoding: "utf8" });
-    expect(argsFor("true")).toBe("--base\norigin/main\n--approve\n");
-    expect(argsFor("false")).toBe("--base\norigin/main\n");
+    expect(argsFor("true")).toBe("--base\norigin/main\n--no-synth\n--approve\n");
+    expect(argsFor("false")).toBe("--base\norigin/main\n--no-synth\n");
     expect(gate.if).toContain("!cancelled()");
   });
 

@@ -235,6 +235,59 @@ function baseAddress(address: string): string {
   return address.replace(/\[[^\]]*\]$/, "");
 }
 
+/** Resource types whose `id` is their ARN. */
+const ID_IS_ARN = new Set([
+  "aws_globalaccelerator_accelerator",
+  "aws_globalaccelerator_listener",
+  "aws_globalaccelerator_endpoint_group",
+  "aws_lb",
+  "aws_lb_listener",
+  "aws_lb_target_group",
+  "aws_iam_policy",
+  "aws_iam_openid_connect_provider",
+  "aws_secretsmanager_secret",
+  "aws_sns_topic",
+]);
+
+/** Resource types whose `id` is one of their own arguments. */
+const ID_IS_ARGUMENT: Readonly<Record<string, string>> = {
+  aws_s3_bucket: "bucket",
+  aws_iam_role: "name",
+  aws_iam_instance_profile: "name",
+  aws_cloudwatch_log_group: "name",
+  aws_kms_alias: "name",
+  aws_dynamodb_table: "name",
+  aws_eks_cluster: "name",
+  aws_rds_cluster: "cluster_identifier",
+  aws_rds_cluster_instance: "identifier",
+  aws_rds_global_cluster: "global_cluster_identifier",
+  aws_db_subnet_group: "name",
+  aws_rds_cluster_parameter_group: "name",
+  aws_db_parameter_group: "name",
+};
+
+/**
+ * Makes simulated identifiers agree with each other the way AWS's do (a listener's `id` is its
+ * ARN, a bucket's `id` its name, a bucket's ARN is built from its name), so configuration that
+ * passes one where another is expected — and the provider validates — still plans.
+ */
+function alignIdentifiers(type: string, attributes: Record<string, JsonValue>, filled: readonly Path[], region: string): void {
+  const wasFilled = (name: string) => filled.some((path) => path.length === 1 && path[0] === name);
+  if (type === "aws_s3_bucket" && wasFilled("arn") && typeof attributes.bucket === "string") {
+    attributes.arn = `arn:aws:s3:::${attributes.bucket}`;
+  }
+  if (!wasFilled("id")) {
+    return;
+  }
+  if (ID_IS_ARN.has(type) && typeof attributes.arn === "string") {
+    attributes.id = attributes.arn;
+  } else if (ID_IS_ARGUMENT[type] && typeof attributes[ID_IS_ARGUMENT[type]!] === "string") {
+    attributes.id = attributes[ID_IS_ARGUMENT[type]!]!;
+  } else if (type === "aws_sqs_queue" && typeof attributes.name === "string") {
+    attributes.id = `https://sqs.${region}.amazonaws.com/000000000000/${attributes.name}`;
+  }
+}
+
 /** The plan's resources as applied; see the file comment. Throws for a resource type the schema lacks. */
 export function simulateAppliedResources(plan: PlanJson, schemas: ProviderSchemas): SimulatedResource[] {
   const changes = new Map((plan.resource_changes ?? []).map((c) => [c.address, c]));
@@ -257,6 +310,7 @@ export function simulateAppliedResources(plan: PlanJson, schemas: ProviderSchema
     const context: PlaceholderContext = { type: planned.type, address: planned.address, path: [], region: regionOf(providerConfigKey) };
     const marks = changes.get(planned.address)?.change.after_unknown ?? {};
     const attributes = fillUnknown(structuredClone(planned.values), marks, { kind: "block", block: schema.block }, context, filled) as Record<string, JsonValue>;
+    alignIdentifiers(planned.type, attributes, filled, context.region);
     filledPaths.set(planned.address, filled);
     resources.set(planned.address, {
       address: planned.address,

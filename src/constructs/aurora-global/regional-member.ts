@@ -13,6 +13,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS } from "../../aws-limits";
+import { suppressPolicy } from "../../policy/suppressions";
 import { EphemeralResource } from "../../terraform/ephemeral-resource";
 import { AURORA_ENGINE, POSTGRESQL_PORT, parameterGroupFamily } from "./engine";
 import type { IAuroraGlobalCluster } from "./global-database";
@@ -227,7 +228,7 @@ export class AuroraRegionalMember extends Construct {
     const monitoringRole = this.monitoringRole(props);
     this.instances = Array.from({ length: props.instanceCount }, (_, index) => {
       const identifier = `${name}-${index + 1}`;
-      return new RdsClusterInstance(this, `instance-${index + 1}`, {
+      const instance = new RdsClusterInstance(this, `instance-${index + 1}`, {
         provider,
         identifier,
         clusterIdentifier: this.cluster.id,
@@ -251,6 +252,12 @@ export class AuroraRegionalMember extends Construct {
         promotionTier: Math.min(index, 15),
         applyImmediately: false,
       });
+      suppressPolicy(
+        instance,
+        "CKV_AWS_226",
+        "A global database fails over only while every region runs the identical engine version, so minor upgrades go through the global cluster, never per instance.",
+      );
+      return instance;
     });
 
     this.replicationLagAlarm = new CloudwatchMetricAlarm(this, "replication-lag", {

@@ -7,6 +7,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { suppressPolicy } from "../../policy/suppressions";
 
 export interface RegionalIngressProps {
   /** Load balancer name (at most 32 characters) and tag prefix. */
@@ -98,6 +99,13 @@ export class RegionalIngress extends Construct {
       enableZonalShift: true,
       tags: { Name: props.name },
     });
+    if (props.protocol === "TCP") {
+      suppressPolicy(
+        this.loadBalancer,
+        "CKV_AWS_91",
+        "An NLB writes access logs only for TLS listeners; this one passes TCP through to the pods (TLS ends there), so access logs would stay empty. VPC flow logs record the connections.",
+      );
+    }
     this.targetGroup = new LbTargetGroup(this, "targets", {
       provider,
       name: `${props.name}-pods`.slice(0, 32),

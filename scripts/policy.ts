@@ -1,0 +1,57 @@
+/**
+ * `npm run policy`: check the synthesized stacks against the platform's security and reliability
+ * rules (src/policy). Values come from each stack's offline plan (`npm run verify` writes
+ * `cdktf.out/plans/<stack>.json`) when one exists and still matches, else from the synthesized
+ * JSON. Exits 1 on any unsuppressed finding, 2 when it cannot run.
+ *
+ *   npm run policy                          # reads cdktf.out
+ *   npm run policy -- --outdir /tmp/out     # another synthesized output
+ *   npm run policy -- --json findings.json  # also write the findings as JSON
+ *   npm run policy -- --verbose             # list the checks undecided until apply
+ */
+import { writeFileSync } from "node:fs";
+import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
+import { loadCatalogue } from "../src/config/load";
+import { evaluatePolicy } from "../src/policy/engine";
+import { readPolicyStacks } from "../src/policy/read-stacks";
+import { formatPolicyReport, policyFindings, policySummary } from "../src/policy/report";
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index === -1) {
+    return undefined;
+  }
+  const value = args[index + 1];
+  if (!value || value.startsWith("--")) {
+    throw new Error(`${name} needs a value`);
+  }
+  return value;
+}
+
+function main(): number {
+  const args = process.argv.slice(2);
+  const outdir = option(args, "--outdir") ?? "cdktf.out";
+  const jsonFile = option(args, "--json");
+  const started = Date.now();
+  const stacks = readPolicyStacks(outdir);
+  // Production thresholds follow the catalogue's tiers; main.ts synthesizes the built-in catalogue.
+  const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+  const productionEnvironments = catalogue.environments.filter((e) => e.tier === "production").map((e) => e.name);
+  const evaluation = evaluatePolicy(stacks, { productionEnvironments });
+  console.log(formatPolicyReport(evaluation, { verbose: args.includes("--verbose") }));
+  const summary = policySummary(evaluation);
+  if (jsonFile) {
+    const sources = Object.fromEntries(evaluation.stacks.map((s) => [s.stack, s.sourceNote ? `${s.source} (${s.sourceNote})` : s.source]));
+    writeFileSync(jsonFile, `${JSON.stringify({ outdir, summary, sources, stacks: policyFindings(evaluation) }, null, 2)}\n`);
+    console.log(`findings written to ${jsonFile}`);
+  }
+  console.log(`policy run: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return summary.unsuppressed === 0 ? 0 : 1;
+}
+
+try {
+  process.exit(main());
+} catch (error) {
+  console.error(`policy check could not run: ${(error as Error).message}`);
+  process.exit(2);
+}
