@@ -6,7 +6,7 @@ import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "..
 import { terraformVersion } from "../verification/terraform-cli";
 import { GUARDED_RESOURCE_TYPES } from "./guarded-resources";
 import { changeKind, formatPath, type ChangeKind, type PlanJson, type ResourceChange } from "./plan-json";
-import { resourceSchema, type ProviderSchemas } from "./provider-schema";
+import type { ProviderSchemas } from "./provider-schema";
 import { foldPlannedChanges, simulateAppliedResources, stateFile, type SimulatedResource } from "./simulated-state";
 
 /**
@@ -182,7 +182,7 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
       return failed(`self-check ${shown.step}`, shown.message);
     }
     const plan = JSON.parse(shown.stdout) as PlanJson;
-    const remaining = reviewedChanges(plan, schemas);
+    const remaining = reviewedChanges(plan);
     if (remaining.length === 0) {
       break;
     }
@@ -204,7 +204,7 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
     return failed(`head ${headPlan.step}`, headPlan.message);
   }
   writeFileSync(join(headDir, "review-plan.json"), headPlan.stdout);
-  const changes = reviewedChanges(JSON.parse(headPlan.stdout) as PlanJson, schemas);
+  const changes = reviewedChanges(JSON.parse(headPlan.stdout) as PlanJson);
   const counts = countChanges(changes);
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   ctx.log(`${name}: reviewed in ${seconds} s (self-check after ${plans} plan(s)): ${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete`);
@@ -217,15 +217,16 @@ function guard(type: string): { loses?: string } {
 }
 
 /**
- * The plan's managed-resource changes a reviewer must see. An update whose values do not change
- * at all on a type with write-only arguments is left out: Terraform re-sends write-only values
- * (here the deferred master password) on every plan, which is not a change to the resource.
+ * The plan's managed-resource changes a reviewer must see. An update whose values, as the plan
+ * JSON shows them, do not change at all is left out: Terraform plans one when it re-sends a
+ * write-only value (the deferred master password) or when a nested set's elements hash
+ * differently in the legacy SDK (S3 replication rules) — nothing a reviewer could act on.
  */
-export function reviewedChanges(plan: PlanJson, schemas: ProviderSchemas): ReviewedChange[] {
+export function reviewedChanges(plan: PlanJson): ReviewedChange[] {
   return (plan.resource_changes ?? [])
     .filter((change) => change.mode === "managed")
     .map((change) => ({ change, kind: changeKind(change.change.actions) }))
-    .filter(({ change, kind }) => kind !== "no-op" && kind !== "read" && !(kind === "update" && onlyWriteOnlyResent(change, schemas)))
+    .filter(({ change, kind }) => kind !== "no-op" && kind !== "read" && !(kind === "update" && noVisibleChange(change)))
     .map(({ change, kind }) => ({
       address: change.address,
       type: change.type,
@@ -235,13 +236,9 @@ export function reviewedChanges(plan: PlanJson, schemas: ProviderSchemas): Revie
     }));
 }
 
-function onlyWriteOnlyResent(change: ResourceChange, schemas: ProviderSchemas): boolean {
+function noVisibleChange(change: ResourceChange): boolean {
   const unknown = JSON.stringify(change.change.after_unknown ?? {}).includes("true");
-  if (unknown || JSON.stringify(change.change.before) !== JSON.stringify(change.change.after)) {
-    return false;
-  }
-  const attributes = resourceSchema(schemas, change.provider_name, change.type)?.block.attributes ?? {};
-  return Object.values(attributes).some((a) => a.write_only);
+  return !unknown && JSON.stringify(change.change.before) === JSON.stringify(change.change.after);
 }
 
 function withoutMetadata(value: unknown): unknown {
