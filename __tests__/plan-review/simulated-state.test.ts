@@ -1,5 +1,5 @@
 import { expressionAt, foldPlannedChanges, simulateAppliedResources, stateFile } from "../../src/plan-review/simulated-state";
-import type { PlanJson } from "../../src/plan-review/plan-json";
+import type { PlanJson } from "../../src/terraform/plan-json";
 import type { ProviderSchemas } from "../../src/plan-review/provider-schema";
 
 const AWS = "registry.terraform.io/hashicorp/aws";

@@ -1,5 +1,6 @@
 import { evaluatePolicy, type Finding, type PolicyEvaluation } from "../../src/policy/engine";
 import type { PlanJson } from "../../src/policy/plan-json";
+import type { JsonValue, UnknownMarks } from "../../src/terraform/plan-json";
 import { policyStacks } from "../../src/policy/read-stacks";
 import type { Rule } from "../../src/policy/rule";
 import type { TerraformJson } from "../../src/verification/synthesized-stacks";
@@ -147,9 +148,20 @@ export function withResources(base: Resources, extra: Resources): Resources {
 
 /** A `terraform show -json` plan of the given managed resources (values), with unknown attributes marked. */
 export function planOf(resources: { address: string; type: string; name: string; values: Record<string, unknown>; unknown?: Record<string, unknown> }[]): PlanJson {
+  const provider_name = "registry.terraform.io/hashicorp/aws";
   return {
     format_version: "1.2",
-    planned_values: { root_module: { resources: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, values: r.values })) } },
-    resource_changes: resources.map((r) => ({ address: r.address, mode: "managed", change: { actions: ["create"], after_unknown: r.unknown ?? {} } })),
+    terraform_version: "1.11.4",
+    planned_values: {
+      root_module: { resources: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, provider_name, schema_version: 0, values: r.values as Record<string, JsonValue> })) },
+    },
+    resource_changes: resources.map((r) => ({
+      address: r.address,
+      mode: "managed",
+      type: r.type,
+      name: r.name,
+      provider_name,
+      change: { actions: ["create"], before: null, after: r.values as Record<string, JsonValue>, after_unknown: (r.unknown ?? {}) as Record<string, UnknownMarks> },
+    })),
   };
 }

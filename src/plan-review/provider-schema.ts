@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { JsonValue } from "./plan-json";
+import type { JsonValue } from "../terraform/plan-json";
 
 /**
  * Provider schemas as `terraform providers schema -json` prints them, and placeholder values

@@ -5,7 +5,7 @@ import { INIT_ARGS, WORKSPACE_STATE_FILE, offlineTerraform, planJsonText, prepar
 import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "../verification/synthesized-stacks";
 import { terraformVersion } from "../verification/terraform-cli";
 import { GUARDED_RESOURCE_TYPES } from "./guarded-resources";
-import { changeKind, formatPath, type ChangeKind, type PlanJson, type ResourceChange } from "./plan-json";
+import { changeKind, formatPath, type ChangeKind, type PlanJson, type ResourceChange } from "../terraform/plan-json";
 import type { ProviderSchemas } from "./provider-schema";
 import { foldPlannedChanges, simulateAppliedResources, stateFile, type SimulatedResource } from "./simulated-state";
 

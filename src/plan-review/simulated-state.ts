@@ -1,4 +1,4 @@
-import { plannedResources, type ConfigExpressions, type ConfigResource, type JsonValue, type PlanJson, type UnknownMarks } from "./plan-json";
+import { plannedResources, type ConfigExpressions, type ConfigResource, type JsonValue, type PlanJson, type UnknownMarks } from "../terraform/plan-json";
 import { placeholderOfAttribute, placeholderOfBlock, placeholderOfType, resourceSchema, type PlaceholderContext, type ProviderSchemas, type SchemaAttribute, type SchemaBlock, type TypeJson } from "./provider-schema";
 
 /**

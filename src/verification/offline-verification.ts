@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { INIT_ARGS, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "./offline-workspace";
 import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
 import { terraformVersion } from "./terraform-cli";
+import { changeKind, type PlanJson } from "../terraform/plan-json";
 
 export { Mutex, runBounded } from "./offline-workspace";
 
@@ -91,25 +92,12 @@ async function verifyStack(stack: SynthesizedStack, all: readonly SynthesizedSta
   return { stack: stack.name, status: "planned", plan, planFile, seconds: seconds() };
 }
 
-interface PlanJson {
-  readonly resource_changes?: { readonly mode: string; readonly change: { readonly actions: string[] } }[];
-}
-
 export function countActions(plan: PlanJson): PlanCounts {
   const counts = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const change of plan.resource_changes ?? []) {
-    if (change.mode !== "managed") {
-      continue;
-    }
-    const actions = change.change.actions;
-    if (actions.includes("create") && actions.includes("delete")) {
-      counts.replace++;
-    } else if (actions.includes("create")) {
-      counts.create++;
-    } else if (actions.includes("update")) {
-      counts.update++;
-    } else if (actions.includes("delete")) {
-      counts.delete++;
+    const kind = changeKind(change.change.actions);
+    if (change.mode === "managed" && kind in counts) {
+      counts[kind as keyof PlanCounts]++;
     }
   }
   return counts;
