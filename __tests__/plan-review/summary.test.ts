@@ -41,7 +41,7 @@ describe("plan summary", () => {
     expect(markdown).toContain("| staging-edge | 0 | 0 | 0 | 0 | configuration unchanged |");
     expect(markdown).toContain("**❌ Policy: 1 unsuppressed finding(s).**");
     expect(markdown).toContain("| staging-regional-us-east-1 | eks-public-endpoint (CKV_AWS_39) | high | `aws_eks_cluster.c` | endpoint_public_access is true | set publicAccessCidrs to [] |");
-    expect(markdown).toContain("- rds-auto-minor-upgrade `aws_rds_cluster_instance.i`: failover needs identical engine versions");
+    expect(markdown).toContain("- rds-auto-minor-upgrade on 1 resource(s) in staging-regional-us-east-1: failover needs identical engine versions");
     expect(markdown).toContain("- staging-platform-us-east-1: uses providers helm, kubernetes, which have no offline binary");
   });
 

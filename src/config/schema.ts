@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS } from "../aws-limits";
 import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "./cidr";
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
+import { IAM_ROLE_ARN } from "../aws-formats";
 
 /**
  * The environment catalogue's schema. Field-level rules live here; rules that relate several
@@ -106,7 +107,7 @@ const publicAccessCidr = z.string().superRefine((value, ctx) => {
 
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as v1.19.6-eksbuild.1" });
 
-const iamRoleArn = z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin" });
+const iamRoleArn = z.string().regex(IAM_ROLE_ARN, { message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin" });
 
 export const ClusterSchema = z.strictObject({
   /**

@@ -79,11 +79,22 @@ export function planSummaryMarkdown(input: SummaryInput): string {
       lines.push(`| ${f.stack} | ${f.ruleId} (${f.publicIds.join(", ")}) | ${f.severity} | \`${f.address}\` | ${cell(f.message)} | ${cell(f.fix ?? "")} |`);
     }
   }
-  const suppressed = (input.policy ?? []).flatMap((s) => s.findings.filter((f) => f.suppressed));
-  if (suppressed.length > 0) {
-    lines.push("", `<details><summary>${suppressed.length} suppressed policy finding(s), each with its reason in code</summary>`, "");
-    for (const f of suppressed) {
-      lines.push(`- ${f.ruleId} \`${f.address}\`: ${cell(f.suppressed!.reason)}`);
+  // Suppressions repeat per resource and stack (every Aurora instance): one line per rule and reason.
+  const suppressed = new Map<string, { ruleId: string; reason: string; resources: number; stacks: Set<string> }>();
+  for (const stack of input.policy ?? []) {
+    for (const f of stack.findings.filter((finding) => finding.suppressed)) {
+      const key = `${f.ruleId}\n${f.suppressed!.reason}`;
+      const entry = suppressed.get(key) ?? { ruleId: f.ruleId, reason: f.suppressed!.reason, resources: 0, stacks: new Set<string>() };
+      entry.resources++;
+      entry.stacks.add(stack.stack);
+      suppressed.set(key, entry);
+    }
+  }
+  if (suppressed.size > 0) {
+    const total = [...suppressed.values()].reduce((sum, e) => sum + e.resources, 0);
+    lines.push("", `<details><summary>${total} suppressed policy finding(s), each with its reason in code</summary>`, "");
+    for (const entry of suppressed.values()) {
+      lines.push(`- ${entry.ruleId} on ${entry.resources} resource(s) in ${[...entry.stacks].sort().join(", ")}: ${cell(entry.reason)}`);
     }
     lines.push("", "</details>");
   }

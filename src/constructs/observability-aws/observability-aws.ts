@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../../aws-limits";
 import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
 import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName, type ObservabilityWorkloadName } from "./workloads";
+import { REGION_NAME } from "../../aws-formats";
 
 export interface ObservabilityAwsProps {
   /** The EKS cluster's name: the workspace alias, the log group paths and the role-name prefix. */
@@ -35,7 +36,6 @@ const LONGEST_ROLE_ID = Math.max(...Object.values(OBSERVABILITY_WORKLOADS).map((
 export const MAX_CLUSTER_NAME_LENGTH = MAX_ROLE_NAME - 1 - LONGEST_ROLE_ID;
 
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const ACCOUNT_ID = /^\d{12}$/;
 
 /** `aps:RemoteWrite` on one workspace: Prometheus writes, never reads (dashboards query through Amazon Managed Grafana). */
@@ -172,7 +172,7 @@ function validate(props: ObservabilityAwsProps): void {
       `clusterName "${name}" is ${name.length} characters; role names "<clusterName>-<role>" must fit IAM's 64, so at most ${MAX_CLUSTER_NAME_LENGTH}`,
     );
   }
-  if (!Token.isUnresolved(props.region) && !REGION.test(props.region)) {
+  if (!Token.isUnresolved(props.region) && !REGION_NAME.test(props.region)) {
     problems.push(`region "${props.region}" is not an AWS region name such as us-east-1`);
   }
   if (!Token.isUnresolved(props.accountId) && !ACCOUNT_ID.test(props.accountId)) {

@@ -6,6 +6,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../../aws-limits";
+import { REGION_NAME } from "../../aws-formats";
 import {
   ALARM_ARN,
   EXPERIMENT_OPTIONS,
@@ -24,7 +25,6 @@ import {
   subnetsTarget,
 } from "../fis/experiment-support";
 
-const REGION_NAME = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const PARTITION = /^aws(?:-[a-z]+)*$/;
 /** An RDS DB cluster identifier (the rule AuroraRegionalMember enforces). */
 const CLUSTER_IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-)){0,62}$/;

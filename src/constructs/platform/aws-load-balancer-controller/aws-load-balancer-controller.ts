@@ -5,6 +5,7 @@ import { ChartRelease } from "../chart-release";
 import { highAvailability, type HighAvailability } from "../resilience";
 import { TargetGroupBinding, type TargetGroupBindingProps } from "./target-group-binding";
 import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
+import { IAM_ROLE_ARN, REGION_NAME } from "../../../aws-formats";
 
 /** Where the controller runs; the IRSA role's trust policy names exactly this service account. */
 export const LOAD_BALANCER_CONTROLLER_NAMESPACE = CONTROLLER_IDENTITIES.loadBalancerController.namespace;
@@ -51,13 +52,13 @@ export class AwsLoadBalancerController extends Construct {
     if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(props.clusterName)) {
       fail("clusterName", props.clusterName, "must be an EKS cluster name (1-100 letters, digits, '-' and '_', starting with a letter or digit)");
     }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {
+    if (!REGION_NAME.test(props.region)) {
       fail("region", props.region, "must be an AWS region name such as us-east-1");
     }
     if (!Token.isUnresolved(props.vpcId) && !/^vpc-[0-9a-f]{8,17}$/.test(props.vpcId)) {
       fail("vpcId", props.vpcId, "must be a VPC id such as vpc-0123456789abcdef0 (or a Terraform reference to one)");
     }
-    if (!Token.isUnresolved(props.roleArn) && !/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.roleArn)) {
+    if (!Token.isUnresolved(props.roleArn) && !IAM_ROLE_ARN.test(props.roleArn)) {
       fail("roleArn", props.roleArn, "must be an IAM role ARN (or a Terraform reference to one)");
     }
     this.provider = props.provider;

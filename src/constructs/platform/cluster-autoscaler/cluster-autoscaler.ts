@@ -6,6 +6,7 @@ import { CHARTS, type ChartPin } from "../../../config/charts";
 import { ChartRelease } from "../chart-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
+import { IAM_ROLE_ARN, REGION_NAME } from "../../../aws-formats";
 
 /** Where Cluster Autoscaler runs; the regional stack's IRSA role trusts exactly this service account. */
 export const CLUSTER_AUTOSCALER_NAMESPACE = CONTROLLER_IDENTITIES.clusterAutoscaler.namespace;
@@ -167,7 +168,7 @@ function validate(props: ClusterAutoscalerProps): void {
   if (!Token.isUnresolved(props.clusterName) && !/^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/.test(props.clusterName)) {
     fail("clusterName", props.clusterName, "must be an EKS cluster name: 1-100 letters, digits and '-'");
   }
-  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(props.region)) {
+  if (!REGION_NAME.test(props.region)) {
     fail("region", props.region, "must be an AWS region name such as us-east-1");
   }
   if (!/^1\.\d{2}$/.test(props.kubernetesVersion)) {
@@ -177,7 +178,7 @@ function validate(props: ClusterAutoscalerProps): void {
   if (!tag.startsWith(`v${props.kubernetesVersion}.`)) {
     fail("imageTag", tag, `must be a v${props.kubernetesVersion}.x release: Cluster Autoscaler supports only the Kubernetes minor it was built for`);
   }
-  if (!Token.isUnresolved(props.roleArn) && !/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.roleArn)) {
+  if (!Token.isUnresolved(props.roleArn) && !IAM_ROLE_ARN.test(props.roleArn)) {
     fail("roleArn", props.roleArn, "must be an IAM role ARN (or a Terraform reference to one)");
   }
   if (props.nodeGroups.length === 0) {

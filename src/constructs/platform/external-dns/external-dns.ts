@@ -4,6 +4,7 @@ import { CHARTS, type ChartPin } from "../../../config/charts";
 import { ChartRelease } from "../chart-release";
 import { PRIORITY_CLASSES } from "../resilience";
 import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
+import { IAM_ROLE_ARN } from "../../../aws-formats";
 
 /** Where external-dns runs; the IRSA role's trust policy names exactly this service account. */
 export const EXTERNAL_DNS_NAMESPACE = CONTROLLER_IDENTITIES.externalDns.namespace;
@@ -66,7 +67,7 @@ export class ExternalDns extends Construct {
         fail(`domainFilters[${i}]`, domain, "must be a lower-case DNS name such as example.com");
       }
     });
-    if (!Token.isUnresolved(props.roleArn) && !/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.roleArn)) {
+    if (!Token.isUnresolved(props.roleArn) && !IAM_ROLE_ARN.test(props.roleArn)) {
       fail("roleArn", props.roleArn, "must be an IAM role ARN (or a Terraform reference to one)");
     }
     const policy = props.policy ?? "upsert-only";

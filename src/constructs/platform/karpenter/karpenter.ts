@@ -8,6 +8,7 @@ import { ChartRelease } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { GPU_TAINT_KEY, KARPENTER_NODEPOOL_LABEL, ec2NodeClassFor, nodeLabelsOf, nodePoolFor, type KarpenterPoolSource, type PoolContext } from "./node-pools";
+import { IAM_ROLE_ARN } from "../../../aws-formats";
 
 /**
  * Where the controller runs. Its IRSA role (`KarpenterAwsResources`) trusts exactly
@@ -199,7 +200,7 @@ function validate(props: KarpenterProps): void {
   if (props.clusterEndpoint !== undefined && !Token.isUnresolved(props.clusterEndpoint) && !/^https:\/\/[\w.-]+$/.test(props.clusterEndpoint)) {
     fail("clusterEndpoint", props.clusterEndpoint, "must be the cluster's https:// API server URL");
   }
-  if (!Token.isUnresolved(props.controllerRoleArn) && !/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.controllerRoleArn)) {
+  if (!Token.isUnresolved(props.controllerRoleArn) && !IAM_ROLE_ARN.test(props.controllerRoleArn)) {
     fail("controllerRoleArn", props.controllerRoleArn, "must be an IAM role ARN (or a Terraform reference to one)");
   }
   if (!Token.isUnresolved(props.interruptionQueueName) && !/^[\w-]{1,80}$/.test(props.interruptionQueueName)) {

@@ -6,6 +6,7 @@ import { CHARTS, type ChartPin } from "../../../config/charts";
 import { ChartRelease } from "../chart-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
+import { IAM_ROLE_ARN, REGION_NAME } from "../../../aws-formats";
 
 /** Where the handler runs; the regional stack's IRSA role trusts exactly this service account. */
 export const NODE_TERMINATION_HANDLER_NAMESPACE = CONTROLLER_IDENTITIES.nodeTerminationHandler.namespace;
@@ -103,7 +104,7 @@ function validate(props: NodeTerminationHandlerProps): void {
   if (!Token.isUnresolved(props.clusterName) && !/^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/.test(props.clusterName)) {
     fail("clusterName", props.clusterName, "must be an EKS cluster name: 1-100 letters, digits and '-'");
   }
-  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(props.region)) {
+  if (!REGION_NAME.test(props.region)) {
     fail("region", props.region, "must be an AWS region name such as us-east-1");
   }
   if (!Token.isUnresolved(props.queueUrl)) {
@@ -114,7 +115,7 @@ function validate(props: NodeTerminationHandlerProps): void {
       fail("queueUrl", props.queueUrl, `must be a queue in the cluster's region ${props.region}`);
     }
   }
-  if (!Token.isUnresolved(props.roleArn) && !/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.roleArn)) {
+  if (!Token.isUnresolved(props.roleArn) && !IAM_ROLE_ARN.test(props.roleArn)) {
     fail("roleArn", props.roleArn, "must be an IAM role ARN (or a Terraform reference to one)");
   }
   if (props.nodeAffinity.length === 0) {

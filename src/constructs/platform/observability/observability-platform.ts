@@ -6,6 +6,7 @@ import { ChartRelease } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import type { HighAvailability } from "../resilience";
 import { OBSERVABILITY_NAMESPACES, fluentBitObjects, kubePrometheusStackObjects, otelCollectorObjects } from "./embedded-manifests";
+import { IAM_ROLE_ARN, REGION_NAME } from "../../../aws-formats";
 import {
   RELEASES,
   availability,
@@ -53,8 +54,6 @@ export interface ObservabilityPlatformProps {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 const UNIT_HOURS: Readonly<Record<string, number>> = { ms: 1 / 3_600_000, s: 1 / 3600, m: 1 / 60, h: 1, d: 24, w: 168, y: 8760 };
@@ -171,7 +170,7 @@ function validate(props: ObservabilityPlatformProps): void {
   };
   const resolved = (value: string) => !Token.isUnresolved(value);
   check(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,99}$/.test(props.clusterName), "clusterName", props.clusterName, "must be an EKS cluster name (letters, digits, '-')");
-  check(!resolved(props.region) || REGION.test(props.region), "region", props.region, "must be an AWS region name such as us-east-1");
+  check(!resolved(props.region) || REGION_NAME.test(props.region), "region", props.region, "must be an AWS region name such as us-east-1");
   check(DNS_LABEL.test(props.environment), "environment", props.environment, "must be a lower-case DNS label");
   if (resolved(props.remoteWriteUrl)) {
     check(/^https:\/\/[^\s]+\/api\/v1\/remote_write$/.test(props.remoteWriteUrl), "remoteWriteUrl", props.remoteWriteUrl, "must be an https URL ending in /api/v1/remote_write");
@@ -181,7 +180,7 @@ function validate(props: ObservabilityPlatformProps): void {
   check(!resolved(props.logGroupName) || LOG_GROUP.test(props.logGroupName), "logGroupName", props.logGroupName, "must be a CloudWatch Logs group name");
   for (const name of Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]) {
     const arn = props.roleArns[name];
-    check(typeof arn === "string" && (!resolved(arn) || ROLE_ARN.test(arn)), `roleArns.${name}`, arn, "must be an IAM role ARN");
+    check(typeof arn === "string" && (!resolved(arn) || IAM_ROLE_ARN.test(arn)), `roleArns.${name}`, arn, "must be an IAM role ARN");
   }
   const retention = props.retention ?? "12h";
   if (!DURATION.test(retention)) {
