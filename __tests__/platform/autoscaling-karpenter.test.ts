@@ -106,6 +106,18 @@ describe("Karpenter construct", () => {
     expect(nodesRelease.depends_on).toEqual([`helm_release.${Object.entries(json.resource.helm_release!).find(([, r]) => r.name === "karpenter")![0]}`]);
   });
 
+  test("installs the CRDs from their own pinned chart first; the controller chart leaves its crds/ out and waits for them", () => {
+    // GIVEN a Karpenter construct  WHEN synthesized
+    const crds = releaseNamed(json, "karpenter-crd");
+    const controllerRelease = releaseNamed(json, "karpenter");
+    // THEN Helm upgrades the CRDs with every version change (it never upgrades a chart's crds/)
+    expect(crds).toMatchObject({ repository: CHARTS.karpenterCrd.repository, chart: "karpenter-crd", version: CHARTS.karpenter.version, namespace: KARPENTER_NAMESPACE });
+    expect(crds).not.toHaveProperty("skip_crds");
+    expect(controllerRelease.skip_crds).toBe(true);
+    const crdsId = Object.entries(json.resource.helm_release!).find(([, r]) => r.name === "karpenter-crd")![0];
+    expect(controllerRelease.depends_on).toEqual([`helm_release.${crdsId}`]);
+  });
+
   test("annotates the service account with the controller role and reads the interruption queue by name", () => {
     expect(controller.serviceAccount).toEqual({ create: true, name: "karpenter", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::333333333333:role/${CLUSTER}-karpenter` } });
     expect(controller.settings).toEqual({ clusterName: CLUSTER, interruptionQueue: `${CLUSTER}-interruption` });
@@ -297,6 +309,10 @@ describe("Karpenter bad props", () => {
     const stack = new TerraformStack(Testing.app() as App, "test");
     expect(() => new Karpenter(stack, "karpenter", props(overrides))).toThrow(message);
   };
+
+  test("throws when the CRD chart's version differs from the controller's", () => {
+    fails({ crdChart: { ...CHARTS.karpenterCrd, version: "1.5.0" } }, `Karpenter ${CLUSTER}: crdChart.version "1.5.0" must equal the controller chart's version ${CHARTS.karpenter.version}`);
+  });
 
   test("throws when there is no node pool", () => {
     fails({ nodePools: [] }, `Karpenter ${CLUSTER}: nodePools [] must hold at least one node group`);

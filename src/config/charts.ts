@@ -16,6 +16,9 @@ export const CHARTS = {
   awsLoadBalancerController: { repository: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "1.13.4" },
   nodeTerminationHandler: { repository: "https://aws.github.io/eks-charts", chart: "aws-node-termination-handler", version: "0.27.2" },
   karpenter: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.6.3" },
+  // Helm installs a chart's crds/ only once and never upgrades them, so Karpenter's CRDs come from
+  // their own chart, released before the controller and at the same version.
+  karpenterCrd: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: "1.6.3" },
   clusterAutoscaler: { repository: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.50.1" },
   metricsServer: { repository: "https://kubernetes-sigs.github.io/metrics-server", chart: "metrics-server", version: "3.13.0" },
   externalDns: { repository: "https://kubernetes-sigs.github.io/external-dns", chart: "external-dns", version: "1.19.0" },

@@ -43,6 +43,8 @@ const CHART_LABELS: readonly (readonly [chart: string, label: string])[] = [
   ["external-dns", "external-dns"],
   ["kyverno", "Kyverno"],
   ["karpenter", "Karpenter"],
+  // Its CRDs' own chart is part of Karpenter, not another add-on.
+  ["karpenter-crd", "Karpenter"],
   ["cluster-autoscaler", "Cluster Autoscaler"],
   ["aws-node-termination-handler", "Node Termination Handler"],
   ["argo-cd", "Argo CD"],
@@ -55,7 +57,7 @@ const CHART_LABELS: readonly (readonly [chart: string, label: string])[] = [
 function chartLabels(releases: Block[]): string[] {
   const remote = releases.filter((release) => typeof release.repository === "string" && typeof release.chart === "string");
   const charts = new Set(remote.map((release) => release.chart as string));
-  const known = CHART_LABELS.filter(([chart]) => charts.has(chart)).map(([, label]) => label);
+  const known = [...new Set(CHART_LABELS.filter(([chart]) => charts.has(chart)).map(([, label]) => label))];
   const unknown = [...charts].filter((chart) => !CHART_LABELS.some(([name]) => name === chart)).sort();
   return [...known, ...unknown];
 }

@@ -46,6 +46,7 @@ const VERSION_MISMATCH_ACKNOWLEDGED: Partial<Record<ChartName, { readonly read: 
     reason: "pin 0.27.2; upstream is indexed only at chart ~0.9 (app v1.7/v1.8); a fork carrying the >= 0.26 values (heartbeat*) was used, its own spotGuard block excluded",
   },
   karpenter: { read: "1.8.1", reason: "pin 1.6.3; aws/karpenter-provider-aws is indexed only at 0.30-0.35; a mirror at 1.8.1 was used" },
+  karpenterCrd: { read: "0.35.x-1.x (values unchanged)", reason: "pin 1.6.3; only the webhook block exists upstream and the platform sets no value" },
   clusterAutoscaler: {
     read: "9.x (image v1.23.0)",
     reason: "pin 9.50.1; kubernetes/autoscaler values.yaml is indexed at image v1.18/v1.23 only; the keys we set are unchanged since",

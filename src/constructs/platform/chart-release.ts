@@ -18,6 +18,8 @@ export interface ChartReleaseProps {
   readonly dependsOn?: ITerraformDependable[];
   /** Seconds Helm waits for the release's workloads to become ready. @default 600 */
   readonly timeoutSeconds?: number;
+  /** Leave the chart's `crds/` out, when another release owns those CRDs. @default false */
+  readonly skipCrds?: boolean;
   /** @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
@@ -57,6 +59,7 @@ export class ChartRelease extends Construct {
       wait: true,
       timeout: props.timeoutSeconds ?? 600,
       maxHistory: 10,
+      ...(props.skipCrds ? { skipCrds: true } : {}),
       dependsOn: props.dependsOn,
     });
   }

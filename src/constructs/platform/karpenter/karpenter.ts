@@ -19,6 +19,8 @@ import { IAM_ROLE_ARN } from "../../../aws-formats";
 export const KARPENTER_NAMESPACE = "karpenter";
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 export const KARPENTER_RELEASE = "karpenter";
+/** The release of Karpenter's CRDs (the `karpenter-crd` chart). */
+export const KARPENTER_CRD_RELEASE = "karpenter-crd";
 /** The release of the EC2NodeClasses, NodePools and FlowSchema (the in-repo manifests chart). */
 export const KARPENTER_NODES_RELEASE = "karpenter-nodes";
 /** Tag the network construct puts on the private subnets (`karpenter.sh/discovery = <cluster>`). */
@@ -68,6 +70,8 @@ export interface KarpenterProps {
   readonly amiAlias?: string;
   /** @default CHARTS.karpenter */
   readonly chart?: ChartPin;
+  /** Must carry the same version as {@link chart}. @default CHARTS.karpenterCrd */
+  readonly crdChart?: ChartPin;
   /** @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
@@ -80,6 +84,8 @@ export interface KarpenterProps {
  * Termination Handler must not run next to it.
  */
 export class Karpenter extends Construct {
+  /** Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass), upgraded with every version change. */
+  readonly crds: ChartRelease;
   readonly controller: ChartRelease;
   readonly nodes: ManifestsRelease;
   readonly highAvailability: HighAvailability;
@@ -98,10 +104,21 @@ export class Karpenter extends Construct {
     });
     const ha = this.highAvailability;
 
+    // Helm never upgrades a chart's crds/: the CRDs get their own release, and the controller's
+    // chart leaves them out, so raising the pin upgrades the API the NodePools are written in.
+    this.crds = new ChartRelease(this, "crds", {
+      releaseName: KARPENTER_CRD_RELEASE,
+      namespace: KARPENTER_NAMESPACE,
+      chart: props.crdChart ?? CHARTS.karpenterCrd,
+      timeoutSeconds: 300,
+      provider: props.provider,
+    });
     this.controller = new ChartRelease(this, "controller", {
       releaseName: KARPENTER_RELEASE,
       namespace: KARPENTER_NAMESPACE,
       chart: props.chart ?? CHARTS.karpenter,
+      skipCrds: true,
+      dependsOn: [this.crds.release],
       values: {
         serviceAccount: {
           create: true,
@@ -196,6 +213,11 @@ function validate(props: KarpenterProps): void {
   };
   if (!Token.isUnresolved(props.clusterName) && !/^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/.test(props.clusterName)) {
     fail("clusterName", props.clusterName, "must be an EKS cluster name: 1-100 letters, digits and '-', starting with a letter or digit");
+  }
+  const controllerVersion = (props.chart ?? CHARTS.karpenter).version;
+  const crdVersion = (props.crdChart ?? CHARTS.karpenterCrd).version;
+  if (controllerVersion !== crdVersion) {
+    fail("crdChart.version", crdVersion, `must equal the controller chart's version ${controllerVersion}: the controller reads the API its own CRDs define`);
   }
   if (props.clusterEndpoint !== undefined && !Token.isUnresolved(props.clusterEndpoint) && !/^https:\/\/[\w.-]+$/.test(props.clusterEndpoint)) {
     fail("clusterEndpoint", props.clusterEndpoint, "must be the cluster's https:// API server URL");
