@@ -65,6 +65,6 @@ export class PlatformStack extends TerraformStack {
     const addons = installClusterAddons(this.context);
     installAutoscaling(this.context);
     installObservability(this.context, addons.priorityClasses);
-    installGitOps(this.context);
+    installGitOps(this.context, addons.workloadDefaults.kyverno.release);
   }
 }

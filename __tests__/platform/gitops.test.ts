@@ -119,6 +119,8 @@ describe("spoke registration (cluster secrets)", () => {
     // GIVEN the built-in catalogue without the staging environment
     const withoutStaging = validCatalogue((raw) => {
       raw.environments = raw.environments.filter((e) => e.name !== "staging");
+      // Projects name environments; the catalogue refuses one that names a removed environment.
+      raw.gitopsHub.projects.forEach((project) => (project.environments = project.environments.filter((e) => e !== "staging")));
     });
 
     // WHEN the app is synthesized

@@ -122,6 +122,7 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
   } else {
     violations.push(...spokeEndpointRules(catalogue));
   }
+  violations.push(...gitOpsProjectRules(catalogue));
 
   if (catalogue.state.region === catalogue.state.replicaRegion) {
     violations.push({ path: ["state", "replicaRegion"], message: "must differ from state.region so state survives a region outage" });
@@ -149,6 +150,30 @@ function spokeEndpointRules(catalogue: Catalogue): RuleViolation[] {
       },
     ];
   });
+}
+
+/** Names Argo CD and the bootstrap already use for their own projects. */
+const RESERVED_PROJECT_NAMES = ["default", "cluster-bootstrap"];
+
+function gitOpsProjectRules(catalogue: Catalogue): RuleViolation[] {
+  const violations: RuleViolation[] = [];
+  const known = catalogue.environments.map((env) => env.name);
+  const seen = new Map<string, number>();
+  catalogue.gitopsHub.projects.forEach((project, p) => {
+    const at = (...rest: (string | number)[]) => ["gitopsHub", "projects", p, ...rest];
+    if (RESERVED_PROJECT_NAMES.includes(project.name)) {
+      violations.push({ path: at("name"), message: `is reserved (${RESERVED_PROJECT_NAMES.join(", ")}): Argo CD's default project is refused on the hub, the bootstrap's is the platform's` });
+    } else if (seen.has(project.name)) {
+      violations.push({ path: at("name"), message: `duplicates the name of gitopsHub.projects[${seen.get(project.name)}]` });
+    }
+    seen.set(project.name, seen.get(project.name) ?? p);
+    project.environments.forEach((env, e) => {
+      if (!known.includes(env)) {
+        violations.push({ path: at("environments", e), message: `names no environment; known: ${known.join(", ")}` });
+      }
+    });
+  });
+  return violations;
 }
 
 /** Per-region settings keyed by a region the environment does not have. */

@@ -50,6 +50,15 @@ export const BUILT_IN_CATALOGUE = {
     environment: "production",
     region: "us-east-1",
     repository: { url: "https://github.com/example/meridian-gitops.git", path: "clusters", revision: "main" },
+    projects: [
+      {
+        name: "payments",
+        description: "Payments team (payments@example.com): the payments API and its workers",
+        sourceRepos: ["https://github.com/example/payments.git"],
+        environments: ["staging", "production"],
+        namespaces: ["payments", "payments-*"],
+      },
+    ],
   },
   environments: [
     {

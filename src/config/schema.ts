@@ -482,6 +482,24 @@ export const StateSchema = z.strictObject({
   bootstrapBackend: z.enum(["local", "s3"]),
 });
 
+/** A team's Argo CD project (see `gitopsHub.projects`). */
+export const GitOpsProjectSchema = z.strictObject({
+  /** The AppProject's name, which Applications name in `spec.project`. */
+  name: dnsLabel(63),
+  /** Who owns it and what for; shown in Argo CD. */
+  description: z.string().min(10, { message: "must say who owns the project and what it is for" }),
+  /** Repositories its Applications may deploy from. */
+  sourceRepos: z
+    .array(z.string().regex(/^(https:\/\/|ssh:\/\/|git@)[\w.@:/~-]+$/, { message: "must be an https://, ssh:// or git@ repository URL (no wildcards)" }))
+    .min(1, { message: "must list at least one repository" }),
+  /** Environments whose clusters it may deploy to. */
+  environments: z.array(z.string()).min(1, { message: "must list at least one environment" }),
+  /** Namespaces it may deploy into, on those clusters; a trailing `*` matches a prefix (`payments-*`). */
+  namespaces: z
+    .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(-\*)?$|^[a-z0-9]+\*$/, { message: "must be a namespace name, or a prefix ending in * such as payments-*" }))
+    .min(1, { message: "must list at least one namespace" }),
+});
+
 export const CatalogueSchema = z.strictObject({
   /** Short project name; first part of every state key and resource name. */
   project: dnsLabel(12),
@@ -498,6 +516,12 @@ export const CatalogueSchema = z.strictObject({
       /** Branch, tag or commit Argo CD follows. */
       revision: z.string().min(1, { message: "must not be empty" }),
     }),
+    /**
+     * Argo CD projects for the teams: what an Application in each may deploy, from where, to
+     * where. Argo CD's built-in `default` project is refused on the hub, so every application
+     * names one of these. @default []
+     */
+    projects: z.array(GitOpsProjectSchema).default([]),
   }),
   environments: z.array(EnvironmentSchema).min(1, { message: "at least one environment is required" }),
 });

@@ -1,4 +1,7 @@
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { Token, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
+import { TeamProjects } from "../../src/constructs/platform/argo-cd/team-projects";
 import { clusterName as clusterNameOf, partitionOf } from "../../src/config/naming";
 import { SUPPORTED_KUBERNETES_VERSIONS, type Catalogue, type EnvironmentConfig } from "../../src/config/schema";
 import type { EksCluster } from "../../src/constructs/eks-cluster/eks-cluster";
@@ -176,12 +179,14 @@ function clusterOf(topology: GitOpsTopology, stack: RegionalStack, catalogue: Ca
  * deregistered), the app-of-apps ApplicationSet, and Crossplane with the AWS providers and the
  * XCluster API. Other platform stacks get nothing from here.
  */
-export function installGitOps(context: PlatformContext): void {
+export function installGitOps(context: PlatformContext, policyEngine: ITerraformDependable): void {
   if (!context.isHub) {
     return;
   }
   const { stack, catalogue } = context;
   const topology = gitOpsTopology(catalogue);
+  // Every namespace an add-on release of this stack installs into, before Argo CD adds its own.
+  const platformNamespaces = releaseNamespaces(stack);
   const argoCd = new ArgoCd(stack, "argocd", { hubRoleArn: topology.hub.argoCdRoleArn });
   for (const regional of context.managedClusters) {
     const cluster = clusterOf(topology, regional, catalogue);
@@ -205,6 +210,14 @@ export function installGitOps(context: PlatformContext): void {
     // release stays unchanged when the catalogue's order of clusters does (e.g. a primary flip).
     dependsOn: [argoCd.chart.release],
   });
+  // Team projects, and a guard so no Application uses Argo CD's unrestricted `default` project.
+  new TeamProjects(stack, "argocd-team-projects", {
+    projects: catalogue.gitopsHub.projects,
+    clusters: topology.clusters.map((c) => ({ environment: c.environment.name, argoCdName: c.argoCdName })),
+    platformNamespaces: [...platformNamespaces, argoCd.namespace, CROSSPLANE_NAMESPACE],
+    namespace: argoCd.namespace,
+    dependsOn: [argoCd.chart.release, policyEngine],
+  });
   new Crossplane(stack, "crossplane", {
     providerRoleArns: topology.hub.crossplaneRoleArns,
     xcluster: {
@@ -214,4 +227,14 @@ export function installGitOps(context: PlatformContext): void {
       partition: topology.hub.partition,
     },
   });
+}
+
+/** Namespaces of every Helm release in `scope` (literal inputs only). */
+function releaseNamespaces(scope: Construct): string[] {
+  const namespaces = scope.node
+    .findAll()
+    .filter((c): c is Release => c instanceof Release)
+    .map((release) => release.namespaceInput)
+    .filter((ns): ns is string => typeof ns === "string" && !Token.isUnresolved(ns));
+  return [...new Set(namespaces)].sort();
 }
