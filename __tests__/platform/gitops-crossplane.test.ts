@@ -24,7 +24,7 @@ const valuesOf = (r: Block) => parse((r.values as string[])[0]!) as Record<strin
 const manifestsOf = (name: string) => valuesOf(release(hub, name)).manifests as Manifest[];
 const isCrossplaneGroup = (m: Manifest) => (GROUPS_WITHOUT_MODELS as readonly string[]).includes(m.apiVersion.split("/")[0]!);
 
-const XCLUSTER: XClusterApiProps = { group: "platform.meridian.io", regions: ["eu-west-1", "us-east-1", "us-west-2"], kubernetesVersions: ["1.32", "1.33"], partition: "aws" };
+const XCLUSTER: XClusterApiProps = { group: "platform.meridian.io", regions: ["eu-west-1", "us-east-1", "us-west-2"], kubernetesVersions: ["1.32", "1.33"], partition: "aws", accountId: "333333333333" };
 
 describe("Crossplane releases on the hub", () => {
   const chart = release(hub, "crossplane");
@@ -292,6 +292,13 @@ describe("the XCluster composition", () => {
     expect(spec.properties.subnetIds.minItems).toBe(2);
   });
 
+  test("the XRD admits admin roles of the hub's account only", () => {
+    const pattern = new RegExp((xClusterDefinition(XCLUSTER) as any).spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.adminRoleArns.items.pattern);
+    expect(pattern.test("arn:aws:iam::333333333333:role/team-a-admin")).toBe(true);
+    expect(pattern.test("arn:aws:iam::444444444444:role/team-a-admin")).toBe(false);
+    expect(pattern.test("arn:aws:iam::333333333333:user/someone")).toBe(false);
+  });
+
   test("the template carries no double quote inside an expression the YAML writer could have escaped", () => {
     expect(xClusterTemplate(xClusterComposedResources(XCLUSTER))).not.toMatch(/\\"/);
   });
@@ -310,6 +317,10 @@ describe("Crossplane: bad props", () => {
 
   test("throws when fewer than 2 replicas are asked for", () => {
     expect(() => new Crossplane(stack(), "c", { ...PROPS, replicas: 1 })).toThrow(/replicas is 1; at least 2/);
+  });
+
+  test("throws when the XCluster account id is not a literal account id", () => {
+    expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, accountId: "hub" } })).toThrow('XCluster API: accountId "hub" must be a literal 12-digit AWS account id');
   });
 
   test("throws when the XCluster group is not a DNS subdomain with a dot", () => {

@@ -225,6 +225,7 @@ export function installGitOps(context: PlatformContext, policyEngine: ITerraform
       regions: xClusterRegions(catalogue),
       kubernetesVersions: [...SUPPORTED_KUBERNETES_VERSIONS],
       partition: topology.hub.partition,
+      accountId: topology.hub.environment.accountId,
     },
   });
 }

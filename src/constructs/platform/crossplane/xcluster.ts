@@ -33,6 +33,11 @@ export interface XClusterApiProps {
   readonly kubernetesVersions: readonly string[];
   /** The hub's partition, for managed-policy ARNs (literal). */
   readonly partition: string;
+  /**
+   * The hub's account, where XClusters are created: `adminRoleArns` may only name its roles, so
+   * a claim cannot hand cluster-admin to a principal of another account.
+   */
+  readonly accountId: string;
 }
 
 export const XCLUSTER_KIND = "XCluster";
@@ -62,6 +67,9 @@ function validate(props: XClusterApiProps): void {
   if (!/^aws(-[a-z]+)*$/.test(props.partition)) {
     throw new Error(`XCluster API: partition "${props.partition}" must be a literal AWS partition (aws, aws-cn, aws-us-gov)`);
   }
+  if (!/^\d{12}$/.test(props.accountId)) {
+    throw new Error(`XCluster API: accountId "${props.accountId}" must be a literal 12-digit AWS account id`);
+  }
 }
 
 const dnsLabelPattern = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
@@ -83,10 +91,11 @@ export function xClusterSpecSchema(props: XClusterApiProps): JsonSchema {
       },
       adminRoleArns: {
         type: "array",
-        description: "IAM roles granted AmazonEKSClusterAdminPolicy through access entries (the creator gets no implicit access).",
+        description: "IAM roles of the hub's account granted AmazonEKSClusterAdminPolicy through access entries (the creator gets no implicit access).",
         minItems: 1,
         maxItems: 10,
-        items: { type: "string", pattern: "^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$" },
+        // Roles of the hub's account only: the cluster is created there.
+        items: { type: "string", pattern: `^arn:${props.partition}:iam::${props.accountId}:role/[A-Za-z0-9+=,.@_/-]+$` },
       },
       nodePools: {
         type: "array",
