@@ -21,7 +21,9 @@ if (count > 0) {
     name: `env${i}`,
     regions: template.regions.map((r, j) => ({ ...r, vpcCidr: vpcSlot(2 * i + j) })),
   }));
-  raw.gitopsHub = { ...raw.gitopsHub, environment: "env0", region: template.primaryRegion };
+  // The teams' projects span every generated environment, as they span staging and production.
+  const projects = raw.gitopsHub.projects.map((project) => ({ ...project, environments: raw.environments.map((env) => env.name) }));
+  raw.gitopsHub = { ...raw.gitopsHub, environment: "env0", region: template.primaryRegion, projects };
 }
 const { catalogue } = loadCatalogue(raw);
 const app = buildPlatformApp(catalogue, { outdir: process.env.BENCH_OUTDIR ?? "cdktf.out.bench" });
