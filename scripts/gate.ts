@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     return result.passed ? 0 : 1;
   } finally {
     if (worktree) {
-      execFileSync("git", ["worktree", "remove", "--force", worktree], { stdio: "ignore" });
+      removeWorktree(worktree);
     }
   }
 }
@@ -82,19 +82,38 @@ function synthesize(directory: string): void {
   execFileSync(join(directory, "node_modules", ".bin", "tsx"), ["main.ts"], { cwd: directory, stdio: "inherit" });
 }
 
-/** A detached worktree of `ref` that shares this checkout's node_modules when the lock file is the same. */
+/**
+ * A detached worktree of `ref` that shares this checkout's node_modules when the lock file is the
+ * same, else installs its own. Removed again (and the error rethrown) when preparing it fails.
+ */
 function checkoutBase(ref: string): string {
+  // Worktrees of earlier runs that were killed before cleaning up.
+  execFileSync("git", ["worktree", "prune"], { stdio: ["ignore", "ignore", "inherit"] });
   const directory = mkdtempSync(join(tmpdir(), "meridian-gate-base-"));
   rmSync(directory, { recursive: true, force: true });
-  execFileSync("git", ["worktree", "add", "--detach", directory, ref], { stdio: "ignore" });
-  const sameLock = readFileSync("package-lock.json", "utf8") === readFileSync(join(directory, "package-lock.json"), "utf8");
-  if (sameLock) {
-    symlinkSync(resolve("node_modules"), join(directory, "node_modules"), "dir");
-  } else {
-    console.log(`${ref} has other dependencies: npm ci in the base worktree ...`);
-    execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: directory, stdio: "inherit" });
+  execFileSync("git", ["worktree", "add", "--detach", directory, ref], { stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    const lockFile = join(directory, "package-lock.json");
+    const sameLock = existsSync(lockFile) && readFileSync("package-lock.json", "utf8") === readFileSync(lockFile, "utf8");
+    if (sameLock) {
+      symlinkSync(resolve("node_modules"), join(directory, "node_modules"), "dir");
+    } else {
+      console.log(`${ref} has other dependencies: npm ci in the base worktree ...`);
+      execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: directory, stdio: "inherit" });
+    }
+    return directory;
+  } catch (error) {
+    removeWorktree(directory);
+    throw error;
   }
-  return directory;
+}
+
+function removeWorktree(directory: string): void {
+  try {
+    execFileSync("git", ["worktree", "remove", "--force", directory], { stdio: ["ignore", "ignore", "inherit"] });
+  } catch (error) {
+    console.error(`could not remove the base worktree ${directory}: ${(error as Error).message}`);
+  }
 }
 
 function gitHead(): string {

@@ -1,9 +1,9 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { clusterName, hubNetworkStackName, hubPeeringOutputName } from "../src/config/naming";
+import { clusterName, hubNetworkStackName, hubPeeringOutputName, regionalStackName, stateKey } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import { HubPeering } from "../src/constructs/hub-network/hub-peering";
-import type { StateSite } from "../src/state/s3-backend";
+import { readStackOutputs, type StateSite } from "../src/state/s3-backend";
 import { environmentBackendAndProviders } from "./environment-stack";
 import type { RegionalStack } from "./regional-stack";
 
@@ -33,13 +33,22 @@ export class HubNetworkStack extends TerraformStack {
     super(scope, hubNetworkStackName(hubEnvironment.name));
     environmentBackendAndProviders(this, { catalogue, environment: hubEnvironment, stateSite: props.stateSite }, { homeRegion: hub.region });
 
+    // Regional outputs are read by state key, not through cdktf cross-stack references: those
+    // create outputs only in a whole-catalogue synth, so a per-environment deploy of a regional
+    // stack would delete them from under this stack.
+    const outputsOf = (environment: EnvironmentConfig, region: string) =>
+      readStackOutputs(this, `regional-${environment.name}-${region}`, catalogue.state, stateKey(catalogue.project, environment.name, regionalStackName(environment.name, region)), props.stateSite);
+    const hubRegion = hubEnvironment.regions.find((r) => r.region === hub.region)!;
+    const hubOutputs = outputsOf(hubEnvironment, hub.region);
+    const routeTables = hubOutputs.getList("private_route_table_ids");
     this.peering = new HubPeering(this, "hub-peering", {
       name: clusterName(catalogue.project, hubEnvironment.name, hub.region),
-      hubVpcId: hub.network.vpc.id,
-      hubRouteTableIds: hub.network.privateRouteTables.map((table) => table.id),
+      hubVpcId: hubOutputs.getString("vpc_id"),
+      // One private route table per AZ of the hub's region.
+      hubRouteTableIds: hubRegion.availabilityZones.map((_, i) => Fn.element(routeTables, i)),
       spokes: props.spokes.map(({ environment, stack }) => ({
         key: `${environment.name}-${stack.region}`,
-        vpcId: stack.network.vpc.id,
+        vpcId: outputsOf(environment, stack.region).getString("vpc_id"),
         vpcCidr: environment.regions.find((r) => r.region === stack.region)!.vpcCidr,
         accountId: environment.accountId,
         region: stack.region,

@@ -251,6 +251,7 @@ export class RegionalStack extends TerraformStack {
     output("cluster_security_group_id", this.cluster.clusterSecurityGroupId, "Security group of the control plane and managed nodes");
     output("oidc_provider_arn", this.cluster.issuer.providerArn, "IRSA OIDC provider ARN");
     output("vpc_id", this.network.vpc.id, "VPC id");
+    output("private_route_table_ids", this.network.privateRouteTables.map((t) => t.id), "Route tables of the private subnets, one per AZ (the GitOps hub network routes to the spokes from these)");
     output("private_subnet_ids", this.network.privateSubnets.map((s) => s.id), "Node and pod subnets, one per AZ");
     output("public_subnet_ids", this.network.publicSubnets.map((s) => s.id), "Load balancer subnets, one per AZ");
     output("database_subnet_ids", this.network.databaseSubnets.map((s) => s.id), "Database subnets, one per AZ");

@@ -194,7 +194,7 @@ describe("pull-request.yml", () => {
     const gate = checks!.steps!.find((s) => s.run?.includes("npm run gate"))!;
     expect(gate.env).toEqual({
       BASE_REF: "${{ github.base_ref }}",
-      APPROVED: "${{ contains(github.event.pull_request.labels.*.name, 'approve-stateful-replacement') }}",
+      APPROVED: "${{ github.event.action == 'labeled' && github.event.label.name == 'approve-stateful-replacement' }}",
     });
     const argsFor = (approved: string) =>
       execFileSync("bash", ["-c", gate.run!.replace("npm run gate --", "printf '%s\\n'")], { env: { ...process.env, BASE_REF: "main", APPROVED: approved }, encoding: "utf8" });
@@ -271,6 +271,8 @@ describe("deploy.yml", () => {
       ["staging", "staging"],
       ["production", "production"],
       ["staging-hub-links", "staging"],
+      ["platform-staging", "staging"],
+      ["platform-production", "production"],
     ]);
     for (const [id, job] of deployJobs) {
       expect([id, job.concurrency]).toEqual([id, { group: `deploy-${environmentOf(job)}`, "cancel-in-progress": false }]);
@@ -286,6 +288,9 @@ describe("deploy.yml", () => {
     expect(jobs.production!.if).toContain("needs.staging.result == 'success'");
     // A spoke accepts the hub's peering request, so staging's links follow production's hub network.
     expect(needsOf(jobs["staging-hub-links"]!)).toEqual(["production"]);
+    // The platform stacks need the network path to every (private) API endpoint: they come last.
+    expect(needsOf(jobs["platform-staging"]!)).toEqual(["staging-hub-links"]);
+    expect(needsOf(jobs["platform-production"]!)).toEqual(["platform-staging"]);
     expect(jobs["state-bootstrap"]!.if).toBe("${{ needs.prepare.outputs.bootstrap-remote-state == 'true' }}");
   });
 
@@ -324,14 +329,19 @@ describe("deploy.yml", () => {
     expect(stacks.filter((name) => !deployed.has(name))).toEqual([]);
   });
 
-  test("per environment: global database, regional stacks and edge first, then the platform stacks", () => {
+  test("per environment: global database, regional stacks and edge first; the platform stacks last, from runners inside the hub's network", () => {
     for (const env of ["staging", "production"]) {
       const commands = runs(jobs[env]!).filter((run) => run.startsWith("npx cdktf deploy"));
       expect(commands[0]).toBe(`npx cdktf deploy ${env}-global-database '${env}-regional-*' ${env}-edge --auto-approve`);
-      expect(commands[1]).toBe(`npx cdktf deploy --ignore-missing-stack-dependencies '${env}-platform-*' --auto-approve`);
+      expect(commands.some((c) => c.includes("-platform-"))).toBe(false);
+      const platform = jobs[`platform-${env}`]!;
+      expect(runs(platform).filter((run) => run.startsWith("npx cdktf deploy"))).toEqual([`npx cdktf deploy --ignore-missing-stack-dependencies '${env}-platform-*' --auto-approve`]);
+      // Private endpoints: hosted runners cannot reach them.
+      expect(platform["runs-on"]).toEqual({ group: "meridian-hub-network" });
     }
     // The GitOps hub's platform stack and network exist only in a synth of the whole catalogue.
     expect(jobs.production!.env?.ENVIRONMENTS).toBeUndefined();
+    expect(jobs["platform-production"]!.env?.ENVIRONMENTS).toBeUndefined();
     expect(jobs.staging!.env?.ENVIRONMENTS).toBe("staging");
   });
 });

@@ -49,7 +49,7 @@ describe("team projects on the GitOps hub", () => {
     }
   });
 
-  test("a project reaches only its environments' clusters by name, its repositories and namespaces, Namespaces as the only cluster-scoped kind, no quotas", () => {
+  test("a project reaches only its environments' clusters by name, its repositories and namespaces, its own Namespaces as the only cluster-scoped objects, no quotas", () => {
     const [project] = teamProjectManifests(props([PAYMENTS]));
     expect(project!.spec).toEqual({
       description: PAYMENTS.description,
@@ -59,7 +59,10 @@ describe("team projects on the GitOps hub", () => {
         { name: "staging-us-east-1", namespace: "payments" },
         { name: "staging-us-east-1", namespace: "payments-*" },
       ],
-      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+      clusterResourceWhitelist: [
+        { group: "", kind: "Namespace", name: "payments" },
+        { group: "", kind: "Namespace", name: "payments-*" },
+      ],
       namespaceResourceBlacklist: [
         { group: "", kind: "ResourceQuota" },
         { group: "", kind: "LimitRange" },
@@ -70,7 +73,12 @@ describe("team projects on the GitOps hub", () => {
   test("the guard refuses the default project on Applications and on ApplicationSets' templates, at admission, failing closed", () => {
     const guard = defaultProjectGuard();
     expect(guard.spec).toMatchObject({ validationFailureAction: "Enforce", failurePolicy: "Fail", background: false });
-    expect(guard.spec!.rules!.map((r) => r.validate?.pattern)).toEqual([{ spec: { project: "!default" } }, { spec: { template: { spec: { project: "!default" } } } }]);
+    // An empty or missing project is Argo CD's "default": the condition treats it so.
+    expect(guard.spec!.rules!.map((r) => r.validate?.deny?.conditions)).toEqual([
+      { any: [{ key: "{{ request.object.spec.project || 'default' }}", operator: "Equals", value: "default" }] },
+      { any: [{ key: "{{ request.object.spec.template.spec.project || 'default' }}", operator: "Equals", value: "default" }] },
+    ]);
+    expect(guard.spec!.rules!.every((r) => r.validate?.allowExistingViolations === false)).toBe(true);
     expect(guard.spec!.rules!.every((r) => JSON.stringify(r.match).includes('"namespaces":["argocd"]'))).toBe(true);
     expect(() => validateManifest(guard as unknown as Manifest)).not.toThrow();
   });

@@ -72,6 +72,11 @@ describe("eks-endpoint-not-public", () => {
     expect(messages(eksEndpointNotPublic, stack)).toEqual([expect.stringContaining("endpoint_public_access = true with public_access_cidrs not set")]);
   });
 
+  test("flags a public endpoint whose public_access_cidrs is an empty list (the provider sends nothing; EKS opens it to 0.0.0.0/0)", () => {
+    const stack = changed((c) => Object.assign(c.vpc_config, { endpoint_public_access: true, public_access_cidrs: [] }));
+    expect(messages(eksEndpointNotPublic, stack)).toEqual([expect.stringContaining("endpoint_public_access = true with public_access_cidrs = []: EKS opens the endpoint to 0.0.0.0/0")]);
+  });
+
   test("flags an endpoint left at the provider default (public) without CIDRs", () => {
     const stack = changed((c) => delete (c.vpc_config as Record<string, unknown>).endpoint_public_access);
     expect(messages(eksEndpointNotPublic, stack)).toHaveLength(1);

@@ -70,6 +70,14 @@ describe("suppressions", () => {
     expect(() => suppressPolicy(db, "CKV_AWS_226", REASON)).toThrow("already suppressed on this resource");
   });
 
+  test("throws when a public id is one of several checks bundled in a rule, so one suppression cannot silence the others", () => {
+    // GIVEN eks-endpoint-not-public, which carries CKV_AWS_38 (open CIDRs) and CKV_AWS_39 (public endpoint)
+    const stack = new TerraformStack(new App(), "s");
+    const db = new RdsClusterInstance(stack, "instance", { clusterIdentifier: "c", instanceClass: "db.r7g.large", engine: "aurora-postgresql" });
+    // WHEN suppressed by one of them THEN refused, naming the rule to suppress by
+    expect(() => suppressPolicy(db, "CKV_AWS_39", REASON)).toThrow('suppressPolicy(s/instance, "CKV_AWS_39"): CKV_AWS_39 is one of several public checks of rule eks-endpoint-not-public');
+  });
+
   test("reports a suppressed finding with its reason and does not fail on it (by public id or rule id)", () => {
     for (const id of ["CKV_AWS_226", "rds-instance-auto-minor-version-upgrade"]) {
       const evaluation = evaluate([single("aws_rds_cluster_instance", withSuppressions(instance, [{ rule: id, reason: REASON }]))], { rule: rdsInstanceAutoMinorVersionUpgrade });

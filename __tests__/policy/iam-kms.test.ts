@@ -64,6 +64,10 @@ describe("iam-no-unscoped-pass-role", () => {
     expect(messages(iamNoUnscopedPassRole, jsonPolicy([{ Effect: "Allow", Action: "iam:Pass*", Resource: "*" }]))).toHaveLength(1);
   });
 
+  test("flags iam:PassRole with NotResource: everything but a few roles is every role", () => {
+    expect(messages(iamNoUnscopedPassRole, jsonPolicy([{ Effect: "Allow", Action: "iam:PassRole", NotResource: "arn:aws:iam::123456789012:role/nothing" }]))).toHaveLength(1);
+  });
+
   test("passes PassRole scoped to a role ARN, or confined to a service", () => {
     const stack = rolePolicy([
       { effect: "Allow", actions: ["iam:PassRole"], resources: [ref("aws_iam_role.node", "arn")] },

@@ -17,6 +17,9 @@ export const GUARDED_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_s3_bucket: "an S3 bucket and its objects (Terraform state, flow logs)",
   aws_efs_file_system: "the shared file system and its files",
   aws_globalaccelerator_accelerator: "the accelerator's static anycast IP addresses that clients and DNS point at",
+  aws_prometheus_workspace: "the region's Managed Prometheus workspace and its metrics history",
+  aws_cloudwatch_log_group: "the log group and every log in it (control plane, flow logs, database logs)",
+  aws_eip: "a NAT gateway's public address, which partners may have allow-listed",
 };
 
 // Every type the primary-flip tests treat as stateful is guarded here too.

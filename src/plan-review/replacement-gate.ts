@@ -81,7 +81,15 @@ export async function runReplacementGate(options: GateOptions): Promise<GateResu
   const head = readSynthesizedStacks(resolve(options.headOutdir));
   const workRoot = resolve(options.workRoot ?? join(options.headOutdir, "review"));
   const terraform = offlineTerraform(workRoot, options.env ?? process.env);
-  const names = [...new Set([...base.map((s) => s.name), ...head.map((s) => s.name)])].filter((n) => !options.stacks || options.stacks.includes(n)).sort();
+  const all = [...new Set([...base.map((s) => s.name), ...head.map((s) => s.name)])];
+  const unknown = (options.stacks ?? []).filter((name) => !all.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`no stack named ${unknown.join(", ")} in the base or the head (known: ${all.sort().join(", ")})`);
+  }
+  const names = all.filter((n) => !options.stacks || options.stacks.includes(n)).sort();
+  if (names.length === 0) {
+    throw new Error("neither the base nor the head has any stack: nothing to review");
+  }
   const schemas = new SchemaCache(join(workRoot, "provider-schemas.json"), terraform);
   const context: ReviewContext = { base, head, workRoot, terraform, schemas, version, log, maxSelfCheckPlans: options.maxSelfCheckPlans ?? 4, includeUnchanged: options.includeUnchanged ?? false };
   const stacks = await runBounded(
@@ -139,6 +147,11 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   }
   const blocker = offlineBlocker(headStack) ?? offlineBlocker(baseStack);
   if (blocker) {
+    // Fail closed: a stack that holds guarded resources must be provable, or it is not reviewed.
+    const guarded = [...new Set([...configuredResources(baseStack), ...configuredResources(headStack)].map((r) => r.type).filter((type) => type in GUARDED_RESOURCE_TYPES))];
+    if (guarded.length > 0) {
+      return failedReview(name, "offline plan", `holds guarded resources (${guarded.sort().join(", ")}) but ${blocker.split(";")[0]}: the gate cannot prove it replaces or deletes none; keep other providers out of stacks with stateful resources, or add the provider to the offline mirror`, ctx);
+    }
     return { stack: name, status: "not-plannable", reason: blocker };
   }
   if (!ctx.includeUnchanged && JSON.stringify(withoutMetadata(baseStack.config)) === JSON.stringify(withoutMetadata(headStack.config))) {
@@ -147,10 +160,7 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   }
 
   const started = Date.now();
-  const failed = (step: string, message: string): StackReview => {
-    ctx.log(`${name}: ${step} failed:\n${message}`);
-    return { stack: name, status: "failed", step, message };
-  };
+  const failed = (step: string, message: string): StackReview => failedReview(name, step, message, ctx);
   // 1. The base as if applied.
   const baseDir = join(ctx.workRoot, "base", name);
   prepareWorkspace(baseStack, ctx.base, baseDir);
@@ -209,6 +219,11 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   ctx.log(`${name}: reviewed in ${seconds} s (self-check after ${plans} plan(s)): ${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete`);
   return { stack: name, status: "reviewed", counts, changes, selfCheckPlans: plans, seconds };
+}
+
+function failedReview(stack: string, step: string, message: string, ctx: ReviewContext): StackReview {
+  ctx.log(`${stack}: ${step} failed:\n${message}`);
+  return { stack, status: "failed", step, message };
 }
 
 function guard(type: string): { loses?: string } {

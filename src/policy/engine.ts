@@ -135,8 +135,12 @@ export function unsuppressedFindings(evaluation: PolicyEvaluation): Finding[] {
   return evaluation.stacks.flatMap((stack) => stack.findings.filter((finding) => !finding.suppressed));
 }
 
+/**
+ * A suppression names the rule by id, or by its public id when the rule has exactly one: a rule
+ * bundling several public checks (CKV_AWS_38 and CKV_AWS_39) must not be silenced by naming one.
+ */
 function suppressionFor(resource: PolicyResource, rule: Rule): PolicySuppression | undefined {
-  return suppressionsOf(resource.config).accepted.find((s) => s.rule === rule.id || rule.publicIds.includes(s.rule));
+  return suppressionsOf(resource.config).accepted.find((s) => s.rule === rule.id || (rule.publicIds.length === 1 && rule.publicIds[0] === s.rule));
 }
 
 function suppressionProblems(stack: PolicyStack, used: ReadonlySet<string>): SuppressionProblem[] {

@@ -31,8 +31,13 @@ const registered = new WeakMap<TerraformResource, PolicySuppression[]>();
  */
 export function suppressPolicy(resource: TerraformResource, ruleOrPublicId: string, reason: string): void {
   const where = `suppressPolicy(${resource.node.path}, "${ruleOrPublicId}")`;
-  if (rulesNamedBy(ruleOrPublicId).length === 0) {
+  const named = rulesNamedBy(ruleOrPublicId);
+  if (named.length === 0) {
     throw new Error(`${where}: no policy rule has this id or public id (e.g. ${RULES[0]!.id}, ${RULES[0]!.publicIds[0]})`);
+  }
+  const bundled = named.filter((rule) => rule.id !== ruleOrPublicId && rule.publicIds.length > 1);
+  if (bundled.length > 0) {
+    throw new Error(`${where}: ${ruleOrPublicId} is one of several public checks of rule ${bundled[0]!.id} (${bundled[0]!.publicIds.join(", ")}); suppress by rule id so the scope is explicit`);
   }
   const problem = reasonProblem(reason);
   if (problem) {

@@ -2,6 +2,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { Token, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { TeamProjects } from "../../src/constructs/platform/argo-cd/team-projects";
+import { KARPENTER_NAMESPACE } from "../../src/constructs/platform/karpenter/karpenter";
 import { clusterName as clusterNameOf, partitionOf } from "../../src/config/naming";
 import { SUPPORTED_KUBERNETES_VERSIONS, type Catalogue, type EnvironmentConfig } from "../../src/config/schema";
 import type { EksCluster } from "../../src/constructs/eks-cluster/eks-cluster";
@@ -214,7 +215,8 @@ export function installGitOps(context: PlatformContext, policyEngine: ITerraform
   new TeamProjects(stack, "argocd-team-projects", {
     projects: catalogue.gitopsHub.projects,
     clusters: topology.clusters.map((c) => ({ environment: c.environment.name, argoCdName: c.argoCdName })),
-    platformNamespaces: [...platformNamespaces, argoCd.namespace, CROSSPLANE_NAMESPACE],
+    // Karpenter's too, whichever autoscaler the hub runs: a spoke may run the other one.
+    platformNamespaces: [...platformNamespaces, argoCd.namespace, CROSSPLANE_NAMESPACE, KARPENTER_NAMESPACE],
     namespace: argoCd.namespace,
     dependsOn: [argoCd.chart.release, policyEngine],
   });

@@ -89,6 +89,10 @@ export const eksEndpointNotPublic: Rule = {
       if (isUnknown(allowed)) {
         return [cannotTell("vpc_config.public_access_cidrs is known only after apply")];
       }
+      if (allowed.length === 0) {
+        // The provider sends nothing for an empty set, so EKS keeps its default: 0.0.0.0/0.
+        return [fail(`vpc_config.endpoint_public_access = ${show(isPublic ?? true)} with public_access_cidrs = []: EKS opens the endpoint to 0.0.0.0/0`)];
+      }
     }
     const open = allowed.filter((cidr) => OPEN_TO_WORLD.includes(cidr));
     return open.length === 0 ? [] : [fail(`vpc_config.public_access_cidrs = ${show(allowed)}: the public endpoint is open to ${open.join(", ")}`)];

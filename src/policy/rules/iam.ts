@@ -25,7 +25,8 @@ function identityDocuments(input: PolicyInput, resource: PolicyResource): { labe
 }
 
 const allows = (statement: PolicyStatement) => statement.effect === "Allow";
-const onEverything = (statement: PolicyStatement) => statement.resources.includes("*");
+/** `"*"`, or `NotResource` (everything but a few resources is, for these rules, everything). */
+const onEverything = (statement: PolicyStatement) => statement.resources.includes("*") || statement.notResources.length > 0;
 const describe = (statement: PolicyStatement, index: number) => `Statement[${index}]${statement.sid ? ` (${statement.sid})` : ""}`;
 
 /** Runs `judge` on every Allow statement of every identity document; unreadable documents cannot be told. */

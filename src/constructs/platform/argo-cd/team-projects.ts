@@ -85,7 +85,10 @@ export function teamProjectManifests(props: TeamProjectsProps): (IAppProject & K
         description: project.description,
         sourceRepos: [...project.sourceRepos],
         destinations: clusters.flatMap((cluster) => project.namespaces.map((ns) => ({ name: cluster.argoCdName, namespace: ns }))),
-        clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+        // Namespaces only, and only the project's own by name (Argo CD matches cluster-scoped
+        // objects by group and kind unless a name is given, so without it a team could adopt
+        // and prune an add-on's namespace).
+        clusterResourceWhitelist: project.namespaces.map((ns) => ({ group: "", kind: "Namespace", name: ns })),
         namespaceResourceBlacklist: NAMESPACE_LIMITS.map((limit) => ({ ...limit })),
       },
     };
@@ -98,10 +101,16 @@ export function teamProjectManifests(props: TeamProjectsProps): (IAppProject & K
  * all; Helm cannot take it over (it exists before any release), so instead nothing may use it.
  */
 export function defaultProjectGuard(namespace = ARGOCD_NAMESPACE): IClusterPolicy & KubernetesManifest {
-  const rule = (kind: string, pattern: Record<string, unknown>) => ({
+  // Argo CD reads an empty or missing project as "default", so the check does too.
+  const rule = (kind: string, projectPath: string) => ({
     name: `no-default-project-${kind.toLowerCase()}`,
     match: { any: [{ resources: { kinds: [kind], namespaces: [namespace], operations: ["CREATE", "UPDATE"] } }] },
-    validate: { message: `${kind}s must name a team project (catalogue gitopsHub.projects), not Argo CD's unrestricted "default" project.`, pattern },
+    validate: {
+      message: `${kind}s must name a team project (catalogue gitopsHub.projects), not Argo CD's unrestricted "default" project (an empty project is "default").`,
+      // An object already in "default" cannot be edited either: it must move to a team project.
+      allowExistingViolations: false,
+      deny: { conditions: { any: [{ key: `{{ request.object.${projectPath} || 'default' }}`, operator: "Equals", value: "default" }] } },
+    },
   });
   return {
     apiVersion: "kyverno.io/v1",
@@ -120,7 +129,7 @@ export function defaultProjectGuard(namespace = ARGOCD_NAMESPACE): IClusterPolic
       background: false,
       // A guard, not a default: when Kyverno is down, nothing that could bypass it is admitted.
       failurePolicy: "Fail",
-      rules: [rule("Application", { spec: { project: "!default" } }), rule("ApplicationSet", { spec: { template: { spec: { project: "!default" } } } })],
+      rules: [rule("Application", "spec.project"), rule("ApplicationSet", "spec.template.spec.project")],
     },
   };
 }
