@@ -33,7 +33,7 @@ interface FakeCluster {
 interface World {
   clusters: Record<string, FakeCluster>;
   /** Per cluster: AWS leftovers as the CLI reports them, each disappearing after `polls` reads (Infinity: never). */
-  aws: Record<string, { loadBalancers: { arn: string; polls: number }[]; instances: { id: string; polls: number }[]; enis: string[] }>;
+  aws: Record<string, { loadBalancers: { arn: string; polls: number }[]; instances: { id: string; polls: number }[]; enis: string[]; peerings: string[] }>;
   /** Polls a deleted object of a resource stays (default 1). */
   deleteDelay: Record<string, number>;
   /** Command lines (substring) that fail, with their stderr. */
@@ -72,7 +72,7 @@ function world(): World {
   hub.objects.managed = [];
   const aws: World["aws"] = {};
   for (const name of Object.keys(clusters)) {
-    aws[name] = { loadBalancers: [], instances: [], enis: [] };
+    aws[name] = { loadBalancers: [], instances: [], enis: [], peerings: [] };
   }
   return { clusters, aws, deleteDelay: {}, failures: [], profiles: { default: "222222222222", production: "333333333333" } };
 }
@@ -183,6 +183,15 @@ function harness(w: World): Harness {
         return { exitCode: 254, stdout: "", stderr: `An error occurred (ResourceNotFoundException) when calling the DescribeCluster operation: No cluster found for name: ${flag(args, "--name")}.` };
       }
       return ok(args[1] === "describe-cluster" ? `${cluster.endpoint}\n` : "Added new context\n");
+    }
+    if (args[1] === "describe-vpc-peering-connections") {
+      const name = Object.keys(w.aws).find((n) => args.includes(`Name=tag:Name,Values=${n}-from-gitops-hub`))!;
+      return ok(JSON.stringify(w.aws[name]!.peerings));
+    }
+    if (args[1] === "delete-vpc-peering-connection") {
+      const id = flag(args, "--vpc-peering-connection-id");
+      Object.values(w.aws).forEach((leftovers) => (leftovers.peerings = leftovers.peerings.filter((p) => p !== id)));
+      return ok();
     }
     const eni = flag(args, "--network-interface-id");
     const owner = Object.keys(w.aws).find((name) => (eni ? w.aws[name]!.enis.includes(eni) : args.some((a) => a.endsWith(`=${name}`) || a.includes(`/${name},`))) && name.endsWith(region))!;
@@ -309,6 +318,8 @@ describe("teardown plan (ordering)", () => {
       "meridian-staging-us-west-2: delete TargetGroupBindings (targets leave the Terraform-owned target groups and the controller removes its security group rules)",
       "meridian-staging-us-east-1: no controller-made load balancers or detached ENIs left in us-east-1",
       "meridian-staging-us-west-2: no controller-made load balancers or detached ENIs left in us-west-2",
+      "meridian-staging-us-east-1: delete the GitOps hub's VPC peering (an active peering keeps the VPC from being deleted)",
+      "meridian-staging-us-west-2: delete the GitOps hub's VPC peering (an active peering keeps the VPC from being deleted)",
       "synthesize staging's stacks",
       "cdktf destroy staging-platform-us-east-1",
       "cdktf destroy staging-platform-us-west-2",
@@ -377,6 +388,28 @@ describe("teardown plan (ordering)", () => {
   });
 });
 
+describe("teardown: the GitOps hub's peering to a spoke", () => {
+  test("is deleted from the spoke's account before its hub link and VPC go; only listed in a dry run", async () => {
+    // GIVEN staging/us-east-1 peered with the hub
+    const w = world();
+    w.aws["meridian-staging-us-east-1"]!.peerings = ["pcx-0123456789abcdef0"];
+
+    // WHEN dry-run, then executed
+    const dry = harness(w);
+    await dry.run(["--environment", "staging", "--hub-profile", "production"]);
+    const h = harness(w);
+    const code = await h.run(["--environment", "staging", "--hub-profile", "production", "--execute"]);
+
+    // THEN the dry run only says so; the real run deletes the peering before any destroy, and no other
+    expect(dry.out.join("\n")).toContain("would run: aws ec2 delete-vpc-peering-connection --region us-east-1 --vpc-peering-connection-id pcx-0123456789abcdef0");
+    expect(code).toBe(0);
+    const order = changes(h).map(verbOf);
+    before(order, "ec2 delete-vpc-peering-connection", "cdktf destroy staging-hub-link-us-east-1");
+    expect(changes(h).filter((c) => c.args[1] === "delete-vpc-peering-connection").map((c) => c.args[c.args.indexOf("--vpc-peering-connection-id") + 1])).toEqual(["pcx-0123456789abcdef0"]);
+    expect(w.aws["meridian-staging-us-east-1"]!.peerings).toEqual([]);
+  });
+});
+
 describe("teardown dry run", () => {
   test("inspects with read-only commands only and prints every change it would make", async () => {
     // GIVEN staging with a workload behind a LoadBalancer Service, a TargetGroupBinding and Argo CD Applications
@@ -394,7 +427,7 @@ describe("teardown dry run", () => {
     expect(code).toBe(0);
     expect(changes(h)).toEqual([]);
     const text = h.out.join("\n");
-    expect(text).toContain("[dry run] teardown of environment staging: 22 steps");
+    expect(text).toContain("[dry run] teardown of environment staging: 24 steps");
     expect(text).toContain(`would run: kubectl --kubeconfig ${KUBECONFIG} --context meridian-production-us-east-1 --request-timeout=60s label secrets cluster-staging-us-east-1 --namespace argocd bootstrap-`);
     expect(text).toContain(`would run: kubectl --kubeconfig ${KUBECONFIG} --context meridian-staging-us-east-1 --request-timeout=60s delete services shop --namespace shop --ignore-not-found --wait=false`);
     expect(text).not.toContain("delete services internal");

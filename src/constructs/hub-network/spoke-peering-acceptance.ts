@@ -5,6 +5,11 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { assertCidr } from "./checks";
 
+/** The `Name` tag of a spoke's accepted peering: how operators (and the teardown) find it in the spoke's account. */
+export function spokePeeringName(clusterName: string): string {
+  return `${clusterName}-from-gitops-hub`;
+}
+
 export interface SpokePeeringAcceptanceProps {
   /** The hub's peering request (a token read from the hub network stack's state is fine). */
   readonly peeringConnectionId: string;
@@ -39,7 +44,7 @@ export class SpokePeeringAcceptance extends Construct {
       provider: props.provider,
       vpcPeeringConnectionId: props.peeringConnectionId,
       autoAccept: true,
-      tags: { Name: `${props.name}-from-gitops-hub` },
+      tags: { Name: spokePeeringName(props.name) },
     });
     props.routeTableIds.forEach((routeTableId, index) => {
       new Route(this, `hub-route-${index}`, {

@@ -1,7 +1,7 @@
 import { clusterName, edgeStackName, globalDatabaseStackName, hubLinkStackName, hubNetworkStackName, platformStackName, regionalStackName } from "../../config/naming";
 import type { Catalogue, EnvironmentConfig } from "../../config/schema";
 import type { TeardownRequest } from "./arguments";
-import { awsLeftoversStep, connectStep, crossplaneStep, deleteStep, destroyStep, gitOpsStep, synthStep, type ClusterTarget, type StackKind, type TeardownStep } from "./steps";
+import { awsLeftoversStep, connectStep, hubPeeringStep, crossplaneStep, deleteStep, destroyStep, gitOpsStep, synthStep, type ClusterTarget, type StackKind, type TeardownStep } from "./steps";
 
 export interface TeardownPlan {
   /** Set when the command must not run at all; says why. */
@@ -94,6 +94,7 @@ export function teardownPlan(catalogue: Catalogue, request: TeardownRequest): Te
     ...hubFirstOrLast.map((cluster) => gitOpsStep(hub, cluster)),
     ...clusters.flatMap((cluster) => clusterSteps(cluster)),
     ...clusters.map((cluster) => awsLeftoversStep(cluster)),
+    ...clusters.filter((cluster) => !cluster.isGitOpsHub).map((cluster) => hubPeeringStep(cluster)),
     ...(request.skipDestroy ? [] : [synthStep(synthScope, request.profile), ...stacks.map((s) => destroyStep(synthScope, s.name, s.kind, request.profile))]),
   ];
   return { refusal, clusters, hub, stacks, steps };

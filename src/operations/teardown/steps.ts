@@ -5,6 +5,7 @@ import type { Clock } from "../command-line/clock";
 import type { Output } from "../command-line/output";
 import { byNamespace, isMissingResourceType, itemsOf, nameList, type KubeObject } from "./kubectl";
 import { commandLine, type Command, type CommandRunner } from "./runner";
+import { spokePeeringName } from "../../constructs/hub-network/spoke-peering-acceptance";
 
 /** One EKS cluster of the environment being torn down (or the GitOps hub that manages it). */
 export interface ClusterTarget {
@@ -462,6 +463,39 @@ export function crossplaneStep(hub: ClusterTarget): TeardownStep {
  * group deletion). Detached ENIs are deleted; the rest is waited for (their controllers delete
  * them), and a timeout names what is left. Runs even when the cluster is gone.
  */
+/**
+ * Deletes the GitOps hub's VPC peering to a spoke, from the spoke's account (the accepter may
+ * delete it). The spoke's hub link only accepted it, so destroying that stack forgets the peering
+ * without deleting it, and an active peering keeps the spoke's VPC from being deleted.
+ */
+export function hubPeeringStep(cluster: ClusterTarget): TeardownStep {
+  const query = aws([
+    "ec2",
+    "describe-vpc-peering-connections",
+    "--region",
+    cluster.region,
+    "--filters",
+    `Name=tag:Name,Values=${spokePeeringName(cluster.clusterName)}`,
+    "Name=status-code,Values=pending-acceptance,provisioning,active",
+    "--query",
+    "VpcPeeringConnections[].VpcPeeringConnectionId",
+    "--output",
+    "json",
+  ], cluster.profile);
+  return {
+    phase: "aws",
+    title: `${cluster.clusterName}: delete the GitOps hub's VPC peering (an active peering keeps the VPC from being deleted)`,
+    async perform(ctx) {
+      const parsed = JSON.parse((await read(ctx, query)).trim() || "[]") as unknown;
+      const peerings = Array.isArray(parsed) ? (parsed as string[]) : [];
+      for (const id of peerings) {
+        await change(ctx, aws(["ec2", "delete-vpc-peering-connection", "--region", cluster.region, "--vpc-peering-connection-id", id], cluster.profile));
+      }
+      return { status: "done", summary: peerings.length === 0 ? "no peering to the hub" : ctx.execute ? `${peerings.length} peering(s) deleted` : `${peerings.length} peering(s) would be deleted` };
+    },
+  };
+}
+
 export function awsLeftoversStep(cluster: ClusterTarget): TeardownStep {
   const region = cluster.region;
   const tagged = (filters: string[]) =>
@@ -554,7 +588,7 @@ const DESTROY_HINTS: Record<StackKind, string> = {
   platform: "a Helm release or namespace that does not uninstall usually waits for a finalizer; the in-cluster steps above delete them, so re-run the command",
   edge: "Global Accelerator disables the accelerator before deleting it; re-run if it timed out",
   "hub-link":
-    "destroying the accepter only forgets the peering; the hub network stack deletes it once this environment leaves the catalogue (docs/gitops.md, Deregistration)",
+    "the peering itself was deleted in the AWS step above; if a route still refers to it, delete the route and re-run (docs/runbooks/teardown.md)",
   "hub-network": "a route or peering that is already gone is fine; re-run if AWS was still deleting a peering",
   regional:
     "the regional stack keeps prevent_destroy on its KMS keys and EFS file system, and deletion protection on the Aurora member and (production) the NLB: lift them in a reviewed change first (docs/runbooks/teardown.md, step 5)",
