@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unsuppressedFindings } from "../../src/policy/engine";
 import { readPolicyStacks } from "../../src/policy/read-stacks";
+import { configDigest } from "../../src/verification/synthesized-stacks";
 import { formatPolicyReport, policyFindings, policySummary } from "../../src/policy/report";
 import { eksControlPlaneLogging } from "../../src/policy/rules/eks";
 import { launchTemplateImdsv2 } from "../../src/policy/rules/node-groups";
@@ -176,6 +177,12 @@ describe("values from plans and synthesized JSON", () => {
         ["production-regional-us-east-1", "plan", undefined],
         ["staging-regional-us-east-1", "synthesized", "no plan"],
       ]);
+      // A plan whose configuration digest (written by verify) no longer matches is not used,
+      // whatever changed — a nested block included.
+      writeFileSync(join(outdir, "plans", "production-regional-us-east-1.config.sha256"), `${configDigest(synthesized.config)}\n`);
+      expect(readPolicyStacks(outdir)[0]!.source).toBe("plan");
+      writeFileSync(join(outdir, "plans", "production-regional-us-east-1.config.sha256"), "0".repeat(64));
+      expect(readPolicyStacks(outdir)[0]).toMatchObject({ source: "synthesized", sourceNote: "plan out of date (the configuration changed after `npm run verify`)" });
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readSynthesizedStacks, type SynthesizedStack } from "../verification/synthesized-stacks";
+import { configDigest, planDigestFile, readSynthesizedStacks, type SynthesizedStack } from "../verification/synthesized-stacks";
 import { plannedResources, type PlanJson } from "./plan-json";
 import type { PolicyResource, PolicyStack } from "./policy-input";
 import { UNKNOWN, configuredValues, isObject } from "./terraform-values";
@@ -16,22 +16,35 @@ export const PLANS_DIRECTORY = "plans";
 export function readPolicyStacks(outdir: string): PolicyStack[] {
   const synthesized = readSynthesizedStacks(outdir);
   const plans = new Map<string, PlanJson>();
+  const notes = new Map<string, string>();
   for (const stack of synthesized) {
     const file = join(outdir, PLANS_DIRECTORY, `${stack.name}.json`);
-    if (existsSync(file)) {
-      plans.set(stack.name, JSON.parse(readFileSync(file, "utf8")) as PlanJson);
+    if (!existsSync(file)) {
+      continue;
     }
+    // The digest verify wrote with the plan: any change to the configuration (nested blocks
+    // included) since then makes the plan stale.
+    const digestFile = planDigestFile(join(outdir, PLANS_DIRECTORY), stack.name);
+    if (existsSync(digestFile) && readFileSync(digestFile, "utf8").trim() !== configDigest(stack.config)) {
+      notes.set(stack.name, "plan out of date (the configuration changed after `npm run verify`)");
+      continue;
+    }
+    plans.set(stack.name, JSON.parse(readFileSync(file, "utf8")) as PlanJson);
   }
-  return policyStacks(synthesized, plans);
+  return policyStacks(synthesized, plans, notes);
 }
 
 /** Builds the policy view of synthesized stacks, using a stack's plan when given one that matches. */
-export function policyStacks(synthesized: readonly Pick<SynthesizedStack, "name" | "config">[], plans: ReadonlyMap<string, PlanJson> = new Map()): PolicyStack[] {
+export function policyStacks(
+  synthesized: readonly Pick<SynthesizedStack, "name" | "config">[],
+  plans: ReadonlyMap<string, PlanJson> = new Map(),
+  notes: ReadonlyMap<string, string> = new Map(),
+): PolicyStack[] {
   return synthesized.map((stack) => {
     const configured = synthesizedResources(stack);
     const plan = plans.get(stack.name);
     if (!plan) {
-      return { name: stack.name, source: "synthesized", sourceNote: "no plan", config: stack.config, resources: configured };
+      return { name: stack.name, source: "synthesized", sourceNote: notes.get(stack.name) ?? "no plan", config: stack.config, resources: configured };
     }
     const fromPlan = planResources(stack, plan);
     const drift = planDrift(configured, fromPlan);

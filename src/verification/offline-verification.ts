@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { INIT_ARGS, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "./offline-workspace";
-import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
+import { configDigest, offlineBlocker, planDigestFile, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
 import { terraformVersion } from "./terraform-cli";
 import { changeKind, type PlanJson } from "../terraform/plan-json";
 
@@ -87,6 +87,7 @@ async function verifyStack(stack: SynthesizedStack, all: readonly SynthesizedSta
   }
   const planFile = join(ctx.plansDir, `${stack.name}.json`);
   writeFileSync(planFile, shown.stdout);
+  writeFileSync(planDigestFile(ctx.plansDir, stack.name), `${configDigest(stack.config)}\n`);
   const plan = countActions(JSON.parse(shown.stdout) as PlanJson);
   ctx.log(`${stack.name}: planned in ${seconds()} s: ${plan.create} to create, ${plan.update} to update, ${plan.replace} to replace, ${plan.delete} to delete`);
   return { stack: stack.name, status: "planned", plan, planFile, seconds: seconds() };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -61,4 +62,14 @@ export function offlineBlocker(stack: SynthesizedStack): string | undefined {
   return missing.length === 0
     ? undefined
     : `uses provider${missing.length > 1 ? "s" : ""} ${missing.join(", ")}, which ${missing.length > 1 ? "have" : "has"} no offline binary; proven by unit, snapshot and schema tests instead`;
+}
+
+/** A digest of a stack's synthesized configuration, written next to its offline plan. */
+export function configDigest(config: TerraformJson): string {
+  return createHash("sha256").update(JSON.stringify(config)).digest("hex");
+}
+
+/** Where the digest of the configuration a plan was made from lives. */
+export function planDigestFile(plansDirectory: string, stack: string): string {
+  return join(plansDirectory, `${stack}.config.sha256`);
 }
