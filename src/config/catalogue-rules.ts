@@ -1,5 +1,6 @@
 import { instanceSizeRank } from "../aws-limits";
 import { cidrsOverlap } from "./cidr";
+import { RESERVED_PROJECT_NAMES } from "./naming";
 import type { Catalogue, EnvironmentConfig } from "./schema";
 
 /** A rule broken by a valid-looking catalogue: where, and why. */
@@ -151,9 +152,6 @@ function spokeEndpointRules(catalogue: Catalogue): RuleViolation[] {
     ];
   });
 }
-
-/** Names Argo CD and the bootstrap already use for their own projects. */
-const RESERVED_PROJECT_NAMES = ["default", "cluster-bootstrap"];
 
 function gitOpsProjectRules(catalogue: Catalogue): RuleViolation[] {
   const violations: RuleViolation[] = [];

@@ -93,3 +93,9 @@ export function hubLinkStackName(environment: string, region: string): string {
 export function hubPeeringOutputName(environment: string, region: string): string {
   return `peering_connection_${environment}_${region}`.replace(/-/g, "_");
 }
+
+/** The Argo CD project of the bootstrap app-of-apps Applications. */
+export const BOOTSTRAP_PROJECT = "cluster-bootstrap";
+
+/** Argo CD project names a team project may not take: Argo CD's own `default`, and the bootstrap's. */
+export const RESERVED_PROJECT_NAMES: readonly string[] = ["default", BOOTSTRAP_PROJECT];

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { INIT_ARGS, WORKSPACE_STATE_FILE, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "../verification/offline-workspace";
@@ -90,7 +90,7 @@ export async function runReplacementGate(options: GateOptions): Promise<GateResu
   if (names.length === 0) {
     throw new Error("neither the base nor the head has any stack: nothing to review");
   }
-  const schemas = new SchemaCache(join(workRoot, "provider-schemas.json"), terraform);
+  const schemas = new SchemaCache(terraform);
   const context: ReviewContext = { base, head, workRoot, terraform, schemas, version, log, maxSelfCheckPlans: options.maxSelfCheckPlans ?? 4, includeUnchanged: options.includeUnchanged ?? false };
   const stacks = await runBounded(
     names.map((name) => () => reviewStack(name, context)),
@@ -264,19 +264,13 @@ function withoutMetadata(value: unknown): unknown {
 class SchemaCache {
   private pending?: Promise<ProviderSchemas>;
 
-  constructor(
-    private readonly file: string,
-    private readonly terraform: OfflineTerraform,
-  ) {}
+  constructor(private readonly terraform: OfflineTerraform) {}
 
   get(initializedDir: string): Promise<ProviderSchemas> {
     this.pending ??= (async () => {
       const shown = await terraformStep("providers schema", ["providers", "schema", "-json"], initializedDir, this.terraform);
       if (!shown.ok) {
         throw new Error(`terraform providers schema -json failed: ${shown.message}`);
-      }
-      if (!existsSync(this.file)) {
-        writeFileSync(this.file, shown.stdout);
       }
       return JSON.parse(shown.stdout) as ProviderSchemas;
     })();

@@ -1,5 +1,6 @@
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { BOOTSTRAP_PROJECT } from "../../../config/naming";
 import { ARGOCD_NAMESPACE } from "../../gitops-access/names";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import { CLUSTER_LABEL_KEYS } from "./cluster-secret";
@@ -47,7 +48,7 @@ const label = (key: string) => `{{ index .metadata.labels "${key}" }}`;
  */
 export function appOfAppsManifests(props: AppOfAppsProps): KubernetesManifest[] {
   const namespace = props.namespace ?? ARGOCD_NAMESPACE;
-  const name = props.name ?? "cluster-bootstrap";
+  const name = props.name ?? BOOTSTRAP_PROJECT;
   const retryLimit = props.retryLimit ?? 10;
   const { url, path, revision } = props.repository;
   const owner = `AppOfApps ${name}`;

@@ -2,6 +2,7 @@ import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha
 import type { IClusterPolicy } from "@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { RESERVED_PROJECT_NAMES } from "../../../config/naming";
 import { ARGOCD_NAMESPACE } from "../../gitops-access/names";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 
@@ -38,9 +39,6 @@ export interface TeamProjectsProps {
   readonly provider?: TerraformProvider;
 }
 
-/** Projects Argo CD or the bootstrap already use; a team project must not take their name. */
-export const RESERVED_PROJECT_NAMES = ["default", "cluster-bootstrap"] as const;
-
 /** Kinds a team may not create even inside its namespaces: they are the platform's limits on the namespace. */
 const NAMESPACE_LIMITS = [
   { group: "", kind: "ResourceQuota" },
@@ -62,7 +60,7 @@ export function teamProjectManifests(props: TeamProjectsProps): (IAppProject & K
   const seen = new Set<string>();
   return props.projects.map((project) => {
     const where = `TeamProjects: project ${project.name}`;
-    if ((RESERVED_PROJECT_NAMES as readonly string[]).includes(project.name) || seen.has(project.name)) {
+    if (RESERVED_PROJECT_NAMES.includes(project.name) || seen.has(project.name)) {
       throw new Error(`${where}: the name is ${seen.has(project.name) ? "used twice" : "reserved"} (reserved: ${RESERVED_PROJECT_NAMES.join(", ")})`);
     }
     seen.add(project.name);
