@@ -143,9 +143,13 @@ describe("every workflow", () => {
     expect(permissions).toEqual({});
     for (const [id, job] of Object.entries(jobs)) {
       expect([id, typeof job["timeout-minutes"]]).toEqual([id, "number"]);
-      expect([id, job.permissions]).toEqual([id, expect.objectContaining({})]);
-      const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === "write").map(([scope]) => scope);
-      expect([id, writes.every((scope) => scope === "id-token" || scope === "pull-requests")]).toEqual([id, true]);
+      // A scope map (not `write-all` / `read-all`, not missing), each scope read or none, write only for the token and the comment.
+      const scopes = job.permissions as unknown;
+      expect([id, typeof scopes === "object" && scopes !== null && !Array.isArray(scopes)]).toEqual([id, true]);
+      for (const [scope, level] of Object.entries(scopes as Record<string, string>)) {
+        const allowed = scope === "id-token" || scope === "pull-requests" ? ["read", "write", "none"] : ["read", "none"];
+        expect([id, scope, allowed.includes(level)]).toEqual([id, scope, true]);
+      }
     }
   });
 
@@ -173,8 +177,8 @@ describe("pull-request.yml", () => {
   const comment = wf.jobs["review-comment"]!;
 
   test("runs on pull requests, again when labels change, and cancels a superseded run", () => {
-    expect(wf.on).toEqual({ pull_request: { types: expect.arrayContaining(["opened", "synchronize", "reopened", "labeled", "unlabeled"]) } });
-    expect(JSON.stringify((wf as unknown as { concurrency: unknown }).concurrency)).toContain("github.event.pull_request.number");
+    expect(wf.on).toEqual({ pull_request: { types: ["opened", "synchronize", "reopened", "labeled", "unlabeled"] } });
+    expect((wf as unknown as { concurrency: unknown }).concurrency).toEqual({ group: "pull-request-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
   });
 
   test("the checks job runs install, typecheck, lint, test, verify, policy and the gate, in that order, with Node 20 and Terraform 1.11", () => {

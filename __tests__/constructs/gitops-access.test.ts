@@ -212,9 +212,12 @@ describe.each([
 ] as [string, () => Statement[], Record<string, RegExp>][])("%s statements (security rule #20)", (_name, build, allowed) => {
   test("allow named actions with unique sids; no wildcard action, no Not* element", () => {
     const statements = build();
+    expect(statements.length).toBeGreaterThan(0);
     expect(new Set(statements.map((s) => s.sid)).size).toBe(statements.length);
     for (const s of statements) {
       expect(s.effect).toBe("Allow");
+      expect(s.actions?.length ?? 0).toBeGreaterThan(0);
+      expect(s.resources?.length ?? 0).toBeGreaterThan(0);
       (s.actions ?? []).forEach((a) => expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/));
       expect(s).not.toHaveProperty("notActions");
       expect(s).not.toHaveProperty("notResources");

@@ -35,8 +35,8 @@ const tolerationTypo: PodValues = { tolerations: [{ operater: "Exists" }] };
 const budgetTypo: PodDisruptionBudgetValues = { enabled: true, maxUnavailabe: 1 };
 
 // GIVEN a rule with `expresion`  THEN tsc rejects it
-// @ts-expect-error unknown key in a rule (and `expr` is missing)
-const ruleTypo: PrometheusRules = { slo: { groups: [{ name: "slo", rules: [{ alert: "Burn", expresion: "up == 0" }] }] } };
+// @ts-expect-error unknown key in a rule (the only error: `expr` is there too)
+const ruleTypo: PrometheusRules = { slo: { groups: [{ name: "slo", rules: [{ alert: "Burn", expr: "up == 0", expresion: "up == 0" }] }] } };
 
 // AND the correctly spelt versions type-check
 const valid: [PrometheusSpecValues, PodValues, PodDisruptionBudgetValues] = [

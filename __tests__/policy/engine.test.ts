@@ -177,11 +177,14 @@ describe("values from plans and synthesized JSON", () => {
         ["production-regional-us-east-1", "plan", undefined],
         ["staging-regional-us-east-1", "synthesized", "no plan"],
       ]);
-      // A plan whose configuration digest (written by verify) no longer matches is not used,
-      // whatever changed — a nested block included.
+      // GIVEN the digest verify wrote for the configuration the plan was made from
       writeFileSync(join(outdir, "plans", "production-regional-us-east-1.config.sha256"), `${configDigest(synthesized.config)}\n`);
       expect(readPolicyStacks(outdir)[0]!.source).toBe("plan");
-      writeFileSync(join(outdir, "plans", "production-regional-us-east-1.config.sha256"), "0".repeat(64));
+      // WHEN only an element of a list changes afterwards
+      const changed = structuredClone(synthesized.config) as { resource: { aws_eks_cluster: { cluster: { enabled_cluster_log_types: string[] } } } };
+      changed.resource.aws_eks_cluster.cluster.enabled_cluster_log_types.push("audit");
+      writeFileSync(join(outdir, "stacks", "production-regional-us-east-1", "cdk.tf.json"), JSON.stringify(changed));
+      // THEN the plan is stale and the synthesized JSON is read instead
       expect(readPolicyStacks(outdir)[0]).toMatchObject({ source: "synthesized", sourceNote: "plan out of date (the configuration changed after `npm run verify`)" });
     } finally {
       rmSync(outdir, { recursive: true, force: true });

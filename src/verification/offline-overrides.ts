@@ -7,6 +7,9 @@ import type { SynthesizedStack, TerraformJson } from "./synthesized-stacks";
  * of the stack, never into the synthesized output.
  */
 
+/** The local state file the override's backend points at (the gate writes simulated state there). */
+export const WORKSPACE_STATE_FILE = "terraform.tfstate";
+
 /** File name of the override Terraform merges over `cdk.tf.json`. */
 export const OVERRIDE_FILE = "offline_override.tf.json";
 /** Empty state that placeholder remote states read; their `defaults` supply the outputs. */
@@ -50,7 +53,7 @@ export function offlineOverrides(stack: SynthesizedStack, all: readonly Synthesi
     };
   }
   return {
-    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+    terraform: { backend: { local: { path: WORKSPACE_STATE_FILE } } },
     provider: providers,
     ...(Object.keys(data).length > 0 ? { data } : {}),
   };

@@ -6,7 +6,6 @@ import { configDigest, offlineBlocker, planDigestFile, readSynthesizedStacks, ty
 import { terraformVersion } from "./terraform-cli";
 import { changeKind, type PlanJson } from "../terraform/plan-json";
 
-export { Mutex, runBounded } from "./offline-workspace";
 
 export type StackOutcome =
   | { readonly stack: string; readonly status: "planned"; readonly plan: PlanCounts; readonly planFile: string; readonly seconds: number }

@@ -38,9 +38,6 @@ export function offlineTerraform(workRoot: string, baseEnv: NodeJS.ProcessEnv = 
   };
 }
 
-/** The local state file the override's backend points at. */
-export const WORKSPACE_STATE_FILE = "terraform.tfstate";
-
 /** Copies `stack` to `dir` with the offline overrides, ready for `terraform init`. */
 export function prepareWorkspace(stack: SynthesizedStack, all: readonly SynthesizedStack[], dir: string): void {
   rmSync(dir, { recursive: true, force: true });
@@ -69,7 +66,8 @@ export const INIT_ARGS = ["init", "-input=false", "-no-color", "-backend=true"];
  * `terraform plan -refresh=false` against whatever state the workspace holds, then
  * `terraform show -json` of it: the plan JSON text.
  */
-export async function planJsonText(dir: string, terraform: OfflineTerraform, planFile = "offline.tfplan"): Promise<StepResult> {
+export async function planJsonText(dir: string, terraform: OfflineTerraform): Promise<StepResult> {
+  const planFile = "offline.tfplan";
   const plan = await terraformStep("plan", ["plan", "-refresh=false", "-input=false", "-no-color", "-lock=false", `-out=${planFile}`], dir, terraform);
   if (!plan.ok) {
     return plan;

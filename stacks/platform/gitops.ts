@@ -54,6 +54,18 @@ export interface GitOpsTopology {
  * another partition than the hub: IAM cannot trust a role across partitions.
  */
 export function gitOpsTopology(catalogue: Catalogue): GitOpsTopology {
+  // Every regional stack and the hub's platform stack ask: compute it once per catalogue.
+  let topology = TOPOLOGIES.get(catalogue);
+  if (!topology) {
+    topology = computeGitOpsTopology(catalogue);
+    TOPOLOGIES.set(catalogue, topology);
+  }
+  return topology;
+}
+
+const TOPOLOGIES = new WeakMap<Catalogue, GitOpsTopology>();
+
+function computeGitOpsTopology(catalogue: Catalogue): GitOpsTopology {
   const clusters = catalogue.environments.flatMap((environment) =>
     environment.regions.map(({ region }): GitOpsCluster => {
       const clusterName = clusterNameOf(catalogue.project, environment.name, region);

@@ -457,13 +457,6 @@ export function crossplaneStep(hub: ClusterTarget): TeardownStep {
 }
 
 /**
- * What the controllers may have left in AWS after the in-cluster steps: load balancers tagged for
- * the cluster (by the load balancer controller or the in-tree service controller), Karpenter
- * instances, and network interfaces the VPC CNI left detached (they block subnet and security
- * group deletion). Detached ENIs are deleted; the rest is waited for (their controllers delete
- * them), and a timeout names what is left. Runs even when the cluster is gone.
- */
-/**
  * Deletes the GitOps hub's VPC peering to a spoke, from the spoke's account (the accepter may
  * delete it). The spoke's hub link only accepted it, so destroying that stack forgets the peering
  * without deleting it, and an active peering keeps the spoke's VPC from being deleted.
@@ -496,6 +489,13 @@ export function hubPeeringStep(cluster: ClusterTarget): TeardownStep {
   };
 }
 
+/**
+ * What the controllers may have left in AWS after the in-cluster steps: load balancers tagged for
+ * the cluster (by the load balancer controller or the in-tree service controller), Karpenter
+ * instances, and network interfaces the VPC CNI left detached (they block subnet and security
+ * group deletion). Detached ENIs are deleted; the rest is waited for (their controllers delete
+ * them), and a timeout names what is left. Runs even when the cluster is gone.
+ */
 export function awsLeftoversStep(cluster: ClusterTarget): TeardownStep {
   const region = cluster.region;
   const tagged = (filters: string[]) =>

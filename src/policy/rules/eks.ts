@@ -7,7 +7,8 @@ import { subnetZones } from "./network-topology";
 /** The control-plane log types; every one is needed to investigate an incident. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-const OPEN_TO_WORLD = ["0.0.0.0/0", "::/0"];
+/** CIDRs that mean "the whole internet". */
+export const OPEN_TO_WORLD: readonly string[] = ["0.0.0.0/0", "::/0"];
 
 export const eksControlPlaneLogging: Rule = {
   id: "eks-control-plane-logging",

@@ -1,9 +1,9 @@
 import type { PolicyInput, PolicyResource } from "../policy-input";
 import { cannotTell, fail, type CheckOutcome, type Rule } from "../rule";
 import { UNKNOWN, asBoolean, asNumber, asStrings, blocks, isUnknown, plannedOrConfigured, show, type Unknown } from "../terraform-values";
+import { OPEN_TO_WORLD } from "./eks";
 
 const SECURITY_GROUP_TYPES = ["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"];
-const OPEN_TO_WORLD = ["0.0.0.0/0", "::/0"];
 /** The description AWS gives a group created without one. */
 const DEFAULT_GROUP_DESCRIPTION = "Managed by Terraform";
 
