@@ -1,7 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyOffline, type StackOutcome } from "../../src/verification/offline-verification";
+import { LOCK_FILE, initWorkspace, offlineTerraform, prepareWorkspace, providerRequirementsKey } from "../../src/verification/offline-workspace";
+import { SYNTHESIZED_FILE, type SynthesizedStack } from "../../src/verification/synthesized-stacks";
 import { synthFixtureApp } from "./fixtures";
 
 const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
@@ -47,6 +50,34 @@ describeWithTerraform("offline verification with the real provider", () => {
     expect(outcomes.get("in-cluster")).toMatchObject({ status: "not-plannable", reason: expect.stringContaining("kubernetes") });
   });
 
+  test("installs the providers before any workspace runs, so no workspace init rewrites the shared plugin cache", () => {
+    // GIVEN the plugin cache entry of the AWS provider, which every workspace links to
+    const versions = join(outdir, "offline", ".terraform-cli", "plugin-cache", "registry.terraform.io", "hashicorp", "aws");
+    const [version] = readdirSync(versions);
+    const [platform] = readdirSync(join(versions, version!));
+    const entryChanged = lstatSync(join(versions, version!, platform!)).ctimeMs;
+    // THEN it was last written before the first workspace was even prepared: a workspace init
+    // that rewrote it would break a validate or plan running meanwhile in another workspace
+    for (const stack of ["producer", "consumer", "broken"]) {
+      const workspace = join(outdir, "offline", stack);
+      expect(statSync(join(workspace, "offline_override.tf.json")).mtimeMs).toBeGreaterThan(entryChanged);
+      expect(readFileSync(join(workspace, LOCK_FILE), "utf8")).toContain('provider "registry.terraform.io/hashicorp/aws"');
+    }
+  });
+
+  test("fails the init of a stack whose providers cannot be installed, with Terraform's reason", async () => {
+    // GIVEN a stack pinning a provider version the mirror does not hold
+    const stack = fakeStack("old-provider", { aws: { source: "hashicorp/aws", version: "0.0.1" } });
+    const workRoot = mkdtempSync(join(tmpdir(), "offline-install-"));
+    // WHEN its workspace is initialized
+    const terraform = await offlineTerraform(workRoot, [stack]);
+    const dir = join(workRoot, stack.name);
+    prepareWorkspace(stack, [stack], dir, terraform);
+    const result = await initWorkspace(stack, dir, terraform);
+    // THEN the step fails naming the installation and the version
+    expect(result).toMatchObject({ ok: false, step: "init", message: expect.stringMatching(/installing the providers failed: Error: .*0\.0\.1/s) });
+  }, 60_000);
+
   test("leaves the synthesized output free of fake credentials and local backends", () => {
     for (const stack of readdirSync(join(outdir, "stacks"))) {
       const files = readdirSync(join(outdir, "stacks", stack));
@@ -57,3 +88,24 @@ describeWithTerraform("offline verification with the real provider", () => {
     expect(existsSync(join(outdir, "offline", "producer", "offline_override.tf.json"))).toBe(true);
   });
 });
+
+describe("providerRequirementsKey", () => {
+  test("is the same for stacks requiring the same providers under other local names or order", () => {
+    const a = fakeStack("a", { aws: { source: "hashicorp/aws", version: "5.100.0" }, random: { source: "hashicorp/random", version: "3.6.0" } });
+    const b = fakeStack("b", { rand: { source: "hashicorp/random", version: "3.6.0" }, amazon: { source: "hashicorp/aws", version: "5.100.0" } });
+    expect(providerRequirementsKey(a)).toBe(providerRequirementsKey(b));
+  });
+
+  test("differs when a provider version differs, so each version set is installed on its own", () => {
+    const base = fakeStack("base", { aws: { source: "hashicorp/aws", version: "5.100.0" } });
+    const head = fakeStack("head", { aws: { source: "hashicorp/aws", version: "5.101.0" } });
+    expect(providerRequirementsKey(base)).not.toBe(providerRequirementsKey(head));
+  });
+});
+
+function fakeStack(name: string, requiredProviders: Record<string, { source: string; version: string }>): SynthesizedStack {
+  const directory = mkdtempSync(join(tmpdir(), `offline-${name}-`));
+  const config = { terraform: { required_providers: requiredProviders } };
+  writeFileSync(join(directory, SYNTHESIZED_FILE), JSON.stringify(config));
+  return { name, directory, config, providers: Object.keys(requiredProviders), dependencies: [] };
+}

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { WORKSPACE_STATE_FILE } from "../verification/offline-overrides";
-import { INIT_ARGS, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "../verification/offline-workspace";
+import { initWorkspace, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "../verification/offline-workspace";
 import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "../verification/synthesized-stacks";
 import { terraformVersion } from "../verification/terraform-cli";
 import { GUARDED_RESOURCE_TYPES } from "./guarded-resources";
@@ -81,7 +81,6 @@ export async function runReplacementGate(options: GateOptions): Promise<GateResu
   const base = readSynthesizedStacks(resolve(options.baseOutdir));
   const head = readSynthesizedStacks(resolve(options.headOutdir));
   const workRoot = resolve(options.workRoot ?? join(options.headOutdir, "review"));
-  const terraform = offlineTerraform(workRoot, options.env ?? process.env);
   const all = [...new Set([...base.map((s) => s.name), ...head.map((s) => s.name)])];
   const unknown = (options.stacks ?? []).filter((name) => !all.includes(name));
   if (unknown.length > 0) {
@@ -91,6 +90,7 @@ export async function runReplacementGate(options: GateOptions): Promise<GateResu
   if (names.length === 0) {
     throw new Error("neither the base nor the head has any stack: nothing to review");
   }
+  const terraform = await offlineTerraform(workRoot, [...base, ...head].filter((s) => names.includes(s.name)), options.env ?? process.env);
   const schemas = new SchemaCache(terraform);
   const context: ReviewContext = { base, head, workRoot, terraform, schemas, version, log, maxSelfCheckPlans: options.maxSelfCheckPlans ?? 4, includeUnchanged: options.includeUnchanged ?? false };
   const stacks = await runBounded(
@@ -164,8 +164,8 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   const failed = (step: string, message: string): StackReview => failedReview(name, step, message, ctx);
   // 1. The base as if applied.
   const baseDir = join(ctx.workRoot, "base", name);
-  prepareWorkspace(baseStack, ctx.base, baseDir);
-  const baseInit = await terraformStep("init", INIT_ARGS, baseDir, ctx.terraform);
+  prepareWorkspace(baseStack, ctx.base, baseDir, ctx.terraform);
+  const baseInit = await initWorkspace(baseStack, baseDir, ctx.terraform);
   if (!baseInit.ok) {
     return failed("base init", baseInit.message);
   }
@@ -204,8 +204,8 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   }
   // 3. The head against the base's state.
   const headDir = join(ctx.workRoot, "head", name);
-  prepareWorkspace(headStack, ctx.head, headDir);
-  const headInit = await terraformStep("init", INIT_ARGS, headDir, ctx.terraform);
+  prepareWorkspace(headStack, ctx.head, headDir, ctx.terraform);
+  const headInit = await initWorkspace(headStack, headDir, ctx.terraform);
   if (!headInit.ok) {
     return failed("head init", headInit.message);
   }

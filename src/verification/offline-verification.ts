@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { INIT_ARGS, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "./offline-workspace";
+import { initWorkspace, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "./offline-workspace";
 import { configDigest, offlineBlocker, planDigestFile, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
 import { terraformVersion } from "./terraform-cli";
 import { changeKind, type PlanJson } from "../terraform/plan-json";
@@ -49,7 +49,7 @@ export async function verifyOffline(options: VerificationOptions): Promise<Stack
   const workRoot = join(outdir, "offline");
   const plansDir = join(outdir, "plans");
   mkdirSync(plansDir, { recursive: true });
-  const terraform = offlineTerraform(workRoot, baseEnv);
+  const terraform = await offlineTerraform(workRoot, selected, baseEnv);
   log(terraform.mirror ? `providers from filesystem mirror ${terraform.mirror}` : "no provider mirror found: providers come from the registry");
   const tasks = selected.map((stack) => () => verifyStack(stack, all, { terraform, workRoot, plansDir, log }));
   return runBounded(tasks, options.concurrency ?? availableParallelism());
@@ -71,12 +71,12 @@ async function verifyStack(stack: SynthesizedStack, all: readonly SynthesizedSta
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ctx.workRoot, stack.name);
-  prepareWorkspace(stack, all, dir);
-  for (const [step, args] of [["init", INIT_ARGS], ["validate", ["validate", "-no-color"]]] as const) {
-    const result = await terraformStep(step, [...args], dir, ctx.terraform);
+  prepareWorkspace(stack, all, dir, ctx.terraform);
+  for (const step of [() => initWorkspace(stack, dir, ctx.terraform), () => terraformStep("validate", ["validate", "-no-color"], dir, ctx.terraform)]) {
+    const result = await step();
     if (!result.ok) {
-      ctx.log(`${stack.name}: terraform ${step} failed:\n${result.message}`);
-      return { stack: stack.name, status: "failed", step, message: result.message, seconds: seconds() };
+      ctx.log(`${stack.name}: terraform ${result.step} failed:\n${result.message}`);
+      return { stack: stack.name, status: "failed", step: result.step, message: result.message, seconds: seconds() };
     }
   }
   const shown = await planJsonText(dir, ctx.terraform);

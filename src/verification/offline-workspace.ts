@@ -1,7 +1,7 @@
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMPTY_REMOTE_STATE_FILE, EMPTY_STATE, OVERRIDE_FILE, deferEphemeralResources, offlineOverrides } from "./offline-overrides";
-import { SYNTHESIZED_FILE, type SynthesizedStack } from "./synthesized-stacks";
+import { SYNTHESIZED_FILE, offlineBlocker, type SynthesizedStack } from "./synthesized-stacks";
 import { findPluginMirror, runTerraform, terraformErrors, writeCliConfig } from "./terraform-cli";
 
 /**
@@ -9,37 +9,79 @@ import { findPluginMirror, runTerraform, terraformErrors, writeCliConfig } from 
  * shared by `npm run verify` and the replacement gate.
  */
 
-/** How Terraform runs offline: its CLI configuration, and one `init` at a time. */
+/** How Terraform runs offline: its CLI configuration and the providers installed for it. */
 export interface OfflineTerraform {
   readonly env: NodeJS.ProcessEnv;
-  /** Serializes `terraform init`: the shared plugin cache is not safe for concurrent installs. */
-  readonly initLock: Mutex;
   /** The provider mirror in use, if any. */
   readonly mirror?: string;
+  /** Per provider-requirements key (see `providerRequirementsKey`), the lock file installing them wrote, or why it failed. */
+  readonly providerLocks: ReadonlyMap<string, StepResult>;
 }
 
-export function offlineTerraform(workRoot: string, baseEnv: NodeJS.ProcessEnv = process.env): OfflineTerraform {
+export const LOCK_FILE = ".terraform.lock.hcl";
+
+/**
+ * The offline Terraform for `stacks`: writes its CLI configuration under `workRoot`, then installs
+ * every distinct provider set the plannable stacks require, once each, before any workspace runs.
+ *
+ * Why up front: with a shared plugin cache, `terraform init` in a directory without a lock file
+ * re-creates the provider's cache entry, and a `validate` or `plan` running meanwhile in another
+ * workspace fails with "there is no package … cached in .terraform/providers". Workspaces that
+ * start from the lock file written here link to the cache without touching it.
+ */
+export async function offlineTerraform(workRoot: string, stacks: readonly SynthesizedStack[], baseEnv: NodeJS.ProcessEnv = process.env): Promise<OfflineTerraform> {
   const mirror = findPluginMirror(baseEnv);
-  return {
-    mirror,
-    initLock: new Mutex(),
-    env: {
-      ...baseEnv,
-      TF_CLI_CONFIG_FILE: writeCliConfig(join(workRoot, ".terraform-cli"), mirror),
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      // Never reach for real credentials or a real account, whatever the caller's shell holds.
-      AWS_PROFILE: "",
-      AWS_ACCESS_KEY_ID: "",
-      AWS_SECRET_ACCESS_KEY: "",
-      AWS_SESSION_TOKEN: "",
-      AWS_EC2_METADATA_DISABLED: "true",
-    },
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    TF_CLI_CONFIG_FILE: writeCliConfig(join(workRoot, ".terraform-cli"), mirror),
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    // Never reach for real credentials or a real account, whatever the caller's shell holds.
+    AWS_PROFILE: "",
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    AWS_SESSION_TOKEN: "",
+    AWS_EC2_METADATA_DISABLED: "true",
   };
+  const requirements = new Map<string, RequiredProviders>();
+  for (const stack of stacks.filter((s) => offlineBlocker(s) === undefined)) {
+    const required = stack.config.terraform?.required_providers ?? {};
+    if (Object.keys(required).length > 0) {
+      requirements.set(providerRequirementsKey(stack), required);
+    }
+  }
+  const providerLocks = new Map<string, StepResult>();
+  // One at a time: each installation writes to the shared plugin cache.
+  for (const [key, required] of requirements) {
+    providerLocks.set(key, await installProviders(required, join(workRoot, ".provider-installs", String(providerLocks.size)), env));
+  }
+  return { env, mirror, providerLocks };
 }
 
-/** Copies `stack` to `dir` with the offline overrides, ready for `terraform init`. */
-export function prepareWorkspace(stack: SynthesizedStack, all: readonly SynthesizedStack[], dir: string): void {
+type RequiredProviders = Record<string, { source?: string; version?: string }>;
+
+/** What a stack's providers are, independent of local names and order: stacks with the same key share one installation. */
+export function providerRequirementsKey(stack: SynthesizedStack): string {
+  const required = stack.config.terraform?.required_providers ?? {};
+  return JSON.stringify(
+    Object.entries(required)
+      .map(([name, r]) => [r.source ?? `hashicorp/${name}`, r.version ?? ""])
+      .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0)),
+  );
+}
+
+async function installProviders(required: RequiredProviders, dir: string, env: NodeJS.ProcessEnv): Promise<StepResult> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "providers.tf.json"), JSON.stringify({ terraform: { required_providers: required } }, null, 2));
+  const result = await runTerraform(["init", "-input=false", "-no-color", "-backend=false"], dir, env);
+  return result.code === 0
+    ? { ok: true, stdout: readFileSync(join(dir, LOCK_FILE), "utf8") }
+    : { ok: false, step: "init", message: `installing the providers failed: ${terraformErrors(result)}` };
+}
+
+/** Copies `stack` to `dir` with the offline overrides and the provider lock file, ready for `initWorkspace`. */
+export function prepareWorkspace(stack: SynthesizedStack, all: readonly SynthesizedStack[], dir: string, terraform: OfflineTerraform): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(stack.directory, dir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
@@ -49,18 +91,31 @@ export function prepareWorkspace(stack: SynthesizedStack, all: readonly Synthesi
     writeFileSync(join(dir, SYNTHESIZED_FILE), JSON.stringify(deferred, null, 2));
   }
   writeFileSync(join(dir, EMPTY_REMOTE_STATE_FILE), JSON.stringify(EMPTY_STATE));
+  const lock = terraform.providerLocks.get(providerRequirementsKey(stack));
+  if (lock?.ok) {
+    writeFileSync(join(dir, LOCK_FILE), lock.stdout);
+  }
+}
+
+/** `terraform init` of a prepared workspace; fails with the installation's error when the stack's providers could not be installed. */
+export async function initWorkspace(stack: SynthesizedStack, dir: string, terraform: OfflineTerraform): Promise<StepResult> {
+  const lock = terraform.providerLocks.get(providerRequirementsKey(stack));
+  if (lock && !lock.ok) {
+    return lock;
+  }
+  if (!lock && Object.keys(stack.config.terraform?.required_providers ?? {}).length > 0) {
+    throw new Error(`${stack.name}: its providers were not installed up front; pass it to offlineTerraform()`);
+  }
+  return terraformStep("init", ["init", "-input=false", "-no-color", "-backend=true"], dir, terraform);
 }
 
 export type StepResult = { readonly ok: true; readonly stdout: string } | { readonly ok: false; readonly step: string; readonly message: string };
 
-/** Runs `terraform <args>` in a workspace; `init` waits for the lock. */
+/** Runs `terraform <args>` in a workspace. */
 export async function terraformStep(step: string, args: string[], dir: string, terraform: OfflineTerraform): Promise<StepResult> {
-  const run = () => runTerraform(args, dir, terraform.env);
-  const result = step === "init" ? await terraform.initLock.run(run) : await run();
+  const result = await runTerraform(args, dir, terraform.env);
   return result.code === 0 ? { ok: true, stdout: result.stdout } : { ok: false, step, message: terraformErrors(result) };
 }
-
-export const INIT_ARGS = ["init", "-input=false", "-no-color", "-backend=true"];
 
 /**
  * `terraform plan -refresh=false` against whatever state the workspace holds, then
@@ -73,17 +128,6 @@ export async function planJsonText(dir: string, terraform: OfflineTerraform): Pr
     return plan;
   }
   return terraformStep("show", ["show", "-json", planFile], dir, terraform);
-}
-
-/** A promise chain that runs one task at a time. */
-export class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
 }
 
 /** Runs tasks with at most `limit` in flight, keeping results in task order. */
