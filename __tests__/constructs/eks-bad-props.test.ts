@@ -145,6 +145,12 @@ describe("IRSA roles, ingress and EFS reject bad settings", () => {
       'IrsaRole r: serviceAccount "Bad_Name" is not a Kubernetes name',
     );
   });
+  test("throws when the role name is longer than IAM allows", () => {
+    const roleName = "r".repeat(65);
+    expect(() => new IrsaRole(stack(), "r", { roleName, issuer, namespace: "kube-system", serviceAccount: "aws-node" })).toThrow(
+      `IrsaRole ${roleName}: roleName "${roleName}" is 65 characters; IAM allows 64`,
+    );
+  });
   test("throws when a TLS listener has no certificate", () => {
     expect(ingress({ protocol: "TLS" })).toThrow("RegionalIngress test: certificateArn undefined is required for a TLS listener");
   });

@@ -2,7 +2,8 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import { Token } from "cdktf";
 import { ArgoCdHubRole, type ArgoCdHubRoleProps } from "../../src/constructs/gitops-access/argo-cd-hub-role";
 import { crossplaneEksStatements, crossplaneIamStatements, XCLUSTER_MANAGED_POLICIES, type CrossplanePolicyContext } from "../../src/constructs/gitops-access/crossplane-policies";
-import { ARGOCD_SERVICE_ACCOUNTS, argoCdHubRoleName, argoCdSpokeRoleName, crossplaneProviderRoleName, IAM_ROLE_NAME_LIMIT } from "../../src/constructs/gitops-access/names";
+import { ARGOCD_SERVICE_ACCOUNTS, argoCdHubRoleName, argoCdSpokeRoleName, crossplaneProviderRoleName } from "../../src/constructs/gitops-access/names";
+import { IAM_ROLE_NAME_LIMIT } from "../../src/aws-formats";
 import { GitOpsSpokeAccess, type GitOpsSpokeAccessProps } from "../../src/constructs/gitops-access/spoke-access";
 import { AWS_SERVICE_PROVIDERS, XCLUSTER_SCOPE } from "../../src/constructs/platform/crossplane/packages";
 import { gitOpsTopology } from "../../stacks/platform/gitops";

@@ -3,6 +3,7 @@ import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERV
 import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "./cidr";
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
 import { IAM_ROLE_ARN } from "../aws-formats";
+import { PUBLIC_DNS_NAME } from "../kubernetes-formats";
 
 /**
  * The environment catalogue's schema. Field-level rules live here; rules that relate several
@@ -31,7 +32,7 @@ const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a
 const httpPath = z.string().regex(HTTP_PATH, { message: "must be an absolute HTTP path such as /healthz" });
 
 const dnsName = (example: string) =>
-  z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: `must be a lower-case DNS name such as ${example}` });
+  z.string().regex(PUBLIC_DNS_NAME, { message: `must be a lower-case DNS name such as ${example}` });
 
 const accountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
 

@@ -4,6 +4,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assertRoleNameFits } from "../../aws-formats";
+import { isDnsLabel } from "../../kubernetes-formats";
 
 /** What an IRSA trust policy needs from the cluster's OIDC provider. */
 export interface OidcIssuer {
@@ -25,7 +27,6 @@ export interface IrsaRoleProps {
   readonly provider?: TerraformProvider;
 }
 
-const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * An IAM role one Kubernetes service account assumes through the cluster's OIDC provider
@@ -38,13 +39,11 @@ export class IrsaRole extends Construct {
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
     for (const [setting, value] of [["namespace", props.namespace], ["serviceAccount", props.serviceAccount]] as const) {
-      if (!K8S_NAME.test(value) || value.length > 63) {
+      if (!isDnsLabel(value)) {
         throw new Error(`IrsaRole ${props.roleName}: ${setting} "${value}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
       }
     }
-    if (props.roleName.length > 64) {
-      throw new Error(`IrsaRole ${props.roleName}: roleName is ${props.roleName.length} characters; IAM allows 64`);
-    }
+    assertRoleNameFits(`IrsaRole ${props.roleName}`, "roleName", props.roleName);
     const provider = props.provider;
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       provider,

@@ -4,7 +4,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { OidcIssuer } from "../eks-cluster/irsa-role";
-import { ARGOCD_NAMESPACE, ARGOCD_SERVICE_ACCOUNTS, assertRoleNameFits, parseRoleArn } from "./names";
+import { ARGOCD_NAMESPACE, ARGOCD_SERVICE_ACCOUNTS } from "./names";
+import { assertRoleNameFits, parseRoleArn } from "../../aws-formats";
+import { isDnsLabel } from "../../kubernetes-formats";
 
 export interface ArgoCdHubRoleProps {
   /** IAM role name, e.g. `argoCdHubRoleName(hubClusterName)`; at most 64 characters. */
@@ -24,7 +26,6 @@ export interface ArgoCdHubRoleProps {
   readonly provider?: TerraformProvider;
 }
 
-const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The IRSA role of Argo CD on the hub. The trust policy has one statement per service account,
@@ -44,7 +45,7 @@ export class ArgoCdHubRole extends Construct {
     const namespace = props.namespace ?? ARGOCD_NAMESPACE;
     const serviceAccounts = (this.serviceAccounts = [...(props.serviceAccounts ?? ARGOCD_SERVICE_ACCOUNTS)]);
     for (const [setting, value] of [["namespace", namespace], ...serviceAccounts.map((sa, i) => [`serviceAccounts[${i}]`, sa])] as const) {
-      if (!K8S_NAME.test(value) || value.length > 63) {
+      if (!isDnsLabel(value)) {
         throw new Error(`${owner}: ${setting} "${value}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
       }
     }

@@ -4,9 +4,6 @@
  * its cluster secret, without either reading the other's state (they may live in other accounts).
  */
 
-/** IAM's limit on role names. */
-export const IAM_ROLE_NAME_LIMIT = 64;
-
 /** Namespace Argo CD runs in on the hub. */
 export const ARGOCD_NAMESPACE = "argocd";
 
@@ -30,24 +27,4 @@ export function argoCdSpokeRoleName(clusterName: string): string {
 /** The IRSA role of one Crossplane AWS service provider on the hub, e.g. `meridian-production-us-east-1-crossplane-eks`. */
 export function crossplaneProviderRoleName(hubClusterName: string, service: string): string {
   return `${hubClusterName}-crossplane-${service}`;
-}
-
-/** A role's ARN from its parts; no lookup, so it is known at plan time in any stack. */
-export function iamRoleArn(partition: string, accountId: string, roleName: string): string {
-  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
-}
-
-const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/([\w+=,.@/-]+)$/;
-
-/** The partition, account and name of a literal role ARN; undefined for anything else (including tokens). */
-export function parseRoleArn(arn: string): { partition: string; accountId: string; roleName: string } | undefined {
-  const match = ROLE_ARN.exec(arn);
-  return match ? { partition: match[1]!, accountId: match[2]!, roleName: match[3]! } : undefined;
-}
-
-/** Throws naming the role and IAM's limit when a role name is too long. */
-export function assertRoleNameFits(owner: string, setting: string, roleName: string): void {
-  if (roleName.length > IAM_ROLE_NAME_LIMIT) {
-    throw new Error(`${owner}: ${setting} "${roleName}" is ${roleName.length} characters; IAM allows ${IAM_ROLE_NAME_LIMIT}`);
-  }
 }

@@ -4,7 +4,7 @@ import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { assertRoleNameFits, parseRoleArn } from "./names";
+import { assertRoleNameFits, parseRoleArn } from "../../aws-formats";
 
 /** EKS access policies a spoke role may be granted, cluster-wide. */
 export const SPOKE_ACCESS_POLICIES = ["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"] as const;

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../../aws-limits";
 import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
 import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName, type ObservabilityWorkloadName } from "./workloads";
-import { REGION_NAME } from "../../aws-formats";
+import { ACCOUNT_ID, IAM_ROLE_NAME_LIMIT, REGION_NAME } from "../../aws-formats";
 
 export interface ObservabilityAwsProps {
   /** The EKS cluster's name: the workspace alias, the log group paths and the role-name prefix. */
@@ -30,13 +30,11 @@ export interface ObservabilityAwsProps {
 
 type Statement = DataAwsIamPolicyDocumentStatement;
 
-/** IAM role names are limited to 64 characters; the longest role id decides how long a cluster name may be. */
-const MAX_ROLE_NAME = 64;
+/** Role names are `<clusterName>-<role id>`: the longest role id decides how long a cluster name may be. */
 const LONGEST_ROLE_ID = Math.max(...Object.values(OBSERVABILITY_WORKLOADS).map((w) => w.roleId.length));
-export const MAX_CLUSTER_NAME_LENGTH = MAX_ROLE_NAME - 1 - LONGEST_ROLE_ID;
+export const MAX_CLUSTER_NAME_LENGTH = IAM_ROLE_NAME_LIMIT - 1 - LONGEST_ROLE_ID;
 
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
-const ACCOUNT_ID = /^\d{12}$/;
 
 /** `aps:RemoteWrite` on one workspace: Prometheus writes, never reads (dashboards query through Amazon Managed Grafana). */
 export function remoteWriteStatements(workspaceArn: string): Statement[] {
@@ -169,7 +167,7 @@ function validate(props: ObservabilityAwsProps): void {
     problems.push(`clusterName "${name}" must be letters, digits and '-' starting with a letter or digit (an EKS cluster name)`);
   } else if (name.length > MAX_CLUSTER_NAME_LENGTH) {
     problems.push(
-      `clusterName "${name}" is ${name.length} characters; role names "<clusterName>-<role>" must fit IAM's 64, so at most ${MAX_CLUSTER_NAME_LENGTH}`,
+      `clusterName "${name}" is ${name.length} characters; role names "<clusterName>-<role>" must fit IAM's ${IAM_ROLE_NAME_LIMIT}, so at most ${MAX_CLUSTER_NAME_LENGTH}`,
     );
   }
   if (!Token.isUnresolved(props.region) && !REGION_NAME.test(props.region)) {

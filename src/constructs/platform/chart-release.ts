@@ -3,6 +3,7 @@ import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
 import type { ChartPin } from "../../config/charts";
+import { isDnsLabel } from "../../kubernetes-formats";
 
 export interface ChartReleaseProps {
   /** Release name (a DNS label, at most 53 characters). */
@@ -24,8 +25,6 @@ export interface ChartReleaseProps {
   readonly provider?: TerraformProvider;
 }
 
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /**
  * One Helm release as the platform installs every chart: a pinned version, values as YAML,
  * atomic upgrades that roll back on failure, waiting for readiness (so dependants start on a
@@ -38,10 +37,10 @@ export class ChartRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: ChartReleaseProps) {
     super(scope, id);
-    if (!RELEASE_NAME.test(props.releaseName) || props.releaseName.length > 53) {
+    if (!isDnsLabel(props.releaseName, 53)) {
       throw new Error(`ChartRelease: releaseName "${props.releaseName}" must be a DNS label of at most 53 characters (Helm's limit)`);
     }
-    if (!RELEASE_NAME.test(props.namespace) || props.namespace.length > 63) {
+    if (!isDnsLabel(props.namespace)) {
       throw new Error(`ChartRelease ${props.releaseName}: namespace "${props.namespace}" must be a DNS label of at most 63 characters`);
     }
     this.values = props.values ?? {};

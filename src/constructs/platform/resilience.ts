@@ -1,4 +1,5 @@
 import type { ITopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint";
+import { isDnsSubdomain } from "../../kubernetes-formats";
 
 /**
  * Shared resilience defaults for everything the platform runs in a cluster: the priority classes,
@@ -131,7 +132,7 @@ export function highAvailability(options: HighAvailabilityOptions): HighAvailabi
   if (!Number.isInteger(maxUnavailable) || maxUnavailable < 1 || maxUnavailable >= replicas) {
     fail("maxUnavailable", maxUnavailable, `must be an integer from 1 to replicas - 1 (${replicas - 1}): 0 blocks every drain, replicas allows a full outage`);
   }
-  if (options.priorityClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.priorityClassName)) {
+  if (options.priorityClassName !== undefined && !isDnsSubdomain(options.priorityClassName)) {
     fail("priorityClassName", options.priorityClassName, "must be a PriorityClass name (lower-case DNS subdomain)");
   }
   return {

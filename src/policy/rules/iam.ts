@@ -2,6 +2,7 @@ import type { PolicyInput, PolicyResource } from "../policy-input";
 import { actionCovers, admitsAnyone, policyDocument, policyDocumentOf, type PolicyDocument, type PolicyStatement } from "../policy-document";
 import { cannotTell, fail, type CheckOutcome, type Rule } from "../rule";
 import { asStrings, blocks, dig, isUnknown } from "../terraform-values";
+import { SERVICE_ACCOUNT_SUBJECT } from "../../kubernetes-formats";
 
 /** Resources whose `policy` is an identity policy. */
 const IDENTITY_POLICY_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
@@ -131,7 +132,6 @@ export const iamNoUnscopedPassRole: Rule = {
   },
 };
 
-const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const EKS_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+$/;
 
 export const iamRoleTrustScoped: Rule = {

@@ -4,6 +4,7 @@ import { BOOTSTRAP_PROJECT } from "../../../config/naming";
 import { ARGOCD_NAMESPACE } from "../../gitops-access/names";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import { CLUSTER_LABEL_KEYS } from "./cluster-secret";
+import { isDnsLabel } from "../../../kubernetes-formats";
 
 /** The hub's own API server as Argo CD names it: root Applications create child Applications there. */
 export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
@@ -52,7 +53,7 @@ export function appOfAppsManifests(props: AppOfAppsProps): KubernetesManifest[] 
   const retryLimit = props.retryLimit ?? 10;
   const { url, path, revision } = props.repository;
   const owner = `AppOfApps ${name}`;
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
+  if (!isDnsLabel(name)) {
     throw new Error(`${owner}: name "${name}" must be a DNS label of at most 63 characters`);
   }
   if (path.startsWith("/") || path.endsWith("/") || path.split("/").includes("..")) {

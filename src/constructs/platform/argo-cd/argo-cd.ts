@@ -1,7 +1,8 @@
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CHARTS } from "../../../config/charts";
-import { ARGOCD_NAMESPACE, ARGOCD_SERVICE_ACCOUNTS, parseRoleArn } from "../../gitops-access/names";
+import { ARGOCD_NAMESPACE, ARGOCD_SERVICE_ACCOUNTS } from "../../gitops-access/names";
+import { parseRoleArn } from "../../../aws-formats";
 import { ChartRelease } from "../chart-release";
 
 /** The node label pods are spread over: each replica of a component in another AZ where possible. */

@@ -1,7 +1,9 @@
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { ARGOCD_NAMESPACE, parseRoleArn } from "../../gitops-access/names";
+import { ARGOCD_NAMESPACE } from "../../gitops-access/names";
+import { parseRoleArn } from "../../../aws-formats";
+import { isDnsLabel } from "../../../kubernetes-formats";
 
 /** The label Argo CD finds cluster secrets by. */
 export const CLUSTER_SECRET_TYPE_LABEL = { "argocd.argoproj.io/secret-type": "cluster" } as const;
@@ -43,7 +45,6 @@ export function eksClusterConfig(props: Pick<ArgoCdClusterSecretProps, "clusterN
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Registers one EKS cluster with Argo CD declaratively: a Secret labelled
@@ -62,7 +63,7 @@ export class ArgoCdClusterSecret extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdClusterSecretProps) {
     super(scope, id);
     const owner = `ArgoCdClusterSecret ${props.name}`;
-    if (!DNS_LABEL.test(props.name) || props.name.length > 55) {
+    if (!isDnsLabel(props.name, 55)) {
       throw new Error(`${owner}: name "${props.name}" must be a DNS label of at most 55 characters (the secret is named cluster-<name>)`);
     }
     for (const [setting, value] of [["clusterName", props.clusterName], ["roleArn", props.roleArn]] as const) {

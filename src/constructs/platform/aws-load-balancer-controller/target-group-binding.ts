@@ -2,6 +2,7 @@ import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf"
 import { Construct } from "constructs";
 import { z } from "zod";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
+import { DNS_1035_LABEL, DNS_SUBDOMAIN } from "../../../kubernetes-formats";
 
 /**
  * The TargetGroupBinding custom resource (`elbv2.k8s.aws/v1beta1`) as the controller's CRD
@@ -9,7 +10,7 @@ import { ManifestsRelease, type KubernetesManifest } from "../manifests-release"
  * for this group, so this schema is its check. Only the fields the CRD knows are accepted;
  * `serviceRef` is required, and one of `targetGroupARN` / `targetGroupName`.
  */
-const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a DNS label" }).max(63, { message: "must be at most 63 characters" });
+const dnsLabel = z.string().regex(DNS_1035_LABEL, { message: "must be a DNS label" }).max(63, { message: "must be at most 63 characters" });
 const intOrString = z.union([z.int().min(1).max(65535), z.string().min(1)]);
 const labelSelector = z.strictObject({
   matchLabels: z.record(z.string(), z.string()).optional(),
@@ -31,7 +32,7 @@ export const TargetGroupBindingSchema = z.strictObject({
   apiVersion: z.literal("elbv2.k8s.aws/v1beta1"),
   kind: z.literal("TargetGroupBinding"),
   metadata: z.strictObject({
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: "must be a DNS subdomain" }).max(253),
+    name: z.string().regex(DNS_SUBDOMAIN, { message: "must be a DNS subdomain" }).max(253),
     namespace: dnsLabel,
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),

@@ -2,7 +2,7 @@ import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf"
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { CHARTS } from "../../../config/charts";
-import { parseRoleArn } from "../../gitops-access/names";
+import { parseRoleArn } from "../../../aws-formats";
 import { ChartRelease } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import {

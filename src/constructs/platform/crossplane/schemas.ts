@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DNS_SUBDOMAIN } from "../../../kubernetes-formats";
 
 /**
  * Schemas of the Crossplane objects the hub renders, strict so a misspelt field fails at synth
@@ -14,7 +15,7 @@ import { z } from "zod";
 
 const dnsSubdomain = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: "must be a DNS subdomain (lower-case alphanumerics, '-', '.')" })
+  .regex(DNS_SUBDOMAIN, { message: "must be a DNS subdomain (lower-case alphanumerics, '-', '.')" })
   .max(253, { message: "must be at most 253 characters" });
 const stringMap = z.record(z.string(), z.string());
 

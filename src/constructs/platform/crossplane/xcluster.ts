@@ -3,6 +3,7 @@ import type { KubernetesManifest } from "../manifests-release";
 import { COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "./packages";
 import { RAW_TEMPLATE_PREFIX, type JsonSchema } from "./schemas";
 import { XCLUSTER_MANAGED_POLICIES } from "../../gitops-access/crossplane-policies";
+import { API_GROUP, DNS_1035_LABEL } from "../../../kubernetes-formats";
 
 /**
  * The `XCluster` platform API: a CompositeResourceDefinition (with a namespaced claim,
@@ -55,10 +56,9 @@ const ROLE_LABEL = "xcluster.platform/role";
 /** A value written unquoted into the rendered YAML: a number or a list. */
 const raw = (expression: string) => `${RAW_TEMPLATE_PREFIX}{{ ${expression} }}`;
 
-const K8S_GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 function validate(props: XClusterApiProps): void {
-  if (!K8S_GROUP.test(props.group)) {
+  if (!API_GROUP.test(props.group)) {
     throw new Error(`XCluster API: group "${props.group}" must be a DNS subdomain with at least one dot, such as platform.example.com`);
   }
   if (props.regions.length === 0 || props.kubernetesVersions.length === 0) {
@@ -72,7 +72,6 @@ function validate(props: XClusterApiProps): void {
   }
 }
 
-const dnsLabelPattern = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
 /** The XCluster's spec as an OpenAPI schema; the API server enforces it before Crossplane sees the object. */
 export function xClusterSpecSchema(props: XClusterApiProps): JsonSchema {
@@ -106,7 +105,7 @@ export function xClusterSpecSchema(props: XClusterApiProps): JsonSchema {
           type: "object",
           required: ["name", "instanceTypes", "min", "max"],
           properties: {
-            name: { type: "string", description: "Node group name, unique in the cluster.", pattern: dnsLabelPattern, maxLength: 38 },
+            name: { type: "string", description: "Node group name, unique in the cluster.", pattern: DNS_1035_LABEL.source, maxLength: 38 },
             instanceTypes: { type: "array", minItems: 1, maxItems: 20, items: { type: "string", pattern: "^[a-z][a-z0-9-]*\\.[a-z0-9]+$", maxLength: 32 } },
             min: { type: "integer", description: "Minimum (and initial) number of nodes.", minimum: 0, maximum: 1000 },
             max: { type: "integer", description: "Maximum number of nodes.", minimum: 1, maximum: 1000 },

@@ -5,6 +5,7 @@ import { ChartRelease } from "../chart-release";
 import { PRIORITY_CLASSES } from "../resilience";
 import { CONTROLLER_IDENTITIES } from "../../../config/workload-identities";
 import { IAM_ROLE_ARN } from "../../../aws-formats";
+import { DOMAIN_NAME } from "../../../kubernetes-formats";
 
 /** Where external-dns runs; the IRSA role's trust policy names exactly this service account. */
 export const EXTERNAL_DNS_NAMESPACE = CONTROLLER_IDENTITIES.externalDns.namespace;
@@ -63,7 +64,7 @@ export class ExternalDns extends Construct {
       }
     });
     (props.domainFilters ?? []).forEach((domain, i) => {
-      if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(domain)) {
+      if (!DOMAIN_NAME.test(domain)) {
         fail(`domainFilters[${i}]`, domain, "must be a lower-case DNS name such as example.com");
       }
     });

@@ -8,7 +8,7 @@ import { ChartRelease } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { GPU_TAINT_KEY, KARPENTER_NODEPOOL_LABEL, ec2NodeClassFor, nodeLabelsOf, nodePoolFor, type KarpenterPoolSource, type PoolContext } from "./node-pools";
-import { IAM_ROLE_ARN } from "../../../aws-formats";
+import { IAM_ROLE_ARN, IAM_ROLE_NAME } from "../../../aws-formats";
 
 /**
  * Where the controller runs. Its IRSA role (`KarpenterAwsResources`) trusts exactly
@@ -228,7 +228,7 @@ function validate(props: KarpenterProps): void {
   if (!Token.isUnresolved(props.interruptionQueueName) && !/^[\w-]{1,80}$/.test(props.interruptionQueueName)) {
     fail("interruptionQueueName", props.interruptionQueueName, "must be an SQS queue name (1-80 letters, digits, '-', '_'), not its URL or ARN");
   }
-  if (!Token.isUnresolved(props.nodeRoleName) && !/^[\w+=,.@-]{1,64}$/.test(props.nodeRoleName)) {
+  if (!Token.isUnresolved(props.nodeRoleName) && !IAM_ROLE_NAME.test(props.nodeRoleName)) {
     fail("nodeRoleName", props.nodeRoleName, "must be an IAM role name (1-64 characters), not an ARN");
   }
   if (props.securityGroupIds.length === 0) {

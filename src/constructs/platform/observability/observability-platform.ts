@@ -7,6 +7,7 @@ import { ManifestsRelease, type KubernetesManifest } from "../manifests-release"
 import type { HighAvailability } from "../resilience";
 import { OBSERVABILITY_NAMESPACES, fluentBitObjects, kubePrometheusStackObjects, otelCollectorObjects } from "./embedded-manifests";
 import { IAM_ROLE_ARN, REGION_NAME } from "../../../aws-formats";
+import { isDnsLabel } from "../../../kubernetes-formats";
 import {
   RELEASES,
   availability,
@@ -53,7 +54,6 @@ export interface ObservabilityPlatformProps {
   readonly provider?: TerraformProvider;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 const UNIT_HOURS: Readonly<Record<string, number>> = { ms: 1 / 3_600_000, s: 1 / 3600, m: 1 / 60, h: 1, d: 24, w: 168, y: 8760 };
@@ -171,7 +171,7 @@ function validate(props: ObservabilityPlatformProps): void {
   const resolved = (value: string) => !Token.isUnresolved(value);
   check(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,99}$/.test(props.clusterName), "clusterName", props.clusterName, "must be an EKS cluster name (letters, digits, '-')");
   check(!resolved(props.region) || REGION_NAME.test(props.region), "region", props.region, "must be an AWS region name such as us-east-1");
-  check(DNS_LABEL.test(props.environment), "environment", props.environment, "must be a lower-case DNS label");
+  check(isDnsLabel(props.environment), "environment", props.environment, "must be a lower-case DNS label");
   if (resolved(props.remoteWriteUrl)) {
     check(/^https:\/\/[^\s]+\/api\/v1\/remote_write$/.test(props.remoteWriteUrl), "remoteWriteUrl", props.remoteWriteUrl, "must be an https URL ending in /api/v1/remote_write");
   } else {
@@ -191,7 +191,7 @@ function validate(props: ObservabilityPlatformProps): void {
     check(hours <= 7 * 24, "retention", retention, "must be at most 7d: remote write to AMP is the long-term store, longer local retention only costs node disk");
   }
   for (const key of Object.keys(props.additionalRules ?? {})) {
-    check(DNS_LABEL.test(key) && key.length <= 40, `additionalRules.${key}`, key, "must be a lower-case DNS label of at most 40 characters (it names a PrometheusRule)");
+    check(isDnsLabel(key, 40), `additionalRules.${key}`, key, "must be a lower-case DNS label of at most 40 characters (it names a PrometheusRule)");
     check(!(key in pipelineRules({ fluentBit: "" })), `additionalRules.${key}`, key, "is the name of the built-in pipeline rules; choose another");
   }
   if (problems.length > 0) {

@@ -2,6 +2,7 @@ import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { isDnsSubdomain } from "../../../kubernetes-formats";
 
 /** The annotation that makes a StorageClass the default for claims that name none. */
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
@@ -39,7 +40,6 @@ export interface StorageClassesProps {
   readonly provider?: TerraformProvider;
 }
 
-const CLASS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
  * The cluster's storage classes as native Kubernetes objects: an encrypted, expandable gp3 EBS
@@ -61,7 +61,7 @@ export class StorageClasses extends Construct {
     const efsName = props.efs?.name ?? "efs";
     const demote = props.demoteClasses ?? ["gp2"];
     for (const [setting, name] of [["gp3Name", gp3Name], ["efs.name", efsName], ...demote.map((n, i) => [`demoteClasses[${i}]`, n])] as const) {
-      if (!CLASS_NAME.test(name) || name.length > 253) {
+      if (!isDnsSubdomain(name)) {
         fail(setting, name, "must be a StorageClass name (lower-case DNS subdomain)");
       }
     }

@@ -2,6 +2,7 @@ import { PriorityClassV1 } from "@cdktf/provider-kubernetes/lib/priority-class-v
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { PRIORITY_CLASSES, type PlatformPriorityClass } from "../resilience";
+import { isDnsSubdomain } from "../../../kubernetes-formats";
 
 export interface PriorityClassesProps {
   /** @default Object.values(PRIORITY_CLASSES) */
@@ -33,7 +34,7 @@ export class PriorityClasses extends Construct {
     }
     const names = wanted.map((c) => c.name);
     wanted.forEach((c, i) => {
-      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(c.name) || c.name.startsWith("system-")) {
+      if (!isDnsSubdomain(c.name) || c.name.startsWith("system-")) {
         fail(`classes[${i}].name`, c.name, "must be a lower-case DNS subdomain not starting with system- (reserved)");
       }
       if (names.indexOf(c.name) !== i) {

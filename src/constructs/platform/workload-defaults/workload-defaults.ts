@@ -6,6 +6,7 @@ import { CHARTS, type ChartPin } from "../../../config/charts";
 import { ChartRelease } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import { PRIORITY_CLASSES, ZONE_TOPOLOGY_KEY, highAvailability, toggledPodDisruptionBudget, type HighAvailability } from "../resilience";
+import { isDnsLabel } from "../../../kubernetes-formats";
 
 /** Label (on a workload or its namespace) that opts it out of every workload default. */
 export const OPT_OUT_LABEL = { key: "workload-defaults.platform/skip", value: "true" } as const;
@@ -219,7 +220,7 @@ export class WorkloadDefaults extends Construct {
     super(scope, id);
     const namespace = props.namespace ?? "kyverno";
     (props.excludedNamespaces ?? []).forEach((excluded, i) => {
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(excluded) || excluded.length > 63) {
+      if (!isDnsLabel(excluded)) {
         throw new Error(`WorkloadDefaults ${id}: excludedNamespaces[${i}] ${JSON.stringify(excluded)} must be a namespace name (DNS label)`);
       }
     });
