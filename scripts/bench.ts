@@ -9,9 +9,17 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseFlags, wholeNumberFlag } from "../src/operations/command-line/flags";
 
-const runsArg = process.argv.indexOf("--runs");
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+function runsFlag(): number {
+  try {
+    return wholeNumberFlag("--runs", parseFlags(process.argv.slice(2), { runs: { type: "string", default: "5" } }).runs, 1, 100, "a whole number of runs from 1 to 100");
+  } catch (error) {
+    console.error(`${(error as Error).message}\nusage: npm run bench -- [--runs <1-100>]`);
+    process.exit(2);
+  }
+}
+const RUNS = runsFlag();
 const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const TSX = require.resolve("tsx/cli");
 

@@ -13,6 +13,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { renderMermaid } from "../src/graph/mermaid";
+import { parseFlags } from "../src/operations/command-line/flags";
+import { UsageError } from "../src/operations/command-line/usage";
 import { currentGraphBlock, graphBlock, withGraphBlock } from "../src/graph/readme-block";
 import { readStackGraph } from "../src/graph/stack-graph";
 
@@ -25,34 +27,16 @@ interface Options {
 }
 
 function parseArguments(args: readonly string[]): Options {
-  let mode: Options["mode"] = "write";
-  let outdir: string | undefined;
-  let readme = resolve(__dirname, "..", "README.md");
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--check" || arg === "--stdout") {
-      if (mode !== "write") {
-        throw new UsageError("--check and --stdout exclude each other");
-      }
-      mode = arg === "--check" ? "check" : "stdout";
-    } else if (arg === "--outdir" || arg === "--readme") {
-      const value = args[++i];
-      if (value === undefined || value.startsWith("--")) {
-        throw new UsageError(`${arg} needs a value`);
-      }
-      if (arg === "--outdir") {
-        outdir = resolve(value);
-      } else {
-        readme = resolve(value);
-      }
-    } else {
-      throw new UsageError(`unknown argument ${arg}`);
-    }
+  const flags = parseFlags(args, { check: { type: "boolean", default: false }, stdout: { type: "boolean", default: false }, outdir: { type: "string" }, readme: { type: "string" } });
+  if (flags.check && flags.stdout) {
+    throw new UsageError("--check and --stdout exclude each other");
   }
-  return { mode, outdir, readme };
+  return {
+    mode: flags.check ? "check" : flags.stdout ? "stdout" : "write",
+    outdir: flags.outdir === undefined ? undefined : resolve(flags.outdir),
+    readme: resolve(flags.readme ?? join(__dirname, "..", "README.md")),
+  };
 }
-
-class UsageError extends Error {}
 
 /**
  * The diagram of an existing synth, or of a fresh synth of the built-in catalogue (as `main.ts`

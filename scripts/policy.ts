@@ -12,33 +12,23 @@
 import { writeFileSync } from "node:fs";
 import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
 import { loadCatalogue } from "../src/config/load";
+import { parseFlags } from "../src/operations/command-line/flags";
+import { UsageError } from "../src/operations/command-line/usage";
 import { evaluatePolicy } from "../src/policy/engine";
 import { readPolicyStacks } from "../src/policy/read-stacks";
 import { formatPolicyReport, policyFindings, policySummary } from "../src/policy/report";
 
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index === -1) {
-    return undefined;
-  }
-  const value = args[index + 1];
-  if (!value || value.startsWith("--")) {
-    throw new Error(`${name} needs a value`);
-  }
-  return value;
-}
-
 function main(): number {
-  const args = process.argv.slice(2);
-  const outdir = option(args, "--outdir") ?? "cdktf.out";
-  const jsonFile = option(args, "--json");
+  const flags = parseFlags(process.argv.slice(2), { outdir: { type: "string", default: "cdktf.out" }, json: { type: "string" }, verbose: { type: "boolean", default: false } });
+  const outdir = flags.outdir;
+  const jsonFile = flags.json;
   const started = Date.now();
   const stacks = readPolicyStacks(outdir);
   // Production thresholds follow the catalogue's tiers; main.ts synthesizes the built-in catalogue.
   const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
   const productionEnvironments = catalogue.environments.filter((e) => e.tier === "production").map((e) => e.name);
   const evaluation = evaluatePolicy(stacks, { productionEnvironments });
-  console.log(formatPolicyReport(evaluation, { verbose: args.includes("--verbose") }));
+  console.log(formatPolicyReport(evaluation, { verbose: flags.verbose }));
   const summary = policySummary(evaluation);
   if (jsonFile) {
     const sources = Object.fromEntries(evaluation.stacks.map((s) => [s.stack, s.sourceNote ? `${s.source} (${s.sourceNote})` : s.source]));
@@ -53,5 +43,8 @@ try {
   process.exit(main());
 } catch (error) {
   console.error(`policy check could not run: ${(error as Error).message}`);
+  if (error instanceof UsageError) {
+    console.error("usage: npm run policy -- [--outdir <synthesized dir>] [--json <file>] [--verbose]");
+  }
   process.exit(2);
 }

@@ -7,12 +7,13 @@
  *   npm run verify -- --no-synth        # reuse cdktf.out
  */
 import { execFileSync } from "node:child_process";
+import { parseFlags } from "../src/operations/command-line/flags";
 import { verifyOffline } from "../src/verification/offline-verification";
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
+  const flags = parseFlags(process.argv.slice(2), { "no-synth": { type: "boolean", default: false } });
   const outdir = "cdktf.out";
-  if (!args.includes("--no-synth")) {
+  if (!flags["no-synth"]) {
     console.log("synthesizing ...");
     execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts"], { stdio: "inherit" });
   }

@@ -232,6 +232,15 @@ describe("npm run graph (scripts/graph.ts)", () => {
     }
   }, 120_000);
 
+  test("exits 2 with the usage on an unknown flag or on --check with --stdout", () => {
+    for (const [args, message] of [[["--chek"], "Unknown option '--chek'"], [["--check", "--stdout"], "--check and --stdout exclude each other"]] as const) {
+      const result = run(...args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).toContain("usage: npm run graph --");
+    }
+  }, 60_000);
+
   test("without --outdir it synthesizes the built-in catalogue itself", () => {
     const printed = execFileSync(process.execPath, [require.resolve("tsx/cli"), join(ROOT, "scripts", "graph.ts"), "--stdout"], { cwd: ROOT, encoding: "utf8" });
     expect(printed).toBe(renderMermaid(graph));

@@ -115,6 +115,13 @@ describe("scripts/policy.ts", () => {
     }
   });
 
+  test("exits 2 naming an unknown flag, with the usage", () => {
+    const result = run("--ouptdir", "x");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--ouptdir'");
+    expect(result.stderr).toContain("usage: npm run policy --");
+  });
+
   test("exits 2 when there is no synthesized output", () => {
     const result = run("--outdir", join(tmpdir(), "policy-nothing-here"));
     expect(result.status).toBe(2);
