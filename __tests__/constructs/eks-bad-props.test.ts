@@ -145,6 +145,16 @@ describe("IRSA roles, ingress and EFS reject bad settings", () => {
       'IrsaRole r: serviceAccount "Bad_Name" is not a Kubernetes name',
     );
   });
+  test("throws when a service account is listed twice", () => {
+    expect(() => new IrsaRole(stack(), "r", { roleName: "r", issuer, namespace: "argocd", serviceAccount: "server", additionalServiceAccounts: ["repo", "server"] })).toThrow(
+      'IrsaRole r: service account "server" is listed twice',
+    );
+  });
+  test("throws when an additional service account is not a Kubernetes name", () => {
+    expect(() => new IrsaRole(stack(), "r", { roleName: "r", issuer, namespace: "argocd", serviceAccount: "server", additionalServiceAccounts: ["Repo"] })).toThrow(
+      'IrsaRole r: additionalServiceAccounts[0] "Repo" is not a Kubernetes name',
+    );
+  });
   test("throws when the role name is longer than IAM allows", () => {
     const roleName = "r".repeat(65);
     expect(() => new IrsaRole(stack(), "r", { roleName, issuer, namespace: "kube-system", serviceAccount: "aws-node" })).toThrow(

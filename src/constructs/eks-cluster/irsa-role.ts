@@ -19,8 +19,14 @@ export interface IrsaRoleProps {
   readonly issuer: OidcIssuer;
   readonly namespace: string;
   readonly serviceAccount: string;
+  /** Further service accounts in the same namespace that may assume the role, one trust statement each. @default [] */
+  readonly additionalServiceAccounts?: readonly string[];
+  /** The role's description. @default - none */
+  readonly description?: string;
   /** Inline permissions. @default [] */
   readonly statements?: DataAwsIamPolicyDocumentStatement[];
+  /** Name of the inline policy holding `statements`. @default "permissions" */
+  readonly policyName?: string;
   /** Managed policy ARNs to attach. @default [] */
   readonly managedPolicyArns?: string[];
   /** @default - the stack's default AWS provider */
@@ -38,31 +44,35 @@ export class IrsaRole extends Construct {
 
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
-    for (const [setting, value] of [["namespace", props.namespace], ["serviceAccount", props.serviceAccount]] as const) {
+    const serviceAccounts = [props.serviceAccount, ...(props.additionalServiceAccounts ?? [])];
+    const names = [["namespace", props.namespace], ["serviceAccount", props.serviceAccount], ...(props.additionalServiceAccounts ?? []).map((sa, i) => [`additionalServiceAccounts[${i}]`, sa])] as const;
+    for (const [setting, value] of names) {
       if (!isDnsLabel(value)) {
         throw new Error(`IrsaRole ${props.roleName}: ${setting} "${value}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
       }
+    }
+    const repeated = serviceAccounts.find((sa, i) => serviceAccounts.indexOf(sa) !== i);
+    if (repeated) {
+      throw new Error(`IrsaRole ${props.roleName}: service account "${repeated}" is listed twice`);
     }
     assertRoleNameFits(`IrsaRole ${props.roleName}`, "roleName", props.roleName);
     const provider = props.provider;
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       provider,
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRoleWithWebIdentity"],
-          principals: [{ type: "Federated", identifiers: [props.issuer.providerArn] }],
-          condition: [
-            { test: "StringEquals", variable: `${props.issuer.host}:sub`, values: [`system:serviceaccount:${props.namespace}:${props.serviceAccount}`] },
-            { test: "StringEquals", variable: `${props.issuer.host}:aud`, values: ["sts.amazonaws.com"] },
-          ],
-        },
-      ],
+      statement: serviceAccounts.map((serviceAccount) => ({
+        effect: "Allow",
+        actions: ["sts:AssumeRoleWithWebIdentity"],
+        principals: [{ type: "Federated", identifiers: [props.issuer.providerArn] }],
+        condition: [
+          { test: "StringEquals", variable: `${props.issuer.host}:sub`, values: [`system:serviceaccount:${props.namespace}:${serviceAccount}`] },
+          { test: "StringEquals", variable: `${props.issuer.host}:aud`, values: ["sts.amazonaws.com"] },
+        ],
+      })),
     });
-    this.role = new IamRole(this, "role", { provider, name: props.roleName, assumeRolePolicy: trust.json });
+    this.role = new IamRole(this, "role", { provider, name: props.roleName, description: props.description, assumeRolePolicy: trust.json });
     if (props.statements && props.statements.length > 0) {
       const permissions = new DataAwsIamPolicyDocument(this, "permissions", { provider, statement: props.statements });
-      new IamRolePolicy(this, "policy", { provider, role: this.role.id, name: "permissions", policy: permissions.json });
+      new IamRolePolicy(this, "policy", { provider, role: this.role.id, name: props.policyName ?? "permissions", policy: permissions.json });
     }
     (props.managedPolicyArns ?? []).forEach((policyArn, index) =>
       new IamRolePolicyAttachment(this, `managed-${index}`, { provider, role: this.role.name, policyArn }),

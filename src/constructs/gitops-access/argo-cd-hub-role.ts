@@ -1,11 +1,8 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Token, type TerraformProvider } from "cdktf";
-import { Construct } from "constructs";
-import type { OidcIssuer } from "../eks-cluster/irsa-role";
+import type { Construct } from "constructs";
+import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
 import { ARGOCD_NAMESPACE, ARGOCD_SERVICE_ACCOUNTS } from "./names";
-import { assertRoleNameFits, parseRoleArn } from "../../aws-formats";
+import { parseRoleArn } from "../../aws-formats";
 import { isDnsLabel } from "../../kubernetes-formats";
 
 export interface ArgoCdHubRoleProps {
@@ -28,71 +25,55 @@ export interface ArgoCdHubRoleProps {
 
 
 /**
- * The IRSA role of Argo CD on the hub. The trust policy has one statement per service account,
+ * The IRSA role of Argo CD on the hub: an {@link IrsaRole} for several service accounts. The trust policy has one statement per service account,
  * each pinning `:sub` to exactly that account and `:aud` to STS (security rule #19), so no other
  * pod can use it. Its only permission is `sts:AssumeRole` into the listed spoke access roles: all
  * rights on a cluster come from that cluster's access entry, never from this role.
  */
-export class ArgoCdHubRole extends Construct {
-  readonly role: IamRole;
+export class ArgoCdHubRole extends IrsaRole {
   readonly serviceAccounts: readonly string[];
   readonly spokeRoleArns: readonly string[];
 
   constructor(scope: Construct, id: string, props: ArgoCdHubRoleProps) {
-    super(scope, id);
     const owner = `ArgoCdHubRole ${props.roleName}`;
-    assertRoleNameFits(owner, "roleName", props.roleName);
-    const namespace = props.namespace ?? ARGOCD_NAMESPACE;
-    const serviceAccounts = (this.serviceAccounts = [...(props.serviceAccounts ?? ARGOCD_SERVICE_ACCOUNTS)]);
-    for (const [setting, value] of [["namespace", namespace], ...serviceAccounts.map((sa, i) => [`serviceAccounts[${i}]`, sa])] as const) {
-      if (!isDnsLabel(value)) {
-        throw new Error(`${owner}: ${setting} "${value}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
-      }
-    }
-    if (serviceAccounts.length === 0) {
+    const [serviceAccount, ...additionalServiceAccounts] = props.serviceAccounts ?? ARGOCD_SERVICE_ACCOUNTS;
+    if (serviceAccount === undefined) {
       throw new Error(`${owner}: serviceAccounts is empty; at least the application controller must be able to assume the role`);
     }
-    if (props.spokeRoleArns.length === 0) {
-      throw new Error(`${owner}: spokeRoleArns is empty; the hub manages at least its own cluster, so list its spoke role`);
-    }
-    props.spokeRoleArns.forEach((arn, index) => {
-      if (Token.isUnresolved(arn) || !parseRoleArn(arn)) {
-        throw new Error(`${owner}: spokeRoleArns[${index}] "${arn}" must be a literal IAM role ARN (account id + deterministic name), not a token or a pattern`);
+    // Named as the caller set them; IrsaRole would name the first one `serviceAccount`.
+    props.serviceAccounts?.forEach((name, index) => {
+      if (!isDnsLabel(name)) {
+        throw new Error(`${owner}: serviceAccounts[${index}] "${name}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
       }
     });
-    const duplicate = props.spokeRoleArns.find((arn, index) => props.spokeRoleArns.indexOf(arn) !== index);
-    if (duplicate) {
-      throw new Error(`${owner}: spokeRoleArns lists "${duplicate}" twice`);
-    }
-    this.spokeRoleArns = [...props.spokeRoleArns];
-
-    const provider = props.provider;
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      provider,
-      statement: serviceAccounts.map((serviceAccount) => ({
-        effect: "Allow",
-        actions: ["sts:AssumeRoleWithWebIdentity"],
-        principals: [{ type: "Federated", identifiers: [props.issuer.providerArn] }],
-        condition: [
-          { test: "StringEquals", variable: `${props.issuer.host}:sub`, values: [`system:serviceaccount:${namespace}:${serviceAccount}`] },
-          { test: "StringEquals", variable: `${props.issuer.host}:aud`, values: ["sts.amazonaws.com"] },
-        ],
-      })),
-    });
-    this.role = new IamRole(this, "role", {
-      provider,
-      name: props.roleName,
+    checkSpokeRoleArns(owner, props.spokeRoleArns);
+    super(scope, id, {
+      roleName: props.roleName,
+      issuer: props.issuer,
+      namespace: props.namespace ?? ARGOCD_NAMESPACE,
+      serviceAccount,
+      additionalServiceAccounts,
       description: "Argo CD on the GitOps hub; may only assume the spoke access roles of the clusters it manages",
-      assumeRolePolicy: trust.json,
+      statements: [{ sid: "AssumeSpokeAccessRoles", effect: "Allow", actions: ["sts:AssumeRole"], resources: [...props.spokeRoleArns] }],
+      policyName: "assume-spoke-access-roles",
+      provider: props.provider,
     });
-    const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
-      provider,
-      statement: [{ sid: "AssumeSpokeAccessRoles", effect: "Allow", actions: ["sts:AssumeRole"], resources: [...props.spokeRoleArns] }],
-    });
-    new IamRolePolicy(this, "policy", { provider, role: this.role.id, name: "assume-spoke-access-roles", policy: permissions.json });
+    this.serviceAccounts = [serviceAccount, ...additionalServiceAccounts];
+    this.spokeRoleArns = [...props.spokeRoleArns];
   }
+}
 
-  get arn(): string {
-    return this.role.arn;
+function checkSpokeRoleArns(owner: string, spokeRoleArns: readonly string[]): void {
+  if (spokeRoleArns.length === 0) {
+    throw new Error(`${owner}: spokeRoleArns is empty; the hub manages at least its own cluster, so list its spoke role`);
+  }
+  spokeRoleArns.forEach((arn, index) => {
+    if (Token.isUnresolved(arn) || !parseRoleArn(arn)) {
+      throw new Error(`${owner}: spokeRoleArns[${index}] "${arn}" must be a literal IAM role ARN (account id + deterministic name), not a token or a pattern`);
+    }
+  });
+  const duplicate = spokeRoleArns.find((arn, index) => spokeRoleArns.indexOf(arn) !== index);
+  if (duplicate) {
+    throw new Error(`${owner}: spokeRoleArns lists "${duplicate}" twice`);
   }
 }
