@@ -6,7 +6,7 @@ import { initWorkspace, offlineTerraform, planJsonText, prepareWorkspace, runBou
 import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "../verification/synthesized-stacks";
 import { terraformVersion } from "../verification/terraform-cli";
 import { GUARDED_RESOURCE_TYPES } from "./guarded-resources";
-import { changeKind, formatPath, type ChangeKind, type PlanJson, type ResourceChange } from "../terraform/plan-json";
+import { changeKind, countByKind, formatPath, type ActionCounts, type ChangeKind, type PlanJson, type ResourceChange } from "../terraform/plan-json";
 import type { ProviderSchemas } from "./provider-schema";
 import { foldPlannedChanges, simulateAppliedResources, stateFile, type SimulatedResource } from "./simulated-state";
 
@@ -29,18 +29,11 @@ export interface ReviewedChange {
   readonly loses?: string;
 }
 
-export interface ChangeCounts {
-  readonly create: number;
-  readonly update: number;
-  readonly replace: number;
-  readonly delete: number;
-}
-
 export type StackReview =
-  | { readonly stack: string; readonly status: "reviewed"; readonly counts: ChangeCounts; readonly changes: readonly ReviewedChange[]; readonly selfCheckPlans: number; readonly seconds: number }
+  | { readonly stack: string; readonly status: "reviewed"; readonly counts: ActionCounts; readonly changes: readonly ReviewedChange[]; readonly selfCheckPlans: number; readonly seconds: number }
   | { readonly stack: string; readonly status: "unchanged" }
-  | { readonly stack: string; readonly status: "added"; readonly counts: ChangeCounts }
-  | { readonly stack: string; readonly status: "removed"; readonly counts: ChangeCounts; readonly changes: readonly ReviewedChange[] }
+  | { readonly stack: string; readonly status: "added"; readonly counts: ActionCounts }
+  | { readonly stack: string; readonly status: "removed"; readonly counts: ActionCounts; readonly changes: readonly ReviewedChange[] }
   | { readonly stack: string; readonly status: "not-plannable"; readonly reason: string }
   | { readonly stack: string; readonly status: "failed"; readonly step: string; readonly message: string };
 
@@ -128,9 +121,8 @@ function configuredResources(stack: SynthesizedStack): { address: string; type: 
   return Object.entries(stack.config.resource ?? {}).flatMap(([type, blocks]) => Object.keys(blocks).map((name) => ({ address: `${type}.${name}`, type })));
 }
 
-function countChanges(changes: readonly { kind: string }[]): ChangeCounts {
-  const count = (kind: string) => changes.filter((c) => c.kind === kind).length;
-  return { create: count("create"), update: count("update"), replace: count("replace"), delete: count("delete") };
+function countChanges(changes: readonly { kind: string }[]): ActionCounts {
+  return countByKind(changes.map((c) => c.kind));
 }
 
 async function reviewStack(name: string, ctx: ReviewContext): Promise<StackReview> {

@@ -92,6 +92,25 @@ export function changeKind(actions: readonly ChangeAction[]): ChangeKind {
   return (actions.find((a) => a !== "no-op") ?? "no-op") as ChangeKind;
 }
 
+/** How many resources a plan creates, updates in place, replaces and deletes. */
+export interface ActionCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly replace: number;
+  readonly delete: number;
+}
+
+/** Counts changes by kind; reads, no-ops and anything else are not counted. */
+export function countByKind(kinds: Iterable<string>): ActionCounts {
+  const counts = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const kind of kinds) {
+    if (kind in counts) {
+      counts[kind as keyof ActionCounts]++;
+    }
+  }
+  return counts;
+}
+
 /** `a.b[0].c` for a Terraform attribute path. */
 export function formatPath(path: readonly (string | number)[]): string {
   return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");

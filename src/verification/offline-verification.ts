@@ -4,20 +4,13 @@ import { join, resolve } from "node:path";
 import { initWorkspace, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "./offline-workspace";
 import { configDigest, offlineBlocker, planDigestFile, readSynthesizedStacks, type SynthesizedStack } from "./synthesized-stacks";
 import { terraformVersion } from "./terraform-cli";
-import { changeKind, type PlanJson } from "../terraform/plan-json";
+import { changeKind, countByKind, type ActionCounts, type PlanJson } from "../terraform/plan-json";
 
 
 export type StackOutcome =
-  | { readonly stack: string; readonly status: "planned"; readonly plan: PlanCounts; readonly planFile: string; readonly seconds: number }
+  | { readonly stack: string; readonly status: "planned"; readonly plan: ActionCounts; readonly planFile: string; readonly seconds: number }
   | { readonly stack: string; readonly status: "failed"; readonly step: string; readonly message: string; readonly seconds: number }
   | { readonly stack: string; readonly status: "not-plannable"; readonly reason: string };
-
-export interface PlanCounts {
-  readonly create: number;
-  readonly update: number;
-  readonly replace: number;
-  readonly delete: number;
-}
 
 export interface VerificationOptions {
   /** The synthesized output (`cdktf.out`). */
@@ -92,13 +85,6 @@ async function verifyStack(stack: SynthesizedStack, all: readonly SynthesizedSta
   return { stack: stack.name, status: "planned", plan, planFile, seconds: seconds() };
 }
 
-export function countActions(plan: PlanJson): PlanCounts {
-  const counts = { create: 0, update: 0, replace: 0, delete: 0 };
-  for (const change of plan.resource_changes ?? []) {
-    const kind = changeKind(change.change.actions);
-    if (change.mode === "managed" && kind in counts) {
-      counts[kind as keyof PlanCounts]++;
-    }
-  }
-  return counts;
+export function countActions(plan: PlanJson): ActionCounts {
+  return countByKind((plan.resource_changes ?? []).filter((c) => c.mode === "managed").map((c) => changeKind(c.change.actions)));
 }
