@@ -1,6 +1,6 @@
 import { expressionAt, foldPlannedChanges, simulateAppliedResources, stateFile } from "../../src/plan-review/simulated-state";
 import type { PlanJson } from "../../src/terraform/plan-json";
-import type { ProviderSchemas } from "../../src/plan-review/provider-schema";
+import type { ProviderSchemas } from "../../src/terraform/provider-schema";
 
 const AWS = "registry.terraform.io/hashicorp/aws";
 

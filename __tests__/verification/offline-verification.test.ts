@@ -37,9 +37,9 @@ describeWithTerraform("offline verification with the real provider", () => {
   test("plans a consumer of cross-stack references with placeholder outputs", () => {
     expect(outcomes.get("consumer")).toMatchObject({ status: "planned", plan: { create: 1 } });
     const plan = JSON.parse(readFileSync(join(outdir, "plans", "consumer.json"), "utf8"));
-    expect(plan.planned_values.outputs.seen_vpc.value).toMatch(/^offline-/);
+    expect(plan.planned_values.outputs.seen_vpc.value).toMatch(/^vpc-[0-9a-f]+$/);
     expect(plan.planned_values.outputs.seen_subnets.value).toHaveLength(2);
-    expect(plan.planned_values.outputs.seen_nat_addresses).toMatchObject({ value: [expect.stringMatching(/^offline-/), expect.any(String), expect.any(String)] });
+    expect(plan.planned_values.outputs.seen_nat_addresses).toMatchObject({ value: [expect.stringMatching(/^sim-/), expect.any(String), expect.any(String)] });
   });
 
   test("fails a stack Terraform rejects, naming the step and Terraform's message", () => {

@@ -7,7 +7,7 @@ import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "..
 import { terraformVersion } from "../verification/terraform-cli";
 import { GUARDED_RESOURCE_TYPES } from "./guarded-resources";
 import { changeKind, countByKind, formatPath, type ActionCounts, type ChangeKind, type PlanJson, type ResourceChange } from "../terraform/plan-json";
-import type { ProviderSchemas } from "./provider-schema";
+import type { ProviderSchemas } from "../terraform/provider-schema";
 import { foldPlannedChanges, simulateAppliedResources, stateFile, type SimulatedResource } from "./simulated-state";
 
 /**

@@ -1,5 +1,5 @@
 import { plannedResources, type ConfigExpressions, type ConfigResource, type JsonValue, type PlanJson, type UnknownMarks } from "../terraform/plan-json";
-import { placeholderOfAttribute, placeholderOfBlock, placeholderOfType, resourceSchema, type PlaceholderContext, type ProviderSchemas, type SchemaAttribute, type SchemaBlock, type TypeJson } from "./provider-schema";
+import { placeholderOfAttribute, placeholderOfBlock, placeholderOfType, resourceSchema, type PlaceholderContext, type ProviderSchemas, type SchemaAttribute, type SchemaBlock, type TypeJson } from "../terraform/provider-schema";
 
 /**
  * A Terraform state that represents a plan as if it had been applied, without AWS: every

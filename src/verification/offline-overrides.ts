@@ -1,3 +1,4 @@
+import { placeholderString } from "../terraform/provider-schema";
 import type { SynthesizedStack, TerraformJson } from "./synthesized-stacks";
 
 /**
@@ -82,26 +83,28 @@ function placeholderOutputs(
     const producerValue = producer?.config.output?.[output]?.value;
     const isList = match[1] !== undefined || Array.isArray(producerValue) || (typeof producerValue === "string" && /^\$\{\[|\[\*\]|\.\*\./.test(producerValue));
     if (!(output in defaults) || isList) {
-      defaults[output] = placeholderFor(attributeOf(producerValue) ?? output, output, isList);
+      defaults[output] = placeholderFor(producer, output, producerValue, isList);
     }
   }
   return defaults;
 }
 
-/** The attribute a producer output reads, e.g. `arn` for `${aws_lb.ingress_nlb.arn}`; undefined for anything else. */
-function attributeOf(producerValue: unknown): string | undefined {
-  return typeof producerValue === "string" ? /^\$\{[\w-]+\.[\w-]+\.([\w]+)(\[\d+\]\.[\w]+)*\}$/.exec(producerValue)?.[1] : undefined;
+/** What a producer output reads, e.g. `aws_lb` and `arn` for `${aws_lb.ingress_nlb.arn}`; undefined for anything else. */
+function referencedAttribute(producerValue: unknown): { type: string; attribute: string } | undefined {
+  const match = typeof producerValue === "string" ? /^\$\{([\w-]+)\.[\w-]+\.(\w+)(\[\d+\]\.\w+)*\}$/.exec(producerValue) : null;
+  return match ? { type: match[1]!, attribute: match[2]! } : undefined;
 }
 
-/** Placeholders shaped like what the provider validates: ARNs, hosted zone ids (<= 32), DNS names. */
-function placeholderFor(attribute: string, output: string, isList: boolean): unknown {
-  const scalar = /(^|_)arn$/.test(attribute)
-    ? `arn:aws:iam::000000000000:role/offline-${output}`.slice(0, 128)
-    : /zone_id$/.test(attribute)
-      ? "ZOFFLINEPLACEHOLDER00"
-      : /dns_name$/.test(attribute)
-        ? "offline-placeholder.elb.amazonaws.com"
-        : `offline-${output}`;
+/** The gate's placeholder for that attribute (an ARN of the producer's type, a hosted zone id, a DNS name …), in the producer's region. */
+function placeholderFor(producer: SynthesizedStack | undefined, output: string, producerValue: unknown, isList: boolean): unknown {
+  const read = referencedAttribute(producerValue);
+  const region = producer?.config.provider?.aws?.[0]?.region;
+  const scalar = placeholderString({
+    type: read?.type ?? "",
+    address: `${producer?.name ?? "unknown"}.${output}`,
+    path: [read?.attribute ?? output],
+    region: typeof region === "string" ? region : "us-east-1",
+  });
   return isList ? [scalar, scalar, scalar] : scalar;
 }
 

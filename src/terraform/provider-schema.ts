@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { JsonValue } from "../terraform/plan-json";
+import type { JsonValue } from "./plan-json";
 
 /**
  * Provider schemas as `terraform providers schema -json` prints them, and placeholder values
@@ -110,7 +110,8 @@ const ID_PREFIX_BY_ATTRIBUTE: readonly [RegExp, string][] = [
   [/file_system_id$/, "fs"],
 ];
 
-function stringPlaceholder(context: PlaceholderContext): string {
+/** A string shaped like what the provider validates for this attribute: EC2-style ids, ARNs, zone ids, URLs, DNS names. */
+export function placeholderString(context: PlaceholderContext): string {
   const attribute = String(context.path[context.path.length - 1] ?? "");
   const prefix = attribute === "id" && context.path.length === 1 ? ID_PREFIX_BY_TYPE[context.type] : ID_PREFIX_BY_ATTRIBUTE.find(([pattern]) => pattern.test(attribute))?.[1];
   if (prefix) {
@@ -137,7 +138,7 @@ function stringPlaceholder(context: PlaceholderContext): string {
 /** A placeholder of a Terraform type: one element for collections of objects (so `x[0].y` resolves), empty otherwise. */
 export function placeholderOfType(type: TypeJson, context: PlaceholderContext): JsonValue {
   if (typeof type === "string") {
-    return type === "string" ? stringPlaceholder(context) : type === "number" ? 0 : type === "bool" ? false : null;
+    return type === "string" ? placeholderString(context) : type === "number" ? 0 : type === "bool" ? false : null;
   }
   const [kind, inner] = type;
   if (kind === "object") {
