@@ -1,14 +1,10 @@
 import { BUILT_IN_CATALOGUE } from "./src/config/catalogue";
 import { ConfigError, loadCatalogue, selectEnvironments } from "./src/config/load";
 import { STATE_SITES, type StateSite } from "./src/state/s3-backend";
+import { leanSynthTraces } from "./src/synth-traces";
 import { buildPlatformApp } from "./stacks/platform-app";
 
-// cdktf records a stack trace for every token it creates; with tsx's source maps on, each one
-// is mapped back to TypeScript, which costs most of a second per synth. Errors are reported by
-// message, so map traces only when debugging the synth itself (SYNTH_SOURCE_MAPS=1).
-if (process.env.SYNTH_SOURCE_MAPS !== "1") {
-  process.setSourceMapsEnabled(false);
-}
+leanSynthTraces();
 
 // Builds the App from the built-in catalogue. ENVIRONMENTS=a,b narrows it; STATE_SITE=replica
 // points every backend at the state replica during an outage of the state region.

@@ -5,12 +5,13 @@
  */
 import { BUILT_IN_CATALOGUE, vpcSlot } from "../src/config/catalogue";
 import { loadCatalogue } from "../src/config/load";
+import { leanSynthTraces } from "../src/synth-traces";
 import { buildPlatformApp } from "../stacks/platform-app";
 
 // performance.now() counts from process start: this is node + tsx start-up + module loading.
 const loaded = performance.now();
-// As main.ts does: no source-mapped stack traces for cdktf's per-token traces.
-process.setSourceMapsEnabled(false);
+// As main.ts does: no formatted traces for cdktf's tokens.
+leanSynthTraces();
 const count = Number(process.env.BENCH_ENVIRONMENTS ?? "0");
 const raw = structuredClone(BUILT_IN_CATALOGUE);
 if (count > 0) {

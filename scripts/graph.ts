@@ -17,6 +17,7 @@ import { parseFlags } from "../src/operations/command-line/flags";
 import { UsageError } from "../src/operations/command-line/usage";
 import { currentGraphBlock, graphBlock, withGraphBlock } from "../src/graph/readme-block";
 import { readStackGraph } from "../src/graph/stack-graph";
+import { leanSynthTraces } from "../src/synth-traces";
 
 const USAGE = "usage: npm run graph -- [--check | --stdout] [--outdir <synthesized dir>] [--readme <file>]";
 
@@ -46,8 +47,7 @@ async function diagram(outdir: string | undefined): Promise<string> {
   if (outdir !== undefined) {
     return renderMermaid(readStackGraph(outdir));
   }
-  // As in main.ts: cdktf's per-token stack traces cost most of a second when source-mapped.
-  process.setSourceMapsEnabled(false);
+  leanSynthTraces();
   const [{ BUILT_IN_CATALOGUE }, { loadCatalogue }, { buildPlatformApp }] = await Promise.all([
     import("../src/config/catalogue"),
     import("../src/config/load"),

@@ -17,9 +17,10 @@ import { readPolicyStacks } from "../src/policy/read-stacks";
 import { policyFindings } from "../src/policy/report";
 import { runReplacementGate } from "../src/plan-review/replacement-gate";
 import { planSummaryMarkdown } from "../src/plan-review/summary";
+import { leanSynthTraces } from "../src/synth-traces";
 import { buildPlatformApp } from "../stacks/platform-app";
 
-process.setSourceMapsEnabled(false);
+leanSynthTraces();
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "review-example-"));
