@@ -1,5 +1,6 @@
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { gitOpsHubSite } from "../src/config/gitops-hub";
 import { clusterName, hubLinkStackName, hubNetworkStackName, hubPeeringOutputName, stateKey } from "../src/config/naming";
 import { SpokePeeringAcceptance } from "../src/constructs/hub-network/spoke-peering-acceptance";
 import { readStackOutputs } from "../src/state/s3-backend";
@@ -25,10 +26,8 @@ export class HubLinkStack extends TerraformStack {
     super(scope, hubLinkStackName(environment.name, regional.region));
     environmentBackendAndProviders(this, props, { homeRegion: regional.region });
 
-    const hub = catalogue.gitopsHub;
-    const hubEnvironment = catalogue.environments.find((env) => env.name === hub.environment)!;
-    const hubRegion = hubEnvironment.regions.find((r) => r.region === hub.region)!;
-    const hubNetwork = readStackOutputs(this, "hub-network", catalogue.state, stateKey(catalogue.project, hub.environment, hubNetworkStackName(hub.environment)), props.stateSite);
+    const { environment: hubEnvironment, region: hubRegion } = gitOpsHubSite(catalogue);
+    const hubNetwork = readStackOutputs(this, "hub-network", catalogue.state, stateKey(catalogue.project, hubEnvironment.name, hubNetworkStackName(hubEnvironment.name)), props.stateSite);
 
     this.acceptance = new SpokePeeringAcceptance(this, "hub-peering", {
       name: clusterName(catalogue.project, environment.name, regional.region),

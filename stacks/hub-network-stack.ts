@@ -1,5 +1,6 @@
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { gitOpsHubSite } from "../src/config/gitops-hub";
 import { clusterName, hubNetworkStackName, hubPeeringOutputName, regionalStackName, stateKey } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import { HubPeering } from "../src/constructs/hub-network/hub-peering";
@@ -29,7 +30,7 @@ export class HubNetworkStack extends TerraformStack {
 
   constructor(scope: Construct, props: HubNetworkStackProps) {
     const { catalogue, hub } = props;
-    const hubEnvironment = catalogue.environments.find((env) => env.name === catalogue.gitopsHub.environment)!;
+    const { environment: hubEnvironment, region: hubRegion } = gitOpsHubSite(catalogue);
     super(scope, hubNetworkStackName(hubEnvironment.name));
     environmentBackendAndProviders(this, { catalogue, environment: hubEnvironment, stateSite: props.stateSite }, { homeRegion: hub.region });
 
@@ -38,7 +39,6 @@ export class HubNetworkStack extends TerraformStack {
     // stack would delete them from under this stack.
     const outputsOf = (environment: EnvironmentConfig, region: string) =>
       readStackOutputs(this, `regional-${environment.name}-${region}`, catalogue.state, stateKey(catalogue.project, environment.name, regionalStackName(environment.name, region)), props.stateSite);
-    const hubRegion = hubEnvironment.regions.find((r) => r.region === hub.region)!;
     const hubOutputs = outputsOf(hubEnvironment, hub.region);
     const routeTables = hubOutputs.getList("private_route_table_ids");
     this.peering = new HubPeering(this, "hub-peering", {

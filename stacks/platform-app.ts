@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { isGitOpsHub } from "../src/config/gitops-hub";
 import { hubNetworkStackName, platformStackName } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import type { StateSite } from "../src/state/s3-backend";
@@ -46,7 +47,7 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
   // rest, so the hub's platform stack exists only in a synth of the whole catalogue.
   const hub = catalogue.gitopsHub;
   const wholeCatalogue = catalogue.environments.every((env) => clusters.some((c) => c.environment.name === env.name));
-  const isHub = ({ environment, stack }: (typeof clusters)[number]) => environment.name === hub.environment && stack.region === hub.region;
+  const isHub = ({ environment, stack }: (typeof clusters)[number]) => isGitOpsHub(catalogue, environment.name, stack.region);
   const hubCluster = clusters.find(isHub);
   const spokes = clusters.filter((c) => !isHub(c));
   // The private network path hub → spokes: the hub's half lists every spoke, so (like the hub's

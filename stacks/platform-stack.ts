@@ -2,6 +2,7 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { isGitOpsHub } from "../src/config/gitops-hub";
 import { clusterName, platformStackName, stateKey } from "../src/config/naming";
 import type { RegionConfig } from "../src/config/schema";
 import { useS3Backend } from "../src/state/s3-backend";
@@ -51,7 +52,6 @@ export class PlatformStack extends TerraformStack {
     new KubernetesProvider(this, "kubernetes", { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, "helm", { kubernetes: { host, clusterCaCertificate, exec } });
 
-    const hub = catalogue.gitopsHub;
     this.context = {
       stack: this,
       catalogue,
@@ -59,7 +59,7 @@ export class PlatformStack extends TerraformStack {
       region,
       regional,
       clusterName: name,
-      isHub: hub.environment === environment.name && hub.region === region.region,
+      isHub: isGitOpsHub(catalogue, environment.name, region.region),
       managedClusters: props.managedClusters ?? [],
     };
     const addons = installClusterAddons(this.context);

@@ -8,6 +8,11 @@ export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
 /** Environment label used for resources that belong to no single environment. */
 export const SHARED_ENVIRONMENT = "shared";
 
+/** A cluster's name in the hub's Argo CD (its cluster secret and ApplicationSet selectors), e.g. `staging-us-west-2`. */
+export function argoCdClusterName(environment: string, region: string): string {
+  return `${environment}-${region}`;
+}
+
 export function regionalStackName(environment: string, region: string): string {
   return `${environment}-regional-${region}`;
 }

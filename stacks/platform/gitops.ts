@@ -3,7 +3,8 @@ import { Token, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { TeamProjects } from "../../src/constructs/platform/argo-cd/team-projects";
 import { KARPENTER_NAMESPACE } from "../../src/constructs/platform/karpenter/karpenter";
-import { clusterName as clusterNameOf, partitionOf } from "../../src/config/naming";
+import { isGitOpsHub } from "../../src/config/gitops-hub";
+import { argoCdClusterName, clusterName as clusterNameOf, partitionOf } from "../../src/config/naming";
 import { SUPPORTED_KUBERNETES_VERSIONS, type Catalogue, type EnvironmentConfig } from "../../src/config/schema";
 import type { EksCluster } from "../../src/constructs/eks-cluster/eks-cluster";
 import { IrsaRole } from "../../src/constructs/eks-cluster/irsa-role";
@@ -75,17 +76,17 @@ function computeGitOpsTopology(catalogue: Catalogue): GitOpsTopology {
         environment,
         region,
         clusterName,
-        argoCdName: `${environment.name}-${region}`,
+        argoCdName: argoCdClusterName(environment.name, region),
         partition,
         spokeRoleArn: iamRoleArn(partition, environment.accountId, argoCdSpokeRoleName(clusterName)),
       };
     }),
   );
-  const { environment: hubEnvironment, region: hubRegion } = catalogue.gitopsHub;
-  const hub = clusters.find((c) => c.environment.name === hubEnvironment && c.region === hubRegion);
+  const hub = clusters.find((c) => isGitOpsHub(catalogue, c.environment.name, c.region));
   if (!hub) {
-    throw new Error(`GitOps: gitopsHub ${hubEnvironment}/${hubRegion} is not a cluster of the catalogue`);
+    throw new Error(`GitOps: gitopsHub ${catalogue.gitopsHub.environment}/${catalogue.gitopsHub.region} is not a cluster of the catalogue`);
   }
+  const hubRegion = hub.region;
   for (const cluster of clusters) {
     if (cluster.partition !== hub.partition) {
       throw new Error(

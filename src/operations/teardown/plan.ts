@@ -1,4 +1,5 @@
-import { clusterName, edgeStackName, globalDatabaseStackName, hubLinkStackName, hubNetworkStackName, platformStackName, regionalStackName } from "../../config/naming";
+import { isGitOpsHub, gitOpsHubSite } from "../../config/gitops-hub";
+import { argoCdClusterName, clusterName, edgeStackName, globalDatabaseStackName, hubLinkStackName, hubNetworkStackName, platformStackName, regionalStackName } from "../../config/naming";
 import type { Catalogue, EnvironmentConfig } from "../../config/schema";
 import type { TeardownRequest } from "./arguments";
 import { awsLeftoversStep, connectStep, hubPeeringStep, crossplaneStep, deleteStep, destroyStep, gitOpsStep, synthStep, type ClusterTarget, type StackKind, type TeardownStep } from "./steps";
@@ -23,9 +24,9 @@ function clusterTarget(catalogue: Catalogue, environment: EnvironmentConfig, reg
     environment: environment.name,
     region,
     clusterName: clusterName(catalogue.project, environment.name, region),
-    argoCdName: `${environment.name}-${region}`,
+    argoCdName: argoCdClusterName(environment.name, region),
     autoscaler: environment.cluster.autoscaler,
-    isGitOpsHub: catalogue.gitopsHub.environment === environment.name && catalogue.gitopsHub.region === region,
+    isGitOpsHub: isGitOpsHub(catalogue, environment.name, region),
     accountId: environment.accountId,
     ...(profile ? { profile } : {}),
   };
@@ -70,11 +71,8 @@ export function destroyOrder(catalogue: Catalogue, environment: EnvironmentConfi
 export function teardownPlan(catalogue: Catalogue, request: TeardownRequest): TeardownPlan {
   const environment = request.environment;
   const clusters = environment.regions.map((r) => clusterTarget(catalogue, environment, r.region, request.profile));
-  const hubEnvironment = catalogue.environments.find((e) => e.name === catalogue.gitopsHub.environment);
-  if (!hubEnvironment) {
-    throw new Error(`teardown: the catalogue's gitopsHub.environment "${catalogue.gitopsHub.environment}" is not an environment of the catalogue`);
-  }
-  const hub = hubEnvironment.name === environment.name ? clusters.find((c) => c.isGitOpsHub)! : clusterTarget(catalogue, hubEnvironment, catalogue.gitopsHub.region, request.hubProfile);
+  const { environment: hubEnvironment, region: hubRegion } = gitOpsHubSite(catalogue);
+  const hub = hubEnvironment.name === environment.name ? clusters.find((c) => c.isGitOpsHub)! : clusterTarget(catalogue, hubEnvironment, hubRegion.region, request.hubProfile);
   const stacks = destroyOrder(catalogue, environment);
 
   const others = catalogue.environments.filter((e) => e.name !== environment.name).map((e) => e.name);
