@@ -67,6 +67,7 @@ export class RegionalStack extends TerraformStack {
     this.network = new Network(this, "network", {
       name,
       region: region.region,
+      accountId: environment.accountId,
       vpcCidr: region.vpcCidr,
       subnets: planSubnets(region.vpcCidr, region.availabilityZones),
       natGateways: environment.natGateways,

@@ -1,7 +1,7 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { planSubnets } from "../../src/config/cidr";
 import { Network, type NetworkProps } from "../../src/constructs/network/network";
-import { resourcesOf, synthStacks, type SynthesizedJson } from "../helpers";
+import { policyStatements, resourcesOf, synthStacks, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
 const production = stacks.get("production-regional-us-east-1")!;
@@ -71,6 +71,15 @@ describe("Network", () => {
     expect(flowLogGroup(staging)).toMatchObject({ retention_in_days: 30 });
   });
 
+  test("the flow-log role trusts the service only for this account's flow logs in this region", () => {
+    const [statement] = policyStatements(production, "flow-log-trust");
+    expect(statement).toMatchObject({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }] });
+    expect(statement!.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: ["333333333333"] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:ec2:us-east-1:333333333333:vpc-flow-log/*"] },
+    ]);
+  });
+
   test("S3 gateway and interface endpoints keep AWS API traffic off NAT", () => {
     const endpoints = resourcesOf(production, "aws_vpc_endpoint");
     expect(endpoints.map((e) => e.service_name).sort()).toEqual(
@@ -86,6 +95,7 @@ describe("Network", () => {
     const props = (overrides: Partial<NetworkProps>): NetworkProps => ({
       name: "test",
       region: "us-east-1",
+      accountId: "123456789012",
       vpcCidr: "10.0.0.0/16",
       subnets: planSubnets("10.0.0.0/16", ["us-east-1a", "us-east-1b", "us-east-1c"]),
       natGateways: "per-az",
@@ -93,6 +103,10 @@ describe("Network", () => {
       ...overrides,
     });
     const build = (p: NetworkProps) => () => new Network(new TerraformStack(Testing.app() as App, "s"), "n", p);
+
+    test("throws when the account id is not 12 digits", () => {
+      expect(build(props({ accountId: "12345" }))).toThrow('Network test: accountId "12345" must be a 12-digit AWS account id');
+    });
 
     test("throws when the flow log retention is not a CloudWatch period", () => {
       expect(build(props({ flowLogRetentionDays: 45 }))).toThrow("flowLogRetentionDays 45 is not a CloudWatch retention period");

@@ -14,10 +14,12 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import type { TerraformProvider } from "cdktf";
+import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../../aws-limits";
+import { ACCOUNT_ID } from "../../aws-formats";
 import type { AzSubnetPlan } from "../../config/cidr";
+import { partitionOf } from "../../config/naming";
 
 /** Interface endpoints nodes use to pull images and get credentials without crossing NAT. */
 export const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "ec2", "logs"] as const;
@@ -28,6 +30,8 @@ export interface NetworkProps {
   readonly name: string;
   /** Region the VPC is in; used for endpoint service names. */
   readonly region: string;
+  /** The account the VPC is in: the flow-log role trusts the service only on this account's behalf. */
+  readonly accountId: string;
   readonly vpcCidr: string;
   /** One entry per AZ, from `planSubnets`. */
   readonly subnets: readonly AzSubnetPlan[];
@@ -63,6 +67,9 @@ export class Network extends Construct {
     const retention = props.flowLogRetentionDays ?? 365;
     if (!LOG_RETENTION_DAYS.includes(retention)) {
       throw new Error(`Network ${props.name}: flowLogRetentionDays ${retention} is not a CloudWatch retention period (${LOG_RETENTION_DAYS.join(", ")})`);
+    }
+    if (!Token.isUnresolved(props.accountId) && !ACCOUNT_ID.test(props.accountId)) {
+      throw new Error(`Network ${props.name}: accountId "${props.accountId}" must be a 12-digit AWS account id`);
     }
     if (props.subnets.length < 2) {
       throw new Error(`Network ${props.name}: needs subnets in at least 2 availability zones, got ${props.subnets.length}`);
@@ -194,7 +201,16 @@ export class Network extends Construct {
     const trust = new DataAwsIamPolicyDocument(this, "flow-log-trust", {
       provider,
       statement: [
-        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }] },
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
+          // Against the confused deputy: only flow logs of this account, in this region.
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partitionOf(props.region)}:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`] },
+          ],
+        },
       ],
     });
     const permissions = new DataAwsIamPolicyDocument(this, "flow-log-permissions", {
