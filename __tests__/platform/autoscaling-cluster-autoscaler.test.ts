@@ -1,6 +1,6 @@
 import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { Testing, TerraformStack, type App } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { parse } from "yaml";
 import { CHARTS } from "../../src/config/charts";
 import {
@@ -12,7 +12,7 @@ import {
   type ClusterAutoscalerProps,
 } from "../../src/constructs/platform/cluster-autoscaler/cluster-autoscaler";
 import { NodeTerminationHandler, interruptionQueueUrl, type NodeTerminationHandlerProps } from "../../src/constructs/platform/node-termination-handler/node-termination-handler";
-import { resourcesOf, type Block, type SynthesizedJson } from "../helpers";
+import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 
 const CLUSTER = "meridian-staging-us-east-1";
@@ -45,10 +45,10 @@ const nthProps = (overrides: Partial<NodeTerminationHandlerProps> = {}): NodeTer
 });
 
 function synth(build: (stack: TerraformStack) => void): SynthesizedJson {
-  const stack = new TerraformStack(Testing.app() as App, "test");
+  const stack = emptyStack();
   new HelmProvider(stack, "helm", {});
   build(stack);
-  return JSON.parse(Testing.synth(stack)) as SynthesizedJson;
+  return synthJson(stack);
 }
 const onlyRelease = (json: SynthesizedJson): Block => {
   const releases = resourcesOf(json, "helm_release");
@@ -138,7 +138,7 @@ describe("ClusterAutoscaler", () => {
 
 describe("ClusterAutoscaler bad props", () => {
   const fails = (overrides: Partial<ClusterAutoscalerProps>, message: string | RegExp) =>
-    expect(() => new ClusterAutoscaler(new TerraformStack(Testing.app() as App, "test"), "ca", caProps(overrides))).toThrow(message);
+    expect(() => new ClusterAutoscaler(emptyStack(), "ca", caProps(overrides))).toThrow(message);
 
   test("throws when the image's minor version differs from the cluster's", () => {
     fails({ imageTag: "v1.32.1" }, `ClusterAutoscaler ${CLUSTER}: imageTag "v1.32.1" must be a v1.33.x release`);
@@ -199,7 +199,7 @@ describe("NodeTerminationHandler (queue mode)", () => {
 
 describe("NodeTerminationHandler bad props", () => {
   const fails = (overrides: Partial<NodeTerminationHandlerProps>, message: string | RegExp) =>
-    expect(() => new NodeTerminationHandler(new TerraformStack(Testing.app() as App, "test"), "nth", nthProps(overrides))).toThrow(message);
+    expect(() => new NodeTerminationHandler(emptyStack(), "nth", nthProps(overrides))).toThrow(message);
 
   test("throws when the queue is given by name or ARN instead of URL", () => {
     fails({ queueUrl: "meridian-staging-us-east-1-interruption" }, `NodeTerminationHandler ${CLUSTER}: queueUrl "meridian-staging-us-east-1-interruption" must be an SQS queue URL`);

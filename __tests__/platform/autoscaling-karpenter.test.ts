@@ -1,6 +1,5 @@
 import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { Testing, TerraformStack, type App } from "cdktf";
 import { parse } from "yaml";
 import { CHARTS } from "../../src/config/charts";
 import type { NodeGroupConfig } from "../../src/config/schema";
@@ -15,7 +14,7 @@ import {
   type KarpenterPoolSource,
   type PoolContext,
 } from "../../src/constructs/platform/karpenter/node-pools";
-import { resourcesOf, type Block, type SynthesizedJson } from "../helpers";
+import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 
 const CLUSTER = "meridian-production-us-east-1";
@@ -73,10 +72,10 @@ const CONTEXT: PoolContext = {
 };
 
 function synth(overrides: Partial<KarpenterProps> = {}): { karpenter: Karpenter; json: SynthesizedJson } {
-  const stack = new TerraformStack(Testing.app() as App, "test");
+  const stack = emptyStack();
   new HelmProvider(stack, "helm", {});
   const karpenter = new Karpenter(stack, "karpenter", props(overrides));
-  return { karpenter, json: JSON.parse(Testing.synth(stack)) as SynthesizedJson };
+  return { karpenter, json: synthJson(stack) };
 }
 
 const releaseNamed = (json: SynthesizedJson, name: string): Block => {
@@ -306,7 +305,7 @@ describe("NodePools by class", () => {
 
 describe("Karpenter bad props", () => {
   const fails = (overrides: Partial<KarpenterProps>, message: string | RegExp) => {
-    const stack = new TerraformStack(Testing.app() as App, "test");
+    const stack = emptyStack();
     expect(() => new Karpenter(stack, "karpenter", props(overrides))).toThrow(message);
   };
 

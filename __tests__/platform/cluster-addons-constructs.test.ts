@@ -1,4 +1,4 @@
-import { Testing, TerraformStack, TerraformVariable, type App } from "cdktf";
+import { TerraformStack, TerraformVariable } from "cdktf";
 import { parse } from "yaml";
 import { AwsLoadBalancerController, type AwsLoadBalancerControllerProps } from "../../src/constructs/platform/aws-load-balancer-controller/aws-load-balancer-controller";
 import { TargetGroupBinding, TargetGroupBindingSchema, validateTargetGroupBinding } from "../../src/constructs/platform/aws-load-balancer-controller/target-group-binding";
@@ -8,11 +8,11 @@ import { HOSTNAME_TOPOLOGY_KEY, PRIORITY_CLASSES, ZONE_TOPOLOGY_KEY, highAvailab
 import { StorageClasses, type StorageClassesProps } from "../../src/constructs/platform/storage-classes/storage-classes";
 import { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
 import { WorkloadDefaults } from "../../src/constructs/platform/workload-defaults/workload-defaults";
-import { resourcesOf, type Block, type SynthesizedJson } from "../helpers";
+import { type Block, emptyStack, resourcesOf, synthJson } from "../helpers";
 import { validateManifest } from "../manifests";
 
-const stack = () => new TerraformStack(Testing.app() as App, "test");
-const synth = (s: TerraformStack) => JSON.parse(Testing.synth(s)) as SynthesizedJson;
+const stack = () => emptyStack();
+const synth = (s: TerraformStack) => synthJson(s);
 const valuesOf = (release: Block) => parse((release.values as string[])[0]!) as Record<string, unknown>;
 
 const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/meridian-staging-use1-pods/0123456789abcdef";

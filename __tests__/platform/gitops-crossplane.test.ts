@@ -1,11 +1,10 @@
-import { TerraformStack, Testing } from "cdktf";
 import { parse, parseAllDocuments } from "yaml";
 import { CHARTS } from "../../src/config/charts";
 import { Crossplane, crossplaneValues, type CrossplaneProps } from "../../src/constructs/platform/crossplane/crossplane";
 import { AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "../../src/constructs/platform/crossplane/packages";
 import { validateCrossplaneObject } from "../../src/constructs/platform/crossplane/schemas";
 import { xClusterComposedResources, xClusterComposition, xClusterDefinition, xClusterTemplate, type XClusterApiProps } from "../../src/constructs/platform/crossplane/xcluster";
-import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
+import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthStacks } from "../helpers";
 import { GROUPS_WITHOUT_MODELS, validateManifest, type Manifest } from "../manifests";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -305,7 +304,7 @@ describe("the XCluster composition", () => {
 });
 
 describe("Crossplane: bad props", () => {
-  const stack = () => new TerraformStack(Testing.app(), "test");
+  const stack = () => emptyStack();
   const PROPS: CrossplaneProps = {
     providerRoleArns: { eks: "arn:aws:iam::333333333333:role/x-crossplane-eks", iam: "arn:aws:iam::333333333333:role/x-crossplane-iam" },
     xcluster: XCLUSTER,

@@ -3,8 +3,8 @@ import { CHARTS } from "../../src/config/charts";
 import { AppOfAppsBootstrap, appOfAppsManifests, BOOTSTRAP_SELECTOR, IN_CLUSTER_SERVER } from "../../src/constructs/platform/argo-cd/app-of-apps";
 import { ArgoCd, argoCdValues } from "../../src/constructs/platform/argo-cd/argo-cd";
 import { ArgoCdClusterSecret, type ArgoCdClusterSecretProps } from "../../src/constructs/platform/argo-cd/cluster-secret";
-import { TerraformStack, Testing, Token } from "cdktf";
-import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
+import { Token } from "cdktf";
+import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthStacks, validCatalogue } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 
 const HUB = "production-platform-us-east-1";
@@ -226,7 +226,7 @@ describe("platform stacks other than the hub", () => {
 });
 
 describe("bad props", () => {
-  const stack = () => new TerraformStack(Testing.app(), "test");
+  const stack = () => emptyStack();
   const SECRET: ArgoCdClusterSecretProps = {
     name: "staging-us-east-1",
     server: "https://example.eks.amazonaws.com",

@@ -1,5 +1,6 @@
-import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { TerraformVariable } from "cdktf";
 import { ObservabilityPlatform, durationHours, type ObservabilityPlatformProps } from "../../src/constructs/platform/observability/observability-platform";
+import { emptyStack } from "../helpers";
 
 const ROLE = (id: string) => `arn:aws:iam::111111111111:role/meridian-staging-us-east-1-${id}`;
 const props = (overrides: Partial<ObservabilityPlatformProps> = {}): ObservabilityPlatformProps => ({
@@ -11,7 +12,7 @@ const props = (overrides: Partial<ObservabilityPlatformProps> = {}): Observabili
   roleArns: { prometheus: ROLE("amp-remote-write"), fluentBit: ROLE("fluent-bit"), otelCollector: ROLE("otel-collector") },
   ...overrides,
 });
-const stack = () => new TerraformStack(Testing.app() as App, "test");
+const stack = () => emptyStack();
 const build = (overrides: Partial<ObservabilityPlatformProps> = {}) => () => new ObservabilityPlatform(stack(), "observability", props(overrides));
 
 describe("ObservabilityPlatform rejects settings that would lose data or availability", () => {

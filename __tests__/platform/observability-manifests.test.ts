@@ -1,4 +1,4 @@
-import { App, TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { ObservabilityPlatform, type ObservabilityPlatformProps } from "../../sr
 import type { PrometheusRules } from "../../src/constructs/platform/observability/values";
 import { buildPlatformApp } from "../../stacks/platform-app";
 import { PlatformStack } from "../../stacks/platform-stack";
-import { validCatalogue } from "../helpers";
+import { emptyStack, validCatalogue } from "../helpers";
 import { manifestsInYaml, validateManifest, type Manifest } from "../manifests";
 
 const ROLE = (id: string) => `arn:aws:iam::111111111111:role/meridian-production-us-east-1-${id}`;
@@ -23,7 +23,7 @@ const props = (overrides: Partial<ObservabilityPlatformProps> = {}): Observabili
   priorityClassName: "platform-critical",
   ...overrides,
 });
-const build = (overrides: Partial<ObservabilityPlatformProps> = {}) => new ObservabilityPlatform(new TerraformStack(Testing.app() as App, "test"), "observability", props(overrides));
+const build = (overrides: Partial<ObservabilityPlatformProps> = {}) => new ObservabilityPlatform(emptyStack(), "observability", props(overrides));
 
 type Values = Record<string, unknown>;
 /** A deep copy of a values object with one change made at a path. */
@@ -68,7 +68,7 @@ describe("every object the observability platform renders or embeds in values pa
 
   test("the PodMonitor in the synthesized release values is exactly the validated one", () => {
     // GIVEN the monitors release as synthesized  WHEN its values are read back
-    const stack = new TerraformStack(Testing.app() as App, "synth");
+    const stack = emptyStack("synth");
     const synthPlatform = new ObservabilityPlatform(stack, "observability", props());
     const json = JSON.parse(Testing.synth(stack)) as { resource: { helm_release: Record<string, { name: string; values: string[] }> } };
     const monitors = Object.values(json.resource.helm_release).find((r) => r.name === "observability-monitors")!;
