@@ -1,5 +1,7 @@
 import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { CHARTS } from "../../src/config/charts";
 import type { NodeGroupConfig } from "../../src/config/schema";
@@ -115,6 +117,15 @@ describe("Karpenter construct", () => {
     expect(controllerRelease.skip_crds).toBe(true);
     const crdsId = Object.entries(json.resource.helm_release!).find(([, r]) => r.name === "karpenter-crd")![0];
     expect(controllerRelease.depends_on).toEqual([`helm_release.${crdsId}`]);
+  });
+
+  test("the README's adoption commands hand the existing CRDs to this CRD release, in its namespace", () => {
+    // GIVEN the README section for clusters that already run Karpenter
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const crds = releaseNamed(json, "karpenter-crd");
+    // THEN it names the release and namespace the construct installs the CRDs with, and the CRDs of the kinds it renders
+    expect(readme).toContain(`meta.helm.sh/release-name=${crds.name} meta.helm.sh/release-namespace=${crds.namespace}`);
+    expect(readme).toContain('CRDS="nodepools.karpenter.sh nodeclaims.karpenter.sh ec2nodeclasses.karpenter.k8s.aws"');
   });
 
   test("annotates the service account with the controller role and reads the interruption queue by name", () => {
