@@ -1,10 +1,12 @@
 /**
  * cdktf records a stack trace for every token it creates (`Error.captureStackTrace` into a plain
- * object) and only reads it to explain a token that fails to resolve. Formatting those traces —
- * and source-mapping them, which tsx switches on — costs most of a second of each synth.
+ * `{ stack: "" }` object) and only reads it to explain a token that fails to resolve. Formatting
+ * those traces — and source-mapping them, which tsx switches on — costs most of a second of each
+ * synth.
  *
- * `leanSynthTraces()` keeps real errors' traces (unmapped: file and line of the transpiled
- * module) and leaves cdktf's token traces empty. `SYNTH_TRACES=1` keeps everything, for
+ * `leanSynthTraces()` keeps the traces of anything error-like (errors of any realm, objects with a
+ * message, `console.trace`), unmapped: file and line of the transpiled module. Only captures into
+ * objects without a message (cdktf's) come out empty. `SYNTH_TRACES=1` keeps everything, for
  * debugging the synth itself. Call it once at the start of a process that synthesizes.
  */
 export function leanSynthTraces(env: NodeJS.ProcessEnv = process.env): void {
@@ -15,7 +17,17 @@ export function leanSynthTraces(env: NodeJS.ProcessEnv = process.env): void {
   Error.prepareStackTrace = formatErrorStack;
 }
 
-/** V8's own format for errors; nothing for anything else (cdktf's `{ stack: "" }` captures). */
+/** V8's own format for anything error-like; nothing for message-less captures. */
 export function formatErrorStack(error: unknown, frames: readonly NodeJS.CallSite[]): string {
-  return error instanceof Error ? [String(error), ...frames.map((frame) => `    at ${frame.toString()}`)].join("\n") : "";
+  const errorLike = error instanceof Error || Object.prototype.toString.call(error) === "[object Error]" || (typeof error === "object" && error !== null && "message" in error);
+  if (!errorLike) {
+    return "";
+  }
+  let header: string;
+  try {
+    header = Error.prototype.toString.call(error);
+  } catch {
+    header = "Error";
+  }
+  return [header, ...frames.map((frame) => `    at ${frame.toString()}`)].join("\n");
 }

@@ -239,10 +239,11 @@ export class RegionalStack extends TerraformStack {
 
     installGitOpsAccess(this, { catalogue, environment, region: region.region, partition, cluster: this.cluster }); // GitOps (issue 6): spoke access role + access entry; on the hub, the Argo CD and Crossplane IRSA roles
     // Observability (issue 6): AMP workspace, workload log group and the agents' IRSA roles; the platform stack reads them.
-    const observability = (this.observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays }));
+    const observability = (this.observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays, alertEmails: environment.cluster.alertEmails }));
     Object.assign(this.workloadRoleArns, observability.workloadRoleArns);
     new TerraformOutput(this, "amp_workspace_id", { value: observability.workspace.id, description: "Amazon Managed Service for Prometheus workspace of this cluster" });
     new TerraformOutput(this, "amp_workspace_endpoint", { value: observability.workspace.prometheusEndpoint, description: "AMP Prometheus endpoint (remote write: <endpoint>api/v1/remote_write; Grafana data source URL)" });
+    new TerraformOutput(this, "alert_topic_arn", { value: observability.alertTopic.arn, description: "SNS topic Alertmanager publishes this cluster's alerts to; subscribe paging and chat here" });
     new TerraformOutput(this, "workload_log_group_name", { value: observability.workloadLogGroup.name, description: "CloudWatch log group of this cluster's container logs" });
 
     const output = (outputName: string, value: unknown, description: string) => new TerraformOutput(this, outputName, { value, description });

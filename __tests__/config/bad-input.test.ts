@@ -78,6 +78,7 @@ const CASES: BadInput[] = [
   { when: "a TLS ingress has no certificate for a region", mutate: (r) => Object.assign(production(r).ingress, { protocol: "TLS", certificateArns: { "us-east-1": "arn:aws:acm:us-east-1:333333333333:certificate/abc" } }), path: "environments[1].ingress.certificateArns", rule: /no certificate for eu-west-1/ },
   { when: "a certificate belongs to another region", mutate: (r) => Object.assign(production(r).ingress, { protocol: "TLS", certificateArns: { "us-east-1": "arn:aws:acm:us-east-1:333333333333:certificate/a", "eu-west-1": "arn:aws:acm:us-east-1:333333333333:certificate/b" } }), path: "environments[1].ingress.certificateArns.eu-west-1", rule: /ACM certificates are regional/ },
   { when: "the ingress port is out of range", mutate: (r) => (production(r).ingress.port = 0), path: "environments[1].ingress.port", rule: /port 1-65535/ },
+  { when: "an alert email is not an address", mutate: (r) => (production(r).cluster.alertEmails = ["oncall"]), path: "environments[1].cluster.alertEmails[0]", rule: /must be an email address/ },
   { when: "a hosted zone id is malformed", mutate: (r) => (production(r).cluster.externalDnsHostedZoneIds = ["example.com"]), path: "environments[1].cluster.externalDnsHostedZoneIds[0]", rule: /hosted zone id/ },
   { when: "there are no environments", mutate: (r) => (r.environments = []), path: "environments", rule: /at least one environment/ },
   // Data layer: homeRegion, the Aurora global database and the DynamoDB global tables.

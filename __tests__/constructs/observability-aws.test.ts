@@ -124,9 +124,41 @@ describe("ObservabilityAws", () => {
     // GIVEN the construct
     const { observability } = build();
     // THEN its accessors line up with the workloads table and the workspace endpoint
-    expect(Object.keys(observability.workloadRoleArns).sort()).toEqual(["amp-remote-write", "fluent-bit", "otel-collector"]);
+    expect(Object.keys(observability.workloadRoleArns).sort()).toEqual(["alertmanager-sns", "amp-remote-write", "fluent-bit", "otel-collector"]);
     expect(observability.remoteWriteUrl).toMatch(/api\/v1\/remote_write$/);
     expect(observability.workloadLogGroupName).toBe(`/aws/eks/${CLUSTER}/workloads`);
+  });
+
+  test("creates the alert topic encrypted with the given key, or SNS's AWS-managed key, never unencrypted", () => {
+    // GIVEN the default props  WHEN synthesized  THEN one topic named for the cluster, on the key
+    expect(Object.values(json.resource.aws_sns_topic!)).toEqual([{ name: `${CLUSTER}-alerts`, kms_master_key_id: KEY, tags: { Name: `${CLUSTER}-alerts` } }]);
+    // AND without a customer key it uses alias/aws/sns
+    expect(Object.values(synth({ kmsKeyArn: undefined }).resource.aws_sns_topic!)[0]).toMatchObject({ kms_master_key_id: "alias/aws/sns" });
+  });
+
+  test("subscribes each alert email to the topic, and nothing without emails", () => {
+    // GIVEN two addresses  WHEN synthesized  THEN one email subscription each, on the topic
+    const withEmails = synth({ alertEmails: ["oncall@example.com", "platform@example.com"] });
+    const [topicId] = Object.keys(withEmails.resource.aws_sns_topic!);
+    expect(Object.values(withEmails.resource.aws_sns_topic_subscription!)).toEqual([
+      { topic_arn: `\${aws_sns_topic.${topicId}.arn}`, protocol: "email", endpoint: "oncall@example.com" },
+      { topic_arn: `\${aws_sns_topic.${topicId}.arn}`, protocol: "email", endpoint: "platform@example.com" },
+    ]);
+    expect(json.resource.aws_sns_topic_subscription).toBeUndefined();
+  });
+
+  test("Alertmanager's role may publish to its topic and use the topic's key, nothing else; its ARN is known at plan time", () => {
+    // GIVEN the construct
+    const { observability } = build();
+    // THEN the topic ARN is built from its parts
+    expect(observability.alertTopicArn).toBe(`arn:aws:sns:us-east-1:111111111111:${CLUSTER}-alerts`);
+    // AND the role trusts only Alertmanager's service account and may only publish there
+    const trust = statementsOf(json, OBSERVABILITY_WORKLOADS.alertmanager.roleId, "trust");
+    expect(trust.flatMap((s) => s.condition ?? []).find((c) => c.variable.endsWith(":sub"))!.values).toEqual(["system:serviceaccount:monitoring:alertmanager"]);
+    expect(statementsOf(json, OBSERVABILITY_WORKLOADS.alertmanager.roleId, "permissions")).toEqual([
+      { sid: "PublishToTheAlertTopic", effect: "Allow", actions: ["sns:Publish"], resources: [observability.alertTopicArn] },
+      { sid: "EncryptForTheAlertTopic", effect: "Allow", actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [KEY] },
+    ]);
   });
 
   test("statement builders never grant a wildcard action", () => {
@@ -156,6 +188,10 @@ describe("ObservabilityAws rejects bad settings", () => {
   });
   test("throws when the account id is not 12 digits", () => {
     expect(() => build({ accountId: "1234" })).toThrow('accountId "1234" must be a 12-digit AWS account id');
+  });
+  test("throws when an alert email is not an address, or listed twice", () => {
+    expect(() => build({ alertEmails: ["oncall"] })).toThrow('alertEmails[0] "oncall" must be an email address');
+    expect(() => build({ alertEmails: ["a@example.com", "a@example.com"] })).toThrow("alertEmails lists an address twice");
   });
   test("throws when the key is not a KMS ARN", () => {
     expect(() => build({ kmsKeyArn: "alias/storage" })).toThrow('kmsKeyArn "alias/storage" must be a KMS key ARN');

@@ -10,6 +10,7 @@ import { PriorityClasses } from "../../src/constructs/platform/workload-defaults
 import { WorkloadDefaults } from "../../src/constructs/platform/workload-defaults/workload-defaults";
 import { type Block, emptyStack, resourcesOf, synthJson } from "../helpers";
 import { validateManifest } from "../manifests";
+import { ChartRelease } from "../../src/constructs/platform/chart-release";
 
 const stack = () => emptyStack();
 const synth = (s: TerraformStack) => synthJson(s);
@@ -21,6 +22,19 @@ const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:ta
 function podWith(spec: Record<string, unknown>): Parameters<typeof validateManifest>[0] {
   return { apiVersion: "v1", kind: "Pod", metadata: { name: "probe" }, spec: { containers: [{ name: "probe", image: "probe" }], ...spec } };
 }
+
+describe("ChartRelease", () => {
+  const release = (releaseName: string, namespace = "kube-system") => () =>
+    new ChartRelease(emptyStack(), "r", { releaseName, namespace, chart: { repository: "https://charts.example.com", chart: "c", version: "1.0.0" } });
+  test("throws when the release name is longer than Helm's 53 characters or not a DNS label", () => {
+    expect(release("r".repeat(53))).not.toThrow();
+    expect(release("r".repeat(54))).toThrow(`ChartRelease: releaseName "${"r".repeat(54)}" must be a DNS label of at most 53 characters (Helm's limit)`);
+    expect(release("Release")).toThrow(/releaseName "Release" must be a DNS label/);
+  });
+  test("throws when the namespace is not a DNS label of at most 63 characters", () => {
+    expect(release("r", "n".repeat(64))).toThrow(/namespace "n{64}" must be a DNS label of at most 63 characters/);
+  });
+});
 
 describe("highAvailability (shared resilience helper)", () => {
   test("defaults: 2 replicas, maxUnavailable 1, hard zone spread and soft node spread over the selected pods", () => {

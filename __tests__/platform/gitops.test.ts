@@ -249,6 +249,9 @@ describe("bad props", () => {
   test("ArgoCdClusterSecret throws when the spoke role is a token or the name is not a DNS label", () => {
     expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, roleArn: Token.asString({ ref: "x" }) })).toThrow(/roleArn must be a literal/);
     expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, name: "Staging_US" })).toThrow(/name "Staging_US" must be a DNS label/);
+    // The secret is named cluster-<name>: 55 characters is the longest name that keeps it a DNS label.
+    expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, name: "n".repeat(55) })).not.toThrow();
+    expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, name: "n".repeat(56) })).toThrow(/must be a DNS label of at most 55 characters/);
   });
 
   test("ArgoCdClusterSecret throws when a label value is not a Kubernetes label value", () => {

@@ -9,13 +9,18 @@ const props = (overrides: Partial<ObservabilityPlatformProps> = {}): Observabili
   environment: "staging",
   remoteWriteUrl: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0123/api/v1/remote_write",
   logGroupName: "/aws/eks/meridian-staging-us-east-1/workloads",
-  roleArns: { prometheus: ROLE("amp-remote-write"), fluentBit: ROLE("fluent-bit"), otelCollector: ROLE("otel-collector") },
+  alertTopicArn: "arn:aws:sns:us-east-1:222222222222:meridian-staging-us-east-1-alerts",
+  roleArns: { prometheus: ROLE("amp-remote-write"), fluentBit: ROLE("fluent-bit"), otelCollector: ROLE("otel-collector"), alertmanager: ROLE("alertmanager-sns") },
   ...overrides,
 });
 const stack = () => emptyStack();
 const build = (overrides: Partial<ObservabilityPlatformProps> = {}) => () => new ObservabilityPlatform(stack(), "observability", props(overrides));
 
 describe("ObservabilityPlatform rejects settings that would lose data or availability", () => {
+  test("throws when the alert topic is not an SNS topic ARN in the cluster's region", () => {
+    expect(build({ alertTopicArn: "meridian-alerts" })).toThrow('alertTopicArn "meridian-alerts" must be an SNS topic ARN');
+    expect(build({ alertTopicArn: "arn:aws:sns:eu-west-1:222222222222:meridian-staging-us-east-1-alerts" })).toThrow("must be in the cluster's region us-east-1");
+  });
   test("throws when Prometheus would run a single replica", () => {
     expect(build({ prometheusReplicas: 1 })).toThrow("highAvailability prometheus: replicas 1 must be an integer >= 2");
   });
@@ -74,6 +79,9 @@ describe("ObservabilityPlatform rejects settings that would lose data or availab
   });
   test("throws when an additional rule file's name is not a DNS label", () => {
     expect(build({ additionalRules: { Team_SLO: { groups: [] } } })).toThrow('additionalRules.Team_SLO "Team_SLO" must be a lower-case DNS label');
+    // The PrometheusRule is named kube-prometheus-stack-<key>: 40 keeps that a DNS label.
+    expect(build({ additionalRules: { ["k".repeat(40)]: { groups: [] } } })).not.toThrow();
+    expect(build({ additionalRules: { ["k".repeat(41)]: { groups: [] } } })).toThrow("must be a lower-case DNS label of at most 40 characters");
   });
   test("reports every problem at once", () => {
     expect(build({ region: "x", environment: "Y", retention: "1y" })).toThrow(/region "x"[\s\S]*environment "Y"[\s\S]*retention "1y"/);

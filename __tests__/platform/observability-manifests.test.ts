@@ -19,7 +19,8 @@ const props = (overrides: Partial<ObservabilityPlatformProps> = {}): Observabili
   environment: "production",
   remoteWriteUrl: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0123/api/v1/remote_write",
   logGroupName: "/aws/eks/meridian-production-us-east-1/workloads",
-  roleArns: { prometheus: ROLE("amp-remote-write"), fluentBit: ROLE("fluent-bit"), otelCollector: ROLE("otel-collector") },
+  alertTopicArn: "arn:aws:sns:us-east-1:111111111111:meridian-production-us-east-1-alerts",
+  roleArns: { prometheus: ROLE("amp-remote-write"), fluentBit: ROLE("fluent-bit"), otelCollector: ROLE("otel-collector"), alertmanager: ROLE("alertmanager-sns") },
   priorityClassName: "platform-critical",
   ...overrides,
 });
@@ -55,6 +56,7 @@ describe("every object the observability platform renders or embeds in values pa
         "Prometheus/monitoring/kube-prometheus-stack-prometheus",
         "PrometheusRule/monitoring/kube-prometheus-stack-observability-pipeline",
         "ServiceAccount/logging/aws-for-fluent-bit",
+        "ServiceAccount/monitoring/alertmanager",
         "ServiceAccount/monitoring/prometheus",
         "ServiceAccount/opentelemetry/otel-collector",
       ].sort(),
@@ -110,7 +112,7 @@ describe("every platform stack's observability objects pass their schemas", () =
     const observability = stack.node.findChild("observability") as ObservabilityPlatform;
     const manifests = withExampleValues(observability.manifests() as Manifest[], stack.context.region.region);
     // WHEN each is validated  THEN none fails
-    expect(manifests.length).toBe(13);
+    expect(manifests.length).toBe(14);
     manifests.forEach((m) => expect(() => validateManifest(m)).not.toThrow());
     // AND the YAML stream of the monitors release parses back to valid objects
     const stream = observability.monitors.manifests.map((m) => `---\n${JSON.stringify(m)}`).join("\n");

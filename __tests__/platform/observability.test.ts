@@ -72,6 +72,15 @@ describe.each(regionalNames)("%s: observability AWS side", (name) => {
     expect(json.output!.workload_log_group_name!.value).toMatch(/^\$\{aws_cloudwatch_log_group\.observability_workload-logs_\w+\.name\}$/);
   });
 
+  test("the alert topic mails the environment's alertEmails and is an output for other subscribers", () => {
+    // GIVEN the catalogue's addresses for this environment
+    const emails = validCatalogue().environments.find((e) => e.name === environment)!.cluster.alertEmails;
+    // THEN each is subscribed to this region's topic, and the topic's ARN is an output
+    const topicId = idOf(json, "aws_sns_topic", (t) => t.name === `${cluster}-alerts`);
+    expect(resourcesOf(json, "aws_sns_topic_subscription")).toEqual(emails.map((endpoint) => ({ topic_arn: `\${aws_sns_topic.${topicId}.arn}`, protocol: "email", endpoint })));
+    expect(json.output!.alert_topic_arn!.value).toBe(`\${aws_sns_topic.${topicId}.arn}`);
+  });
+
   test("creates the agents' IRSA roles under the cluster name", () => {
     // GIVEN the roles  THEN each workload's role exists, named <cluster>-<roleId>
     const roleNames = resourcesOf(json, "aws_iam_role").map((r) => r.name);
@@ -134,6 +143,7 @@ describe.each(platformNames)("%s: observability in the cluster", (name) => {
     // GIVEN the IRSA role ARNs read from the regional stack
     const accounts = [
       [kps.prometheus.serviceAccount, OBSERVABILITY_WORKLOADS.prometheus],
+      [kps.alertmanager.serviceAccount, OBSERVABILITY_WORKLOADS.alertmanager],
       [fluentBit.serviceAccount, OBSERVABILITY_WORKLOADS.fluentBit],
       [collector.serviceAccount, OBSERVABILITY_WORKLOADS.otelCollector],
     ] as const;
@@ -172,6 +182,22 @@ describe.each(platformNames)("%s: observability in the cluster", (name) => {
     expect(kps.alertmanager.alertmanagerSpec.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" });
     expect(kps.alertmanager.podDisruptionBudget).toEqual({ enabled: true, minAvailable: null, maxUnavailable: 1 });
     expect(kps.grafana).toEqual({ enabled: false });
+  });
+
+  test("Alertmanager sends every alert to this region's alert topic, signed for this region; Watchdog and InfoInhibitor go nowhere", () => {
+    // GIVEN the regional stack's alert topic (its ARN is built from parts, known at plan time)
+    const accountId = validCatalogue().environments.find((e) => e.name === environment)!.accountId;
+    const topicArn = `arn:aws:sns:${region}:${accountId}:${cluster}-alerts`;
+    expect(resourcesOf(regional, "aws_sns_topic").map((t) => t.name)).toEqual([`${cluster}-alerts`]);
+    // THEN the default route is the topic receiver, with resolved notifications
+    expect(kps.alertmanager.config.route).toEqual({
+      receiver: "alert-topic",
+      routes: [
+        { receiver: "null", matchers: ['alertname = "Watchdog"'] },
+        { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
+      ],
+    });
+    expect(kps.alertmanager.config.receivers).toEqual([{ name: "null" }, { name: "alert-topic", sns_configs: [{ topic_arn: topicArn, sigv4: { region }, send_resolved: true }] }]);
   });
 
   test("control-plane components EKS does not expose are neither scraped nor alerted on", () => {

@@ -1,5 +1,6 @@
 import { instanceSizeRank } from "../aws-limits";
 import { cidrsOverlap } from "./cidr";
+import { isGitOpsHub } from "./gitops-hub";
 import { RESERVED_PROJECT_NAMES } from "./naming";
 import type { Catalogue, EnvironmentConfig } from "./schema";
 
@@ -140,7 +141,7 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
 function spokeEndpointRules(catalogue: Catalogue): RuleViolation[] {
   const { environment: hubEnvironment, region: hubRegion } = catalogue.gitopsHub;
   return catalogue.environments.flatMap((env, e) => {
-    const spokeRegions = env.regions.map((r) => r.region).filter((region) => env.name !== hubEnvironment || region !== hubRegion);
+    const spokeRegions = env.regions.map((r) => r.region).filter((region) => !isGitOpsHub(catalogue, env.name, region));
     if (spokeRegions.length === 0 || env.cluster.publicAccessCidrs.length === 0) {
       return [];
     }

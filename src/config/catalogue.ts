@@ -218,6 +218,8 @@ export const BUILT_IN_CATALOGUE = {
         adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin", "arn:aws:iam::333333333333:role/break-glass"],
         logRetentionDays: 365,
         autoscaler: "karpenter",
+        // Each region's alert topic mails the on-call list; paging and chat subscribe to the topic too.
+        alertEmails: ["platform-oncall@example.com"],
         externalDnsHostedZoneIds: ["Z0PRODUCTIONEXAMPLE001"],
         serviceCidr: "172.20.0.0/16",
         addonVersions: ADDON_VERSIONS_1_33,

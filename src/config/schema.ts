@@ -20,6 +20,7 @@ export const GPU_INSTANCE_FAMILIES = ["g4dn", "g5", "g6", "g6e", "gr6", "p3", "p
 const dnsLabel = (max: number) =>
   z
     .string()
+    // The characters only: the length has its own message below.
     .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
       message: "must be lower-case letters, digits and '-', start with a letter and not end with '-'",
     })
@@ -122,6 +123,11 @@ export const ClusterSchema = z.strictObject({
   logRetentionDays,
   /** Node autoscaler the platform stacks install; the AWS side (roles, queue consumer) follows it. */
   autoscaler: z.enum(["karpenter", "cluster-autoscaler"]),
+  /**
+   * Addresses subscribed to each region's alert topic (SNS, email; each confirms once). Alertmanager
+   * publishes every alert there; other subscribers (chat, paging) attach to the topic. @default []
+   */
+  alertEmails: z.array(z.email({ message: "must be an email address" })).default([]),
   /** Route 53 zones external-dns may change; empty leaves external-dns out. @default [] */
   externalDnsHostedZoneIds: z.array(hostedZoneId).default([]),
   /** Kubernetes service CIDR; must not overlap any VPC. */
@@ -497,7 +503,12 @@ export const GitOpsProjectSchema = z.strictObject({
   environments: z.array(z.string()).min(1, { message: "must list at least one environment" }),
   /** Namespaces it may deploy into, on those clusters; a trailing `*` matches a prefix (`payments-*`). */
   namespaces: z
-    .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(-\*)?$|^[a-z0-9]+\*$/, { message: "must be a namespace name, or a prefix ending in * such as payments-*" }))
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(-\*)?$|^[a-z0-9]+\*$/, { message: "must be a namespace name, or a prefix ending in * such as payments-*" })
+        .max(63, { message: "must be at most 63 characters (a namespace name)" }),
+    )
     .min(1, { message: "must list at least one namespace" }),
 });
 

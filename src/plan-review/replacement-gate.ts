@@ -83,7 +83,9 @@ export async function runReplacementGate(options: GateOptions): Promise<GateResu
   if (names.length === 0) {
     throw new Error("neither the base nor the head has any stack: nothing to review");
   }
-  const terraform = await offlineTerraform(workRoot, [...base, ...head].filter((s) => names.includes(s.name)), options.env ?? process.env);
+  // Only stacks the gate plans: in both base and head, neither side blocked (offlineTerraform skips blocked ones).
+  const planned = names.filter((name) => [base, head].every((side) => side.some((s) => s.name === name && offlineBlocker(s) === undefined)));
+  const terraform = await offlineTerraform(workRoot, [...base, ...head].filter((s) => planned.includes(s.name)), options.env ?? process.env);
   const schemas = new SchemaCache(terraform);
   const context: ReviewContext = { base, head, workRoot, terraform, schemas, version, log, maxSelfCheckPlans: options.maxSelfCheckPlans ?? 4, includeUnchanged: options.includeUnchanged ?? false };
   const stacks = await runBounded(

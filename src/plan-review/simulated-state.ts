@@ -288,6 +288,25 @@ function alignIdentifiers(type: string, attributes: Record<string, JsonValue>, f
   }
 }
 
+/**
+ * Computed attributes AWS leaves empty unless they are configured. A placeholder there is a value
+ * the real state never holds, and the provider's plan-time checks refuse it (an SNS topic with a
+ * FIFO throughput scope must be a FIFO topic).
+ */
+const EMPTY_UNLESS_CONFIGURED: Readonly<Record<string, readonly string[]>> = {
+  aws_sns_topic: ["fifo_throughput_scope"],
+};
+
+function clearEmptyUnlessConfigured(type: string, attributes: Record<string, JsonValue>, filled: Path[]): void {
+  for (const attribute of EMPTY_UNLESS_CONFIGURED[type] ?? []) {
+    const index = filled.findIndex((path) => path.length === 1 && path[0] === attribute);
+    if (index >= 0) {
+      attributes[attribute] = null;
+      filled.splice(index, 1);
+    }
+  }
+}
+
 /** The plan's resources as applied; see the file comment. Throws for a resource type the schema lacks. */
 export function simulateAppliedResources(plan: PlanJson, schemas: ProviderSchemas): SimulatedResource[] {
   const changes = new Map((plan.resource_changes ?? []).map((c) => [c.address, c]));
@@ -311,6 +330,7 @@ export function simulateAppliedResources(plan: PlanJson, schemas: ProviderSchema
     const marks = changes.get(planned.address)?.change.after_unknown ?? {};
     const attributes = fillUnknown(structuredClone(planned.values), marks, { kind: "block", block: schema.block }, context, filled) as Record<string, JsonValue>;
     alignIdentifiers(planned.type, attributes, filled, context.region);
+    clearEmptyUnlessConfigured(planned.type, attributes, filled);
     filledPaths.set(planned.address, filled);
     resources.set(planned.address, {
       address: planned.address,

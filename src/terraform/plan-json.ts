@@ -104,7 +104,7 @@ export interface ActionCounts {
 export function countByKind(kinds: Iterable<string>): ActionCounts {
   const counts = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const kind of kinds) {
-    if (kind in counts) {
+    if (Object.hasOwn(counts, kind)) {
       counts[kind as keyof ActionCounts]++;
     }
   }

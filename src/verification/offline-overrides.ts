@@ -95,7 +95,11 @@ function referencedAttribute(producerValue: unknown): { type: string; attribute:
   return match ? { type: match[1]!, attribute: match[2]! } : undefined;
 }
 
-/** The gate's placeholder for that attribute (an ARN of the producer's type, a hosted zone id, a DNS name …), in the producer's region. */
+/**
+ * The gate's placeholder for that attribute (an ARN of the producer's type, a hosted zone id, a
+ * DNS name …), in the region of the producer's default AWS provider (an aliased provider's
+ * resources get it too: offline, only the shape matters).
+ */
 function placeholderFor(producer: SynthesizedStack | undefined, output: string, producerValue: unknown, isList: boolean): unknown {
   const read = referencedAttribute(producerValue);
   const region = producer?.config.provider?.aws?.[0]?.region;

@@ -104,7 +104,8 @@ export async function initWorkspace(stack: SynthesizedStack, dir: string, terraf
     return lock;
   }
   if (!lock && Object.keys(stack.config.terraform?.required_providers ?? {}).length > 0) {
-    throw new Error(`${stack.name}: its providers were not installed up front; pass it to offlineTerraform()`);
+    // Initializing without the lock file would rewrite the shared plugin cache under running plans.
+    return { ok: false, step: "init", message: `${stack.name}: its providers were not installed up front (a caller passed it to initWorkspace but not to offlineTerraform)` };
   }
   return terraformStep("init", ["init", "-input=false", "-no-color", "-backend=true"], dir, terraform);
 }

@@ -1,5 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
-import { OBSERVABILITY_WORKLOADS, type ObservabilityWorkloadName } from "../../src/constructs/observability-aws/workloads";
+import { partitionOf } from "../../src/config/naming";
+import { OBSERVABILITY_WORKLOADS, alertTopicArn, type ObservabilityWorkloadName } from "../../src/constructs/observability-aws/workloads";
 import { ObservabilityPlatform } from "../../src/constructs/platform/observability/observability-platform";
 import { PRIORITY_CLASSES } from "../../src/constructs/platform/resilience";
 import type { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
@@ -26,6 +27,8 @@ export function installObservability(context: PlatformContext, priorityClasses?:
     region: context.region.region,
     environment: context.environment.name,
     remoteWriteUrl: aws.remoteWriteUrl,
+    // From its parts, like the regional stack names it: no cross-stack read for a name.
+    alertTopicArn: alertTopicArn(partitionOf(context.region.region), context.region.region, context.environment.accountId, context.clusterName),
     logGroupName: aws.workloadLogGroupName,
     roleArns,
     priorityClassName: platformCritical ? PRIORITY_CLASSES.platformCritical.name : undefined,

@@ -2,6 +2,7 @@ import type {
   DataAwsIamPolicyDocumentStatement,
   DataAwsIamPolicyDocumentStatementCondition,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IAM_ROLE_ARN } from "../../aws-formats";
 
 /**
  * Least-privilege IAM permissions for the controllers that run inside each EKS cluster, as plain
@@ -73,7 +74,7 @@ export function karpenterControllerStatements(
   ctx: ControllerPolicyContext & { nodeRoleArn: string; interruptionQueueArn: string },
 ): Statement[] {
   const owner = "karpenterControllerStatements";
-  requireArn(owner, "nodeRoleArn", ctx.nodeRoleArn, /^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, "one IAM role ARN (arn:<partition>:iam::<account>:role/<name>), never a wildcard");
+  requireArn(owner, "nodeRoleArn", ctx.nodeRoleArn, IAM_ROLE_ARN, "one IAM role ARN (arn:<partition>:iam::<account>:role/<name>), never a wildcard");
   requireArn(owner, "interruptionQueueArn", ctx.interruptionQueueArn, /^arn:[\w-]+:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/, "one SQS queue ARN (arn:<partition>:sqs:<region>:<account>:<name>)");
 
   const arn = arns(ctx);

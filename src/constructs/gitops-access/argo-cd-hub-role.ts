@@ -2,7 +2,7 @@ import { Token, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
 import { ARGOCD_NAMESPACE, ARGOCD_SERVICE_ACCOUNTS } from "./names";
-import { parseRoleArn } from "../../aws-formats";
+import { assertRoleNameFits, parseRoleArn } from "../../aws-formats";
 import { isDnsLabel } from "../../kubernetes-formats";
 
 export interface ArgoCdHubRoleProps {
@@ -40,12 +40,19 @@ export class ArgoCdHubRole extends IrsaRole {
     if (serviceAccount === undefined) {
       throw new Error(`${owner}: serviceAccounts is empty; at least the application controller must be able to assume the role`);
     }
-    // Named as the caller set them; IrsaRole would name the first one `serviceAccount`.
-    props.serviceAccounts?.forEach((name, index) => {
+    // Checked here so errors name this construct and the settings as the caller set them
+    // (IrsaRole would say `IrsaRole …` and call the first account `serviceAccount`).
+    assertRoleNameFits(owner, "roleName", props.roleName);
+    const named: [string, string][] = [["namespace", props.namespace ?? ARGOCD_NAMESPACE], ...(props.serviceAccounts ?? []).map((name, index): [string, string] => [`serviceAccounts[${index}]`, name])];
+    for (const [setting, name] of named) {
       if (!isDnsLabel(name)) {
-        throw new Error(`${owner}: serviceAccounts[${index}] "${name}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
+        throw new Error(`${owner}: ${setting} "${name}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
       }
-    });
+    }
+    const repeated = props.serviceAccounts?.find((name, index) => props.serviceAccounts!.indexOf(name) !== index);
+    if (repeated) {
+      throw new Error(`${owner}: serviceAccounts lists "${repeated}" twice`);
+    }
     checkSpokeRoleArns(owner, props.spokeRoleArns);
     super(scope, id, {
       roleName: props.roleName,

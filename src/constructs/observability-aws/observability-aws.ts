@@ -1,11 +1,13 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../../aws-limits";
 import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
-import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName, type ObservabilityWorkloadName } from "./workloads";
+import { OBSERVABILITY_WORKLOADS, alertTopicArn, alertTopicName, workloadLogGroupName, workspaceLogGroupName, type ObservabilityWorkloadName } from "./workloads";
 import { ACCOUNT_ID, IAM_ROLE_NAME_LIMIT, REGION_NAME } from "../../aws-formats";
 
 export interface ObservabilityAwsProps {
@@ -22,6 +24,8 @@ export interface ObservabilityAwsProps {
    * (replaces the workspace and its data). @default - an AWS-owned key
    */
   readonly kmsKeyArn?: string;
+  /** Email addresses subscribed to the alert topic (each confirms the subscription once). @default [] */
+  readonly alertEmails?: readonly string[];
   /** Retention of the workload and workspace log groups (a CloudWatch Logs period). @default 30 */
   readonly logRetentionDays?: number;
   /** @default - the stack's default AWS provider */
@@ -53,6 +57,19 @@ export function fluentBitStatements(logGroupArn: string): Statement[] {
       actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       resources: [logGroupArn, `${logGroupArn}:*`],
     },
+  ];
+}
+
+/**
+ * Publish to the one alert topic; with a customer-managed key, also the data-key calls SNS makes
+ * on the publisher's behalf (an encrypted topic refuses publishers that lack them).
+ */
+export function alertPublishStatements(topicArn: string, kmsKeyArn: string | undefined): Statement[] {
+  return [
+    { sid: "PublishToTheAlertTopic", effect: "Allow", actions: ["sns:Publish"], resources: [topicArn] },
+    ...(kmsKeyArn === undefined
+      ? []
+      : [{ sid: "EncryptForTheAlertTopic", effect: "Allow", actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [kmsKeyArn] }]),
   ];
 }
 
@@ -90,9 +107,13 @@ export class ObservabilityAws extends Construct {
   readonly workspace: PrometheusWorkspace;
   readonly workspaceLogGroup: CloudwatchLogGroup;
   readonly workloadLogGroup: CloudwatchLogGroup;
+  /** Where Alertmanager publishes every alert of the cluster. */
+  readonly alertTopic: SnsTopic;
   readonly roles: Readonly<Record<ObservabilityWorkloadName, IrsaRole>>;
   readonly clusterName: string;
   readonly region: string;
+  readonly partition: string;
+  readonly accountId: string;
 
 
   constructor(scope: Construct, id: string, props: ObservabilityAwsProps) {
@@ -101,6 +122,8 @@ export class ObservabilityAws extends Construct {
     const provider = props.provider;
     this.clusterName = props.clusterName;
     this.region = props.region;
+    this.partition = props.partition;
+    this.accountId = props.accountId;
     const retentionInDays = props.logRetentionDays ?? 30;
 
     this.workspaceLogGroup = new CloudwatchLogGroup(this, "workspace-logs", {
@@ -121,11 +144,23 @@ export class ObservabilityAws extends Construct {
       retentionInDays,
     });
 
+    this.alertTopic = new SnsTopic(this, "alert-topic", {
+      provider,
+      name: alertTopicName(props.clusterName),
+      // The AWS-managed SNS key when no customer key is given: never unencrypted.
+      kmsMasterKeyId: props.kmsKeyArn ?? "alias/aws/sns",
+      tags: { Name: alertTopicName(props.clusterName) },
+    });
+    for (const email of props.alertEmails ?? []) {
+      new SnsTopicSubscription(this, `alert-email-${email}`, { provider, topicArn: this.alertTopic.arn, protocol: "email", endpoint: email });
+    }
+
     // Deterministic ARN: the policy is readable in `terraform plan`, not "known after apply".
     const logGroupArn = `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${workloadLogGroupName(props.clusterName)}`;
     const statements: Record<ObservabilityWorkloadName, Statement[]> = {
       prometheus: remoteWriteStatements(this.workspace.arn),
       fluentBit: fluentBitStatements(logGroupArn),
+      alertmanager: alertPublishStatements(this.alertTopicArn, props.kmsKeyArn),
       otelCollector: xrayStatements(),
     };
     const roles = {} as Record<ObservabilityWorkloadName, IrsaRole>;
@@ -147,6 +182,11 @@ export class ObservabilityAws extends Construct {
     return Object.fromEntries(
       (Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]).map((name) => [OBSERVABILITY_WORKLOADS[name].roleId, this.roles[name].arn]),
     );
+  }
+
+  /** The alert topic's ARN, built from its parts so chart values and policies know it at plan time. */
+  get alertTopicArn(): string {
+    return alertTopicArn(this.partition, this.region, this.accountId, this.clusterName);
   }
 
   /** The workspace's remote-write URL (`prometheus_endpoint` ends with `/`). */
@@ -175,6 +215,14 @@ function validate(props: ObservabilityAwsProps): void {
   }
   if (!Token.isUnresolved(props.accountId) && !ACCOUNT_ID.test(props.accountId)) {
     problems.push(`accountId "${props.accountId}" must be a 12-digit AWS account id`);
+  }
+  (props.alertEmails ?? []).forEach((email, index) => {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+      problems.push(`alertEmails[${index}] "${email}" must be an email address`);
+    }
+  });
+  if (new Set(props.alertEmails ?? []).size !== (props.alertEmails ?? []).length) {
+    problems.push("alertEmails lists an address twice");
   }
   const retention = props.logRetentionDays;
   if (retention !== undefined && !LOG_RETENTION_DAYS.includes(retention)) {

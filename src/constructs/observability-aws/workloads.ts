@@ -12,6 +12,8 @@ export const OBSERVABILITY_WORKLOADS = {
   prometheus: { roleId: "amp-remote-write", namespace: "monitoring", serviceAccount: "prometheus" },
   /** aws-for-fluent-bit shipping container logs to the region's workload log group. */
   fluentBit: { roleId: "fluent-bit", namespace: "logging", serviceAccount: "aws-for-fluent-bit" },
+  /** Alertmanager (kube-prometheus-stack) publishing alerts to the region's alert topic. */
+  alertmanager: { roleId: "alertmanager-sns", namespace: "monitoring", serviceAccount: "alertmanager" },
   /** OpenTelemetry collector exporting traces to X-Ray. */
   otelCollector: { roleId: "otel-collector", namespace: "opentelemetry", serviceAccount: "otel-collector" },
 } as const satisfies Record<string, ObservabilityWorkload>;
@@ -21,6 +23,16 @@ export type ObservabilityWorkloadName = keyof typeof OBSERVABILITY_WORKLOADS;
 /** The log group container logs of a cluster go to (pre-created with retention; Fluent Bit never creates groups). */
 export function workloadLogGroupName(clusterName: string): string {
   return `/aws/eks/${clusterName}/workloads`;
+}
+
+/** The SNS topic Alertmanager publishes a cluster's alerts to. */
+export function alertTopicName(clusterName: string): string {
+  return `${clusterName}-alerts`;
+}
+
+/** The alert topic's ARN from its parts: both stacks know it at plan time without reading the other. */
+export function alertTopicArn(partition: string, region: string, accountId: string, clusterName: string): string {
+  return `arn:${partition}:sns:${region}:${accountId}:${alertTopicName(clusterName)}`;
 }
 
 /** The log group of the AMP workspace's own logs (rule evaluation, alert manager, ingestion errors). */

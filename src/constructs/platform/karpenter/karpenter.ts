@@ -9,6 +9,7 @@ import { ManifestsRelease, type KubernetesManifest } from "../manifests-release"
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { GPU_TAINT_KEY, KARPENTER_NODEPOOL_LABEL, ec2NodeClassFor, nodeLabelsOf, nodePoolFor, type KarpenterPoolSource, type PoolContext } from "./node-pools";
 import { IAM_ROLE_ARN, IAM_ROLE_NAME } from "../../../aws-formats";
+import { isDnsLabel } from "../../../kubernetes-formats";
 
 /**
  * Where the controller runs. Its IRSA role (`KarpenterAwsResources`) trusts exactly
@@ -258,7 +259,7 @@ function validate(props: KarpenterProps): void {
 }
 
 function validatePool(pool: KarpenterPoolSource, at: string, fail: (setting: string, value: unknown, rule: string) => never): void {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(pool.name)) {
+  if (!isDnsLabel(pool.name)) {
     fail(`${at}.name`, pool.name, "must be a DNS label (the NodePool and EC2NodeClass name)");
   }
   if (pool.instanceTypes.length === 0) {

@@ -65,11 +65,15 @@ export function kubePrometheusStackObjects(values: Values, namespace: string): K
       apiVersion: "monitoring.coreos.com/v1",
       kind: "Alertmanager",
       metadata: { name: `${RELEASES.kubePrometheusStack}-alertmanager`, namespace },
-      spec: withoutNulls(Object.fromEntries(Object.entries(alertmanagerSpec).filter(([key]) => !CHART_ONLY_ALERTMANAGER_KEYS.test(key)))),
+      spec: {
+        ...withoutNulls(Object.fromEntries(Object.entries(alertmanagerSpec).filter(([key]) => !CHART_ONLY_ALERTMANAGER_KEYS.test(key)))),
+        serviceAccountName: String(obj(alertmanager.serviceAccount).name),
+      },
     },
     budget(`${RELEASES.kubePrometheusStack}-prometheus`, namespace, prometheus.podDisruptionBudget, { "app.kubernetes.io/name": "prometheus" }),
     budget(`${RELEASES.kubePrometheusStack}-alertmanager`, namespace, alertmanager.podDisruptionBudget, { "app.kubernetes.io/name": "alertmanager" }),
     serviceAccount(prometheus.serviceAccount, namespace),
+    serviceAccount(alertmanager.serviceAccount, namespace),
     daemonSet(`${RELEASES.kubePrometheusStack}-prometheus-node-exporter`, namespace, "node-exporter", nodeExporter),
   ];
 }

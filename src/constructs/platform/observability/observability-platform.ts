@@ -30,6 +30,8 @@ export interface ObservabilityPlatformProps {
   readonly remoteWriteUrl: string;
   /** The pre-created CloudWatch log group container logs go to. */
   readonly logGroupName: string;
+  /** The SNS topic Alertmanager publishes every alert to (the regional stack's `alertTopicArn`). */
+  readonly alertTopicArn: string;
   /** IRSA role of each agent (from the regional stack's `workloadRoleArns`). */
   readonly roleArns: Readonly<Record<ObservabilityWorkloadName, string>>;
   /** Prometheus replicas; each scrapes everything, AMP de-duplicates. @default 2 */
@@ -102,6 +104,7 @@ export class ObservabilityPlatform extends Construct {
         environment: props.environment,
         remoteWriteUrl: props.remoteWriteUrl,
         roleArn: props.roleArns.prometheus,
+        alerting: { topicArn: props.alertTopicArn, roleArn: props.roleArns.alertmanager },
         prometheus: this.availability.prometheus,
         alertmanager: this.availability.alertmanager,
         retention: props.retention ?? "12h",
@@ -161,6 +164,8 @@ export class ObservabilityPlatform extends Construct {
   }
 }
 
+const SNS_TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+
 function validate(props: ObservabilityPlatformProps): void {
   const problems: string[] = [];
   const check = (ok: boolean, setting: string, value: unknown, rule: string) => {
@@ -176,6 +181,10 @@ function validate(props: ObservabilityPlatformProps): void {
     check(/^https:\/\/[^\s]+\/api\/v1\/remote_write$/.test(props.remoteWriteUrl), "remoteWriteUrl", props.remoteWriteUrl, "must be an https URL ending in /api/v1/remote_write");
   } else {
     check(props.remoteWriteUrl.endsWith("api/v1/remote_write"), "remoteWriteUrl", props.remoteWriteUrl, "must end in api/v1/remote_write (append it to the workspace's prometheus_endpoint)");
+  }
+  check(!resolved(props.alertTopicArn) || SNS_TOPIC_ARN.test(props.alertTopicArn), "alertTopicArn", props.alertTopicArn, "must be an SNS topic ARN");
+  if (resolved(props.alertTopicArn) && resolved(props.region) && SNS_TOPIC_ARN.test(props.alertTopicArn)) {
+    check(props.alertTopicArn.split(":")[3] === props.region, "alertTopicArn", props.alertTopicArn, `must be in the cluster's region ${props.region} (Alertmanager signs for one region)`);
   }
   check(!resolved(props.logGroupName) || LOG_GROUP.test(props.logGroupName), "logGroupName", props.logGroupName, "must be a CloudWatch Logs group name");
   for (const name of Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]) {

@@ -125,6 +125,8 @@ export interface KubePrometheusStackValuesProps {
   readonly environment: string;
   readonly remoteWriteUrl: string;
   readonly roleArn: string;
+  /** Where Alertmanager sends alerts: the region's SNS topic, published to with this IRSA role. */
+  readonly alerting: { readonly topicArn: string; readonly roleArn: string };
   readonly prometheus: HighAvailability;
   readonly alertmanager: HighAvailability;
   /** Local TSDB retention (remote write is the store). */
@@ -192,6 +194,8 @@ export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps)
     grafana: { enabled: false },
     alertmanager: {
       enabled: true,
+      serviceAccount: { create: true, name: OBSERVABILITY_WORKLOADS.alertmanager.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": props.alerting.roleArn } },
+      config: alertmanagerConfig(props.alerting.topicArn, props.region),
       podDisruptionBudget: budget(alertmanager),
       alertmanagerSpec,
     },
@@ -204,6 +208,33 @@ export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps)
       prometheusSpec,
     },
     "prometheus-node-exporter": nodeExporter,
+  };
+}
+
+/** The parts of Alertmanager's configuration file the platform sets (Helm merges them over the chart's). */
+export interface AlertmanagerConfigFile {
+  readonly route: { readonly receiver: string; readonly routes: readonly { readonly receiver: string; readonly matchers: readonly string[] }[] };
+  readonly receivers: readonly {
+    readonly name: string;
+    readonly sns_configs?: readonly { readonly topic_arn: string; readonly sigv4: { readonly region: string }; readonly send_resolved: boolean }[];
+  }[];
+}
+
+/** The receiver every alert goes to, unless a team's AlertmanagerConfig routes it first. */
+export const ALERT_TOPIC_RECEIVER = "alert-topic";
+
+/**
+ * Every alert to the region's SNS topic, signed with SigV4 through IRSA; `Watchdog` (always
+ * firing, for a dead man's switch) and `InfoInhibitor` (only inhibits) stay with the chart's
+ * `null` receiver. Inhibit rules, grouping and timing stay the chart's: lists replace, maps merge.
+ */
+export function alertmanagerConfig(topicArn: string, region: string): AlertmanagerConfigFile {
+  return {
+    route: {
+      receiver: ALERT_TOPIC_RECEIVER,
+      routes: ["Watchdog", "InfoInhibitor"].map((alertname) => ({ receiver: "null", matchers: [`alertname = "${alertname}"`] })),
+    },
+    receivers: [{ name: "null" }, { name: ALERT_TOPIC_RECEIVER, sns_configs: [{ topic_arn: topicArn, sigv4: { region }, send_resolved: true }] }],
   };
 }
 
