@@ -10,16 +10,19 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFlags, wholeNumberFlag } from "../src/operations/command-line/flags";
+import { processOutput } from "../src/operations/command-line/output";
+import { parseOrExitCode } from "../src/operations/command-line/usage";
 
-function runsFlag(): number {
-  try {
-    return wholeNumberFlag("--runs", parseFlags(process.argv.slice(2), { runs: { type: "string", default: "5" } }).runs, 1, 100, "a whole number of runs from 1 to 100");
-  } catch (error) {
-    console.error(`${(error as Error).message}\nusage: npm run bench -- [--runs <1-100>]`);
-    process.exit(2);
-  }
+const parsed = parseOrExitCode(
+  () => ({ runs: wholeNumberFlag("--runs", parseFlags(process.argv.slice(2), { runs: { type: "string", default: "5" } }).runs, 1, 100, "a whole number of runs from 1 to 100") }),
+  "usage: npm run bench -- [--runs <1-100>]",
+  processOutput,
+  { ok: 0, usage: 2 },
+);
+if (typeof parsed === "number") {
+  process.exit(parsed);
 }
-const RUNS = runsFlag();
+const RUNS = parsed.runs;
 const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const TSX = require.resolve("tsx/cli");
 

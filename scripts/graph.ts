@@ -14,12 +14,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { renderMermaid } from "../src/graph/mermaid";
 import { parseFlags } from "../src/operations/command-line/flags";
-import { UsageError } from "../src/operations/command-line/usage";
+import { processOutput } from "../src/operations/command-line/output";
+import { UsageError, parseOrExitCode } from "../src/operations/command-line/usage";
 import { currentGraphBlock, graphBlock, withGraphBlock } from "../src/graph/readme-block";
 import { readStackGraph } from "../src/graph/stack-graph";
 import { leanSynthTraces } from "../src/synth-traces";
 
 const USAGE = "usage: npm run graph -- [--check | --stdout] [--outdir <synthesized dir>] [--readme <file>]";
+// 1 is --check's "out of date"; a command line it cannot run with is 2.
+const USAGE_EXIT = { ok: 0, usage: 2 };
 
 interface Options {
   readonly mode: "write" | "check" | "stdout";
@@ -65,7 +68,10 @@ async function diagram(outdir: string | undefined): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const options = parseArguments(process.argv.slice(2));
+  const options = parseOrExitCode(() => parseArguments(process.argv.slice(2)), USAGE, processOutput, USAGE_EXIT);
+  if (typeof options === "number") {
+    return options;
+  }
   const mermaid = await diagram(options.outdir);
   if (options.mode === "stdout") {
     process.stdout.write(mermaid);
@@ -95,9 +101,7 @@ main().then(
     process.exitCode = code;
   },
   (error: Error) => {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n${USAGE}`);
-    } else if (error.name === "ConfigError") {
+    if (error.name === "ConfigError") {
       // An invalid catalogue: the message names every problem.
       console.error(error.message);
     } else {

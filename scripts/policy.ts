@@ -13,13 +13,24 @@ import { writeFileSync } from "node:fs";
 import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
 import { loadCatalogue } from "../src/config/load";
 import { parseFlags } from "../src/operations/command-line/flags";
-import { UsageError } from "../src/operations/command-line/usage";
+import { processOutput } from "../src/operations/command-line/output";
+import { parseOrExitCode } from "../src/operations/command-line/usage";
 import { evaluatePolicy } from "../src/policy/engine";
 import { readPolicyStacks } from "../src/policy/read-stacks";
 import { formatPolicyReport, policyFindings, policySummary } from "../src/policy/report";
 
+const USAGE = "usage: npm run policy -- [--outdir <synthesized dir>] [--json <file>] [--verbose]";
+
 function main(): number {
-  const flags = parseFlags(process.argv.slice(2), { outdir: { type: "string", default: "cdktf.out" }, json: { type: "string" }, verbose: { type: "boolean", default: false } });
+  const flags = parseOrExitCode(
+    () => parseFlags(process.argv.slice(2), { outdir: { type: "string", default: "cdktf.out" }, json: { type: "string" }, verbose: { type: "boolean", default: false } }),
+    USAGE,
+    processOutput,
+    { ok: 0, usage: 2 },
+  );
+  if (typeof flags === "number") {
+    return flags;
+  }
   const outdir = flags.outdir;
   const jsonFile = flags.json;
   const started = Date.now();
@@ -43,8 +54,5 @@ try {
   process.exit(main());
 } catch (error) {
   console.error(`policy check could not run: ${(error as Error).message}`);
-  if (error instanceof UsageError) {
-    console.error("usage: npm run policy -- [--outdir <synthesized dir>] [--json <file>] [--verbose]");
-  }
   process.exit(2);
 }

@@ -8,10 +8,15 @@
  */
 import { execFileSync } from "node:child_process";
 import { parseFlags } from "../src/operations/command-line/flags";
+import { processOutput } from "../src/operations/command-line/output";
+import { parseOrExitCode } from "../src/operations/command-line/usage";
 import { verifyOffline } from "../src/verification/offline-verification";
 
 async function main(): Promise<number> {
-  const flags = parseFlags(process.argv.slice(2), { "no-synth": { type: "boolean", default: false } });
+  const flags = parseOrExitCode(() => parseFlags(process.argv.slice(2), { "no-synth": { type: "boolean", default: false } }), "usage: npm run verify -- [--no-synth]", processOutput, { ok: 0, usage: 2 });
+  if (typeof flags === "number") {
+    return flags;
+  }
   const outdir = "cdktf.out";
   if (!flags["no-synth"]) {
     console.log("synthesizing ...");

@@ -12,6 +12,9 @@ export const ACCOUNT_ID = /^\d{12}$/;
 /** An IAM role ARN in any partition; groups: partition, account, role name (with any path). */
 export const IAM_ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/([\w+=,.@/-]+)$/;
 
+/** An SNS topic ARN in any partition (standard or FIFO topic name). */
+export const SNS_TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+
 /** IAM's limit on role names. */
 export const IAM_ROLE_NAME_LIMIT = 64;
 

@@ -18,7 +18,7 @@ export function leanSynthTraces(env: NodeJS.ProcessEnv = process.env): void {
 }
 
 /** V8's own format for anything error-like; nothing for message-less captures. */
-export function formatErrorStack(error: unknown, frames: readonly NodeJS.CallSite[]): string {
+function formatErrorStack(error: unknown, frames: readonly NodeJS.CallSite[]): string {
   const errorLike = error instanceof Error || Object.prototype.toString.call(error) === "[object Error]" || (typeof error === "object" && error !== null && "message" in error);
   if (!errorLike) {
     return "";

@@ -285,7 +285,7 @@ describe("ArgoCdHubRole: bad props", () => {
 
   test("throws when a service account is not a Kubernetes name", () => {
     expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, serviceAccounts: ["Argo_CD"] })).toThrow(/serviceAccounts\[0\] "Argo_CD" is not a Kubernetes name/);
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, serviceAccounts: ["argocd-server", "argocd-server"] })).toThrow(/^ArgoCdHubRole .*: serviceAccounts lists "argocd-server" twice$/);
+    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, serviceAccounts: ["argocd-server", "argocd-server"] })).toThrow(/^ArgoCdHubRole .*: service account "argocd-server" is listed twice$/);
     expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, namespace: "Argo" })).toThrow(/^ArgoCdHubRole .*: namespace "Argo" is not a Kubernetes name/);
     expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, roleName: "r".repeat(65) })).toThrow(/^ArgoCdHubRole r+: roleName "r+" is 65 characters; IAM allows 64$/);
   });

@@ -125,7 +125,13 @@ describe("Karpenter construct", () => {
     const crds = releaseNamed(json, "karpenter-crd");
     // THEN it names the release and namespace the construct installs the CRDs with, and the CRDs of the kinds it renders
     expect(readme).toContain(`meta.helm.sh/release-name=${crds.name} meta.helm.sh/release-namespace=${crds.namespace}`);
-    expect(readme).toContain('CRDS="nodepools.karpenter.sh nodeclaims.karpenter.sh ec2nodeclasses.karpenter.k8s.aws"');
+    // AND the CRDs of every kind the construct renders (plus NodeClaim, which Karpenter creates)
+    const listed = /CRDS="([^"]+)"/.exec(readme)![1]!.split(" ");
+    const plural = (kind: string) => kind.toLowerCase() + (kind.endsWith("s") ? "es" : "s");
+    const karpenterKinds = rendered.filter((m) => /(^|\.)karpenter\./.test(m.apiVersion.split("/")[0]!));
+    const renderedCrds = [...new Set(karpenterKinds.map((m) => `${plural(m.kind)}.${m.apiVersion.split("/")[0]}`))];
+    expect(renderedCrds.sort()).toEqual(["ec2nodeclasses.karpenter.k8s.aws", "nodepools.karpenter.sh"]);
+    expect(listed.sort()).toEqual([...renderedCrds, "nodeclaims.karpenter.sh"].sort());
   });
 
   test("annotates the service account with the controller role and reads the interruption queue by name", () => {

@@ -72,7 +72,7 @@ describeWithTerraform("offline verification with the real provider", () => {
     // WHEN its workspace is initialized
     const terraform = await offlineTerraform(workRoot, [stack]);
     const dir = join(workRoot, stack.name);
-    prepareWorkspace(stack, [stack], dir, terraform);
+    prepareWorkspace(stack, [stack], dir);
     const result = await initWorkspace(stack, dir, terraform);
     // THEN the step fails naming the installation and the version
     expect(result).toMatchObject({ ok: false, step: "init", message: expect.stringMatching(/installing the providers failed: Error: .*0\.0\.1/s) });

@@ -158,7 +158,7 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   const failed = (step: string, message: string): StackReview => failedReview(name, step, message, ctx);
   // 1. The base as if applied.
   const baseDir = join(ctx.workRoot, "base", name);
-  prepareWorkspace(baseStack, ctx.base, baseDir, ctx.terraform);
+  prepareWorkspace(baseStack, ctx.base, baseDir);
   const baseInit = await initWorkspace(baseStack, baseDir, ctx.terraform);
   if (!baseInit.ok) {
     return failed("base init", baseInit.message);
@@ -198,7 +198,7 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   }
   // 3. The head against the base's state.
   const headDir = join(ctx.workRoot, "head", name);
-  prepareWorkspace(headStack, ctx.head, headDir, ctx.terraform);
+  prepareWorkspace(headStack, ctx.head, headDir);
   const headInit = await initWorkspace(headStack, headDir, ctx.terraform);
   if (!headInit.ok) {
     return failed("head init", headInit.message);

@@ -64,7 +64,7 @@ async function verifyStack(stack: SynthesizedStack, all: readonly SynthesizedSta
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ctx.workRoot, stack.name);
-  prepareWorkspace(stack, all, dir, ctx.terraform);
+  prepareWorkspace(stack, all, dir);
   for (const step of [() => initWorkspace(stack, dir, ctx.terraform), () => terraformStep("validate", ["validate", "-no-color"], dir, ctx.terraform)]) {
     const result = await step();
     if (!result.ok) {

@@ -15,8 +15,10 @@ export interface OfflineTerraform {
   /** The provider mirror in use, if any. */
   readonly mirror?: string;
   /** Per provider-requirements key (see `providerRequirementsKey`), the lock file installing them wrote, or why it failed. */
-  readonly providerLocks: ReadonlyMap<string, StepResult>;
+  readonly providerInstalls: ReadonlyMap<string, ProviderInstall>;
 }
+
+type ProviderInstall = { readonly ok: true; readonly lockFile: string } | { readonly ok: false; readonly step: "init"; readonly message: string };
 
 export const LOCK_FILE = ".terraform.lock.hcl";
 
@@ -50,12 +52,12 @@ export async function offlineTerraform(workRoot: string, stacks: readonly Synthe
       requirements.set(providerRequirementsKey(stack), required);
     }
   }
-  const providerLocks = new Map<string, StepResult>();
+  const providerInstalls = new Map<string, ProviderInstall>();
   // One at a time: each installation writes to the shared plugin cache.
   for (const [key, required] of requirements) {
-    providerLocks.set(key, await installProviders(required, join(workRoot, ".provider-installs", String(providerLocks.size)), env));
+    providerInstalls.set(key, await installProviders(required, join(workRoot, ".provider-installs", String(providerInstalls.size)), env));
   }
-  return { env, mirror, providerLocks };
+  return { env, mirror, providerInstalls };
 }
 
 type RequiredProviders = Record<string, { source?: string; version?: string }>;
@@ -70,18 +72,18 @@ export function providerRequirementsKey(stack: SynthesizedStack): string {
   );
 }
 
-async function installProviders(required: RequiredProviders, dir: string, env: NodeJS.ProcessEnv): Promise<StepResult> {
+async function installProviders(required: RequiredProviders, dir: string, env: NodeJS.ProcessEnv): Promise<ProviderInstall> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "providers.tf.json"), JSON.stringify({ terraform: { required_providers: required } }, null, 2));
   const result = await runTerraform(["init", "-input=false", "-no-color", "-backend=false"], dir, env);
   return result.code === 0
-    ? { ok: true, stdout: readFileSync(join(dir, LOCK_FILE), "utf8") }
+    ? { ok: true, lockFile: readFileSync(join(dir, LOCK_FILE), "utf8") }
     : { ok: false, step: "init", message: `installing the providers failed: ${terraformErrors(result)}` };
 }
 
-/** Copies `stack` to `dir` with the offline overrides and the provider lock file, ready for `initWorkspace`. */
-export function prepareWorkspace(stack: SynthesizedStack, all: readonly SynthesizedStack[], dir: string, terraform: OfflineTerraform): void {
+/** Copies `stack` to `dir` with the offline overrides, ready for `initWorkspace`. */
+export function prepareWorkspace(stack: SynthesizedStack, all: readonly SynthesizedStack[], dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(stack.directory, dir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
@@ -91,19 +93,20 @@ export function prepareWorkspace(stack: SynthesizedStack, all: readonly Synthesi
     writeFileSync(join(dir, SYNTHESIZED_FILE), JSON.stringify(deferred, null, 2));
   }
   writeFileSync(join(dir, EMPTY_REMOTE_STATE_FILE), JSON.stringify(EMPTY_STATE));
-  const lock = terraform.providerLocks.get(providerRequirementsKey(stack));
-  if (lock?.ok) {
-    writeFileSync(join(dir, LOCK_FILE), lock.stdout);
-  }
 }
 
-/** `terraform init` of a prepared workspace; fails with the installation's error when the stack's providers could not be installed. */
+/**
+ * `terraform init` of a prepared workspace from the lock file its providers' installation wrote;
+ * fails with the installation's error when they could not be installed.
+ */
 export async function initWorkspace(stack: SynthesizedStack, dir: string, terraform: OfflineTerraform): Promise<StepResult> {
-  const lock = terraform.providerLocks.get(providerRequirementsKey(stack));
-  if (lock && !lock.ok) {
-    return lock;
+  const install = terraform.providerInstalls.get(providerRequirementsKey(stack));
+  if (install && !install.ok) {
+    return install;
   }
-  if (!lock && Object.keys(stack.config.terraform?.required_providers ?? {}).length > 0) {
+  if (install) {
+    writeFileSync(join(dir, LOCK_FILE), install.lockFile);
+  } else if (Object.keys(stack.config.terraform?.required_providers ?? {}).length > 0) {
     // Initializing without the lock file would rewrite the shared plugin cache under running plans.
     return { ok: false, step: "init", message: `${stack.name}: its providers were not installed up front (a caller passed it to initWorkspace but not to offlineTerraform)` };
   }

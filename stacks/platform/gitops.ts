@@ -3,7 +3,7 @@ import { Token, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { TeamProjects } from "../../src/constructs/platform/argo-cd/team-projects";
 import { KARPENTER_NAMESPACE } from "../../src/constructs/platform/karpenter/karpenter";
-import { isGitOpsHub } from "../../src/config/gitops-hub";
+import { gitOpsHubSite, isGitOpsHub } from "../../src/config/gitops-hub";
 import { argoCdClusterName, clusterName as clusterNameOf, partitionOf } from "../../src/config/naming";
 import { SUPPORTED_KUBERNETES_VERSIONS, type Catalogue, type EnvironmentConfig } from "../../src/config/schema";
 import type { EksCluster } from "../../src/constructs/eks-cluster/eks-cluster";
@@ -82,15 +82,12 @@ function computeGitOpsTopology(catalogue: Catalogue): GitOpsTopology {
       };
     }),
   );
-  const hub = clusters.find((c) => isGitOpsHub(catalogue, c.environment.name, c.region));
-  if (!hub) {
-    throw new Error(`GitOps: gitopsHub ${catalogue.gitopsHub.environment}/${catalogue.gitopsHub.region} is not a cluster of the catalogue`);
-  }
-  const hubRegion = hub.region;
+  gitOpsHubSite(catalogue); // throws, naming the hub, when the catalogue has no such cluster
+  const hub = clusters.find((c) => isGitOpsHub(catalogue, c.environment.name, c.region))!;
   for (const cluster of clusters) {
     if (cluster.partition !== hub.partition) {
       throw new Error(
-        `GitOps: environments.${cluster.environment.name} region ${cluster.region} is in partition ${cluster.partition}, the hub (${hubRegion}) in ${hub.partition}; IAM cannot trust across partitions, so the hub cannot manage it`,
+        `GitOps: environments.${cluster.environment.name} region ${cluster.region} is in partition ${cluster.partition}, the hub (${hub.region}) in ${hub.partition}; IAM cannot trust across partitions, so the hub cannot manage it`,
       );
     }
   }

@@ -34,6 +34,28 @@ export interface IrsaRoleProps {
 }
 
 
+/** A setting as the caller wrote it, and its value. */
+type Setting = readonly [setting: string, value: string];
+
+/**
+ * Throws, naming `owner` and the caller's setting, unless the namespace and service accounts are
+ * Kubernetes names, no service account is listed twice, and the role name fits IAM. Constructs
+ * built on IrsaRole call it first with their own setting names.
+ */
+export function assertIrsaIdentity(owner: string, roleName: string, namespace: Setting, serviceAccounts: readonly Setting[]): void {
+  assertRoleNameFits(owner, "roleName", roleName);
+  for (const [setting, value] of [namespace, ...serviceAccounts]) {
+    if (!isDnsLabel(value)) {
+      throw new Error(`${owner}: ${setting} "${value}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
+    }
+  }
+  const names = serviceAccounts.map(([, value]) => value);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated) {
+    throw new Error(`${owner}: service account "${repeated}" is listed twice`);
+  }
+}
+
 /**
  * An IAM role one Kubernetes service account assumes through the cluster's OIDC provider
  * (IAM Roles for Service Accounts). The trust policy pins both `:sub` (that exact service account)
@@ -45,17 +67,10 @@ export class IrsaRole extends Construct {
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
     const serviceAccounts = [props.serviceAccount, ...(props.additionalServiceAccounts ?? [])];
-    const names = [["namespace", props.namespace], ["serviceAccount", props.serviceAccount], ...(props.additionalServiceAccounts ?? []).map((sa, i) => [`additionalServiceAccounts[${i}]`, sa])] as const;
-    for (const [setting, value] of names) {
-      if (!isDnsLabel(value)) {
-        throw new Error(`IrsaRole ${props.roleName}: ${setting} "${value}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
-      }
-    }
-    const repeated = serviceAccounts.find((sa, i) => serviceAccounts.indexOf(sa) !== i);
-    if (repeated) {
-      throw new Error(`IrsaRole ${props.roleName}: service account "${repeated}" is listed twice`);
-    }
-    assertRoleNameFits(`IrsaRole ${props.roleName}`, "roleName", props.roleName);
+    assertIrsaIdentity(`IrsaRole ${props.roleName}`, props.roleName, ["namespace", props.namespace], [
+      ["serviceAccount", props.serviceAccount],
+      ...(props.additionalServiceAccounts ?? []).map((name, index): Setting => [`additionalServiceAccounts[${index}]`, name]),
+    ]);
     const provider = props.provider;
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       provider,

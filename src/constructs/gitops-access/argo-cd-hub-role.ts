@@ -1,9 +1,8 @@
 import { Token, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
+import { IrsaRole, assertIrsaIdentity, type OidcIssuer } from "../eks-cluster/irsa-role";
 import { ARGOCD_NAMESPACE, ARGOCD_SERVICE_ACCOUNTS } from "./names";
-import { assertRoleNameFits, parseRoleArn } from "../../aws-formats";
-import { isDnsLabel } from "../../kubernetes-formats";
+import { parseRoleArn } from "../../aws-formats";
 
 export interface ArgoCdHubRoleProps {
   /** IAM role name, e.g. `argoCdHubRoleName(hubClusterName)`; at most 64 characters. */
@@ -40,19 +39,9 @@ export class ArgoCdHubRole extends IrsaRole {
     if (serviceAccount === undefined) {
       throw new Error(`${owner}: serviceAccounts is empty; at least the application controller must be able to assume the role`);
     }
-    // Checked here so errors name this construct and the settings as the caller set them
-    // (IrsaRole would say `IrsaRole …` and call the first account `serviceAccount`).
-    assertRoleNameFits(owner, "roleName", props.roleName);
-    const named: [string, string][] = [["namespace", props.namespace ?? ARGOCD_NAMESPACE], ...(props.serviceAccounts ?? []).map((name, index): [string, string] => [`serviceAccounts[${index}]`, name])];
-    for (const [setting, name] of named) {
-      if (!isDnsLabel(name)) {
-        throw new Error(`${owner}: ${setting} "${name}" is not a Kubernetes name (lower-case alphanumerics and '-', at most 63)`);
-      }
-    }
-    const repeated = props.serviceAccounts?.find((name, index) => props.serviceAccounts!.indexOf(name) !== index);
-    if (repeated) {
-      throw new Error(`${owner}: serviceAccounts lists "${repeated}" twice`);
-    }
+    // Before IrsaRole's own check, so errors name this construct and its settings.
+    const accounts = [serviceAccount, ...additionalServiceAccounts];
+    assertIrsaIdentity(owner, props.roleName, ["namespace", props.namespace ?? ARGOCD_NAMESPACE], accounts.map((name, index) => [`serviceAccounts[${index}]`, name] as const));
     checkSpokeRoleArns(owner, props.spokeRoleArns);
     super(scope, id, {
       roleName: props.roleName,
@@ -65,7 +54,7 @@ export class ArgoCdHubRole extends IrsaRole {
       policyName: "assume-spoke-access-roles",
       provider: props.provider,
     });
-    this.serviceAccounts = [serviceAccount, ...additionalServiceAccounts];
+    this.serviceAccounts = accounts;
     this.spokeRoleArns = [...props.spokeRoleArns];
   }
 }

@@ -5,6 +5,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../../aws-limits";
 import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
 import { OBSERVABILITY_WORKLOADS, alertTopicArn, alertTopicName, workloadLogGroupName, workspaceLogGroupName, type ObservabilityWorkloadName } from "./workloads";
@@ -217,7 +218,8 @@ function validate(props: ObservabilityAwsProps): void {
     problems.push(`accountId "${props.accountId}" must be a 12-digit AWS account id`);
   }
   (props.alertEmails ?? []).forEach((email, index) => {
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+    // The catalogue schema's rule (zod's email check), so the construct and the catalogue agree.
+    if (!z.email().safeParse(email).success) {
       problems.push(`alertEmails[${index}] "${email}" must be an email address`);
     }
   });

@@ -6,7 +6,7 @@ import { ChartRelease } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import type { HighAvailability } from "../resilience";
 import { OBSERVABILITY_NAMESPACES, fluentBitObjects, kubePrometheusStackObjects, otelCollectorObjects } from "./embedded-manifests";
-import { IAM_ROLE_ARN, REGION_NAME } from "../../../aws-formats";
+import { IAM_ROLE_ARN, REGION_NAME, SNS_TOPIC_ARN } from "../../../aws-formats";
 import { isDnsLabel } from "../../../kubernetes-formats";
 import {
   RELEASES,
@@ -163,8 +163,6 @@ export class ObservabilityPlatform extends Construct {
     ];
   }
 }
-
-const SNS_TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 
 function validate(props: ObservabilityPlatformProps): void {
   const problems: string[] = [];

@@ -221,7 +221,7 @@ export interface AlertmanagerConfigFile {
 }
 
 /** The receiver every alert goes to, unless a team's AlertmanagerConfig routes it first. */
-export const ALERT_TOPIC_RECEIVER = "alert-topic";
+const ALERT_TOPIC_RECEIVER = "alert-topic";
 
 /**
  * Every alert to the region's SNS topic, signed with SigV4 through IRSA; `Watchdog` (always
