@@ -242,7 +242,7 @@ describe("Crossplane schemas reject misspelt fields", () => {
   });
 });
 
-/** Renders the composition template for one XCluster the way function-go-templating would, for the expressions it uses. */
+/** Renders the composition template for one KubernetesCluster the way function-go-templating would, for the expressions it uses. */
 function render(template: string, xr: { name: string; namespace: string; spec: { region: string; version: string; subnetIds: string[]; adminRoleArns: string[]; nodePools: { name: string; instanceTypes: string[]; min: number; max: number; capacityType: string }[] } }): string {
   const id = createHash("sha256").update(`${xr.namespace}/${xr.name}`).digest("hex").slice(0, NAME_HASH_LENGTH);
   const name = `${XCLUSTER_SCOPE.clusterNamePrefix}${xr.name.slice(0, NAME_CHARACTERS_KEPT).replace(/-$/, "")}-${id}`;
@@ -270,7 +270,7 @@ function render(template: string, xr: { name: string; namespace: string; spec: {
   );
 }
 
-describe("the XCluster composition", () => {
+describe("the KubernetesCluster composition", () => {
   const composition = xClusterComposition(XCLUSTER) as any;
   const template: string = composition.spec.pipeline[0].input.inline.template;
   const xr = {
@@ -298,7 +298,7 @@ describe("the XCluster composition", () => {
     xClusterComposedResources(XCLUSTER).forEach((c) => expect(() => validateCrossplaneObject(c.manifest)).not.toThrow());
   });
 
-  test("renders, for a sample XCluster, to valid YAML of literal objects that pass their schemas", () => {
+  test("renders, for a sample KubernetesCluster, to valid YAML of literal objects that pass their schemas", () => {
     expect(render(template, xr)).not.toContain("{{");
     rendered.forEach((object) => expect(() => validateCrossplaneObject(object)).not.toThrow());
     expect(rendered.map((o) => o.kind)).toEqual([
@@ -419,11 +419,11 @@ describe("Crossplane: bad props", () => {
     expect(() => new Crossplane(stack(), "c", { ...PROPS, replicas: 1 })).toThrow(/replicas is 1; at least 2/);
   });
 
-  test("throws when the XCluster account id is not a literal account id", () => {
+  test("throws when the KubernetesCluster account id is not a literal account id", () => {
     expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, accountId: "hub" } })).toThrow('KubernetesCluster API: accountId "hub" must be a literal 12-digit AWS account id');
   });
 
-  test("throws when the XCluster group is not a DNS subdomain with a dot", () => {
+  test("throws when the KubernetesCluster group is not a DNS subdomain with a dot", () => {
     expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, group: "platform" } })).toThrow(/KubernetesCluster API: group "platform" must be a DNS subdomain/);
   });
 

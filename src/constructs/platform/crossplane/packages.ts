@@ -6,7 +6,7 @@
  * Versions are the newest releases tagged in each project's repository for Crossplane v2.3 (the
  * `CHARTS.crossplane` pin); they cannot be checked against the registry offline. provider-upjet-aws
  * v2 serves every managed resource twice: the legacy cluster-scoped kinds (`*.aws.upbound.io`) and
- * the namespaced Crossplane v2 kinds (`*.aws.m.upbound.io`), of which the `XCluster` composition
+ * the namespaced Crossplane v2 kinds (`*.aws.m.upbound.io`), of which the `KubernetesCluster` composition
  * uses only the latter. Raise all AWS providers together (the family provider and its service
  * providers must share a version), then review the hub platform stack's plan.
  */
@@ -49,11 +49,12 @@ export const AWS_FAMILY_PROVIDER: CrossplanePackage = {
 };
 
 /**
- * The service providers the `XCluster` composition needs: EKS (cluster, node groups, access
+ * The service providers the `KubernetesCluster` composition needs: EKS (cluster, node groups, access
  * entries) and IAM (cluster and node roles). Each runs with its own IRSA role and only that
  * service's permissions. provider-aws-ec2 is deliberately not installed: the composition places
- * clusters in existing subnets, and every installed provider costs API-server memory for its CRDs
- * (ec2 alone brings ~100) and a role to keep least-privilege. Add it here when a composition needs it.
+ * clusters in existing subnets, and every installed provider is a pod and an IRSA role to keep
+ * least-privileged (its kinds cost no API-server memory until activated: ACTIVATED_MANAGED_RESOURCES).
+ * Add it here when a composition needs it.
  */
 export const AWS_SERVICE_PROVIDERS: readonly AwsServiceProvider[] = ["eks", "iam"].map((service) => ({
   name: `provider-aws-${service}`,
@@ -63,7 +64,7 @@ export const AWS_SERVICE_PROVIDERS: readonly AwsServiceProvider[] = ["eks", "iam
 }));
 
 /**
- * Composition functions of the `XCluster` pipeline. function-go-templating v0.12 is its newest
+ * Composition functions of the `KubernetesCluster` pipeline. function-go-templating v0.12 is its newest
  * line. function-auto-ready stays on the v0.6 line: v0.6.7 carries the July 2026 CVE fixes (Go
  * 1.25.12, grpc 1.82.1) that no v0.7 tag has yet, and v0.7 adds only CEL readiness rules and
  * response TTLs, which this pipeline does not use.
@@ -83,7 +84,7 @@ export const DEFAULT_PROVIDER_CONFIG = "default";
 export const CLUSTER_PROVIDER_CONFIG_KIND = "ClusterProviderConfig";
 
 /**
- * The managed resource definitions the `XCluster` composition needs, activated by the hub's
+ * The managed resource definitions the `KubernetesCluster` composition needs, activated by the hub's
  * ManagedResourceActivationPolicy. provider-upjet-aws declares the SafeStart capability, so with
  * Crossplane v2 every other kind stays an inactive MRD: no CRD, no controller, no API-server memory.
  */
@@ -100,7 +101,7 @@ export const ACTIVATED_MANAGED_RESOURCES = [
  * The API groups of provider-upjet-aws's namespaced managed resources and ProviderConfigs. A
  * namespaced managed resource can be created by anyone who may write it in some namespace, and
  * runs with the provider's IRSA role through the cluster-wide `default` ClusterProviderConfig,
- * so only Crossplane itself (composing an XCluster, whose schema holds the platform's rules) may
+ * so only Crossplane itself (composing a KubernetesCluster, whose schema holds the platform's rules) may
  * create them: team projects refuse these groups.
  */
 export const AWS_NAMESPACED_API_GROUPS = ["aws.m.upbound.io", "*.aws.m.upbound.io"] as const;
@@ -109,7 +110,7 @@ export const AWS_NAMESPACED_API_GROUPS = ["aws.m.upbound.io", "*.aws.m.upbound.i
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.33.5";
 
 /**
- * What the `XCluster` composition may create, shared with the IAM policies of the provider roles:
+ * What the `KubernetesCluster` composition may create, shared with the IAM policies of the provider roles:
  * EKS clusters are named `<prefix><xr name>` and IAM roles live under `rolePath`, so the providers'
  * permissions can be scoped to them and can never touch the platform's own clusters and roles.
  */

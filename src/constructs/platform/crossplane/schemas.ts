@@ -11,7 +11,7 @@ import { DNS_SUBDOMAIN } from "../../../kubernetes-formats";
  * rejected too, which errs on the safe side: add it here first. Only the v2 forms are known: a
  * legacy (cluster-scoped, claim-based) object is refused, naming what replaced it.
  *
- * The managed-resource schemas describe the objects inside the XCluster composition's template,
+ * The managed-resource schemas describe the objects inside the KubernetesCluster composition's template,
  * where a value may be a Go-template expression instead of a literal.
  */
 
@@ -153,7 +153,7 @@ const xrdNames = z.strictObject({ kind: kindName, plural, singular: plural.optio
  * CEL rules refusing both).
  */
 export const CompositeResourceDefinitionSchema = z
-  .looseObject({
+  .strictObject({
     apiVersion: z.literal("apiextensions.crossplane.io/v2"),
     kind: z.literal("CompositeResourceDefinition"),
     metadata: clusterScopedMetadata,
@@ -190,9 +190,6 @@ export const CompositeResourceDefinitionSchema = z
     removedInV2(v1Only)(xrd.spec, ctx, ["spec"]);
     for (const key of Object.keys(xrd.spec).filter((k) => !knownSpec.includes(k) && !(k in v1Only))) {
       ctx.addIssue({ code: "custom", path: ["spec"], message: `Unrecognized key: "${key}"` });
-    }
-    for (const key of Object.keys(xrd).filter((k) => !["apiVersion", "kind", "metadata", "spec"].includes(k))) {
-      ctx.addIssue({ code: "custom", path: [], message: `Unrecognized key: "${key}"` });
     }
     // Crossplane names the XRD after the composite's plural and group; anything else is refused.
     const expected = `${xrd.spec.names.plural}.${xrd.spec.group}`;
@@ -233,7 +230,8 @@ export const CompositionSchema = z.strictObject({
 
 // --- Managed resources inside the composition template -------------------------------------------
 // Namespaced managed resources (`*.aws.m.upbound.io`): no `deletionPolicy` (managementPolicies
-// replaced it), a providerConfigRef with a kind, selectors that may name a namespace.
+// replaced it), a providerConfigRef with a kind, selectors within the composite's namespace (the
+// v2 selectors could name another namespace; the composition never does).
 
 /** Prefix of a value the template writes unquoted (numbers, lists); see `xcluster.ts`. */
 export const RAW_TEMPLATE_PREFIX = "__raw__:";

@@ -158,7 +158,7 @@ export function xClusterDefinition(props: XClusterApiProps): KubernetesManifest 
     spec: {
       scope: "Namespaced",
       group: props.group,
-      names: { kind: CLUSTER_API.kind, plural: CLUSTER_API.plural, categories: ["crossplane", "platform"] },
+      names: { kind: CLUSTER_API.kind, plural: CLUSTER_API.plural },
       defaultCompositionRef: { name: CLUSTER_API.composition },
       versions: [
         {
