@@ -7,13 +7,12 @@
  *
  * Runbook: docs/runbooks/state-failback.md. Exit codes: 0 done (or dry run), 1 refused or failed, 2 bad usage.
  */
-import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
-import { loadCatalogue } from "../src/config/load";
+import { loadConfiguredCatalogue } from "../src/config/catalogue-source";
 import { awsSiteClientFactory } from "../src/operations/state-failback/clients";
 import { EXIT, runStateFailbackCommand } from "../src/operations/state-failback/command";
 
 async function main(): Promise<number> {
-  const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+  const { catalogue } = loadConfiguredCatalogue();
   return runStateFailbackCommand(process.argv.slice(2), { catalogue, clients: awsSiteClientFactory() });
 }
 
