@@ -27,6 +27,8 @@ export interface RegionalIngressProps {
   readonly certificateArn?: string;
   /** HTTP path of the health check the NLB sends to each pod. */
   readonly healthCheckPath: string;
+  /** SNS topics the no-healthy-targets alarm notifies when it fires and when it clears. @default [] */
+  readonly alarmActions?: readonly string[];
   /** Refuse deletion through the API (production). @default true */
   readonly deletionProtection?: boolean;
   /** @default - the stack's default AWS provider */
@@ -147,6 +149,8 @@ export class RegionalIngress extends Construct {
       threshold: 1,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",
+      alarmActions: [...(props.alarmActions ?? [])],
+      okActions: [...(props.alarmActions ?? [])],
     });
   }
 }
