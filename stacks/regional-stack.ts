@@ -219,14 +219,15 @@ export class RegionalStack extends TerraformStack {
     }
 
     if (this.database) {
-      // Rehearses losing the region (ingress cut, writer failover) while `npm run smoke-check`
-      // measures recovery through the accelerator. Same templates whichever region is primary.
+      // Rehearses losing the region (ingress cut; writer failover where the writer is) while
+      // `npm run smoke-check` measures recovery through the accelerator.
       new RegionFailureDrill(this, "region-failure-drill", {
         name,
         region: region.region,
         accountId: environment.accountId,
         partition,
         auroraClusterIdentifier: memberIdentifier,
+        auroraRole: region.region === environment.primaryRegion ? "writer" : "reader",
         publicSubnetArns: this.network.publicSubnets.map((s) => s.arn),
         failoverStopAlarmArn: this.ingress.noHealthyTargetsAlarm.arn,
         ingressLossStopAlarmArn: this.database.replicationLagAlarm.arn,
