@@ -8,6 +8,9 @@ import {
   eksNodeGroupScaling,
   eksNodeGroupVersion,
   fisWriterFailoverTargetsPrimary,
+  fixedNameCreateBeforeDestroy,
+  kmsKeyPolicyLockout,
+  s3ReplicationAfterVersioning,
   flowLogDelivery,
   metricAlarmActions,
   nlbHealthCheckMatchesTarget,
@@ -360,5 +363,52 @@ describe("flow-log-delivery", () => {
   test("passes CloudWatch delivery with a role, and S3 delivery without one", () => {
     expect(messages(flowLogDelivery, single("aws_flow_log", { vpc_id: "vpc-1", iam_role_arn: "arn:aws:iam::1:role/r", max_aggregation_interval: 60 }))).toEqual([]);
     expect(messages(flowLogDelivery, single("aws_flow_log", { vpc_id: "vpc-1", log_destination_type: "s3", log_destination: "arn:aws:s3:::b" }))).toEqual([]);
+  });
+});
+
+describe("fixed-name-create-before-destroy", () => {
+  test("flags a fixed unique name replaced create-before-destroy", () => {
+    expect(messages(fixedNameCreateBeforeDestroy, single("aws_launch_template", { name: "meridian-system", lifecycle: { create_before_destroy: true } }))).toEqual([
+      'aws_launch_template.subject: lifecycle.create_before_destroy with a fixed name = "meridian-system": a replacement is created under the name the old one still holds',
+    ]);
+  });
+
+  test("passes a name_prefix replaced create-before-destroy, and a fixed name replaced destroy-first", () => {
+    expect(messages(fixedNameCreateBeforeDestroy, single("aws_eks_node_group", { node_group_name_prefix: "system-", lifecycle: { create_before_destroy: true } }))).toEqual([]);
+    expect(messages(fixedNameCreateBeforeDestroy, single("aws_launch_template", { name: "meridian-system" }))).toEqual([]);
+  });
+});
+
+describe("s3-replication-after-versioning", () => {
+  const replicated = (dependsOn?: string[]) =>
+    fixtureStack("state-bootstrap", {
+      aws_s3_bucket: { state: { bucket: "tfstate" } },
+      aws_s3_bucket_versioning: { state: { bucket: ref("aws_s3_bucket.state"), versioning_configuration: { status: "Enabled" } } },
+      aws_s3_bucket_replication_configuration: { forward: { bucket: ref("aws_s3_bucket.state"), role: "arn:aws:iam::1:role/r", rule: [{ status: "Enabled" }], ...(dependsOn ? { depends_on: dependsOn } : {}) } },
+    });
+
+  test("flags replication that may be put before versioning", () => {
+    expect(messages(s3ReplicationAfterVersioning, replicated())).toEqual([
+      "aws_s3_bucket_replication_configuration.forward: depends_on does not include aws_s3_bucket_versioning.state: Terraform may put the replication configuration before versioning of aws_s3_bucket.state is enabled",
+    ]);
+  });
+
+  test("passes replication that depends on versioning", () => {
+    expect(messages(s3ReplicationAfterVersioning, replicated(["aws_s3_bucket_versioning.state"]))).toEqual([]);
+  });
+});
+
+describe("kms-key-policy-lockout", () => {
+  const key = (statements: Record<string, unknown>[]) =>
+    fixtureStack("production-edge", { aws_kms_key: { key: { policy: "${data.aws_iam_policy_document.key.json}" } } }, { data: { aws_iam_policy_document: { key: { statement: statements } } } });
+
+  test("flags a key policy that lets no one change it", () => {
+    expect(messages(kmsKeyPolicyLockout, key([cloudWatchUse]))).toEqual([
+      "aws_kms_key.key: the key policy (data.aws_iam_policy_document.key) allows no AWS principal kms:PutKeyPolicy: KMS refuses it unless the lockout check is bypassed, and then no one can change it",
+    ]);
+  });
+
+  test("passes a key policy that leaves the account in charge", () => {
+    expect(messages(kmsKeyPolicyLockout, key([{ effect: "Allow", principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }], actions: ["kms:*"], resources: ["*"] }]))).toEqual([]);
   });
 });

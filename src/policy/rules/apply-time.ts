@@ -1,4 +1,5 @@
 import { isDnsSubdomain } from "../../kubernetes-formats";
+import { NAME_CONSTRAINTS } from "./apply-time-names";
 import { actionCovers, policyDocument, type PolicyStatement } from "../policy-document";
 import type { PolicyInput, PolicyResource } from "../policy-input";
 import { BACKEND_RESOURCE_TYPE } from "../read-stacks";
@@ -505,6 +506,80 @@ export const flowLogDelivery: Rule = {
   },
 };
 
+/** Types whose name is unique in the account/region, with the attribute that fixes it. */
+const UNIQUE_NAMES = new Map(NAME_CONSTRAINTS.filter((c) => c.id !== "route53-record-name" && c.id !== "metric-alarm-name").flatMap((c) => c.resourceTypes.map((type) => [type, c.attribute] as const)));
+
+export const fixedNameCreateBeforeDestroy: Rule = {
+  id: "fixed-name-create-before-destroy",
+  title: "Resources replaced create-before-destroy do not have a fixed unique name",
+  publicIds: [],
+  guidance:
+    "Terraform lifecycle create_before_destroy (https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#create_before_destroy): the replacement is created while the old object still holds the name, so a type with unique names fails with \"already exists\"; use the name_prefix form",
+  severity: "high",
+  kind: "reliability",
+  resourceTypes: [...UNIQUE_NAMES.keys()],
+  fix: "Use the *_prefix form of the name (the provider appends a unique suffix), or drop create_before_destroy.",
+  check(resource) {
+    const attribute = UNIQUE_NAMES.get(resource.type)!;
+    const lifecycle = resource.config.lifecycle;
+    const createFirst = isObject(lifecycle) && (lifecycle.create_before_destroy === true || lifecycle.create_before_destroy === "true");
+    return createFirst && isSet(resource.config[attribute])
+      ? [fail(`lifecycle.create_before_destroy with a fixed ${attribute} = ${show(resource.config[attribute])}: a replacement is created under the name the old one still holds`)]
+      : [];
+  },
+};
+
+export const s3ReplicationAfterVersioning: Rule = {
+  id: "s3-replication-after-versioning",
+  title: "Bucket replication is configured after versioning is enabled on both buckets",
+  publicIds: [],
+  guidance:
+    'S3 PutBucketReplication: "InvalidRequest: Versioning must be \'Enabled\' on the bucket to apply a replication configuration" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html); the provider docs require depends_on the aws_s3_bucket_versioning resources',
+  severity: "high",
+  kind: "reliability",
+  resourceTypes: ["aws_s3_bucket_replication_configuration"],
+  fix: "Add depends_on = [the source and destination buckets' aws_s3_bucket_versioning] to the replication configuration.",
+  check(replication, { input }) {
+    const dependsOn = asStrings(replication.config.depends_on);
+    const after = isUnknown(dependsOn) ? [] : dependsOn;
+    const buckets = input.referencedResources(replication, [replication.config.bucket, replication.config.rule], ["aws_s3_bucket"]);
+    const outcomes: CheckOutcome[] = [];
+    for (const bucket of new Set(buckets)) {
+      const versioning = input.referrers(bucket, "aws_s3_bucket_versioning", "bucket");
+      if (versioning.length === 0) {
+        continue;
+      }
+      if (!versioning.some((v) => after.includes(v.address))) {
+        outcomes.push(fail(`depends_on does not include ${versioning[0]!.address}: Terraform may put the replication configuration before versioning of ${bucket.address} is enabled`));
+      }
+    }
+    return outcomes;
+  },
+};
+
+export const kmsKeyPolicyLockout: Rule = {
+  id: "kms-key-policy-lockout",
+  title: "KMS key policies leave someone able to change the key policy",
+  publicIds: [],
+  guidance:
+    'KMS CreateKey/PutKeyPolicy: "MalformedPolicyDocumentException: The new key policy will not allow you to update the key policy in the future" (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html, BypassPolicyLockoutSafetyCheck)',
+  severity: "high",
+  kind: "reliability",
+  resourceTypes: ["aws_kms_key", "aws_kms_replica_key"],
+  fix: "Allow kms:PutKeyPolicy (or kms:* ) to the account root or the key administrators' role; never rely on bypass_policy_lockout_safety_check.",
+  check(key, { input }) {
+    if (!isSet(key.config.policy)) {
+      return [];
+    }
+    const document = policyDocument(input, key, "policy");
+    if (!document) {
+      return [cannotTell("the key policy is known only after apply")];
+    }
+    const canAdminister = document.statements.some((s) => s.effect === "Allow" && s.principals.some((p) => p.type === "AWS") && s.actions.some((a) => actionCovers(a, "kms:PutKeyPolicy")));
+    return canAdminister ? [] : [fail(`the key policy (${document.origin}) allows no AWS principal kms:PutKeyPolicy: KMS refuses it unless the lockout check is bypassed, and then no one can change it`)];
+  },
+};
+
 export const APPLY_TIME_RULES: readonly Rule[] = [
   eksNodeGroupLabels,
   eksNodeGroupVersion,
@@ -521,4 +596,7 @@ export const APPLY_TIME_RULES: readonly Rule[] = [
   fisWriterFailoverTargetsPrimary,
   vpcPeeringAutoAccept,
   flowLogDelivery,
+  fixedNameCreateBeforeDestroy,
+  s3ReplicationAfterVersioning,
+  kmsKeyPolicyLockout,
 ];
