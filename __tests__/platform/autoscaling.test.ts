@@ -186,7 +186,7 @@ describe.each(STAGING)("Cluster Autoscaler and Node Termination Handler in %s", 
   test("both run on the system nodes with a disruption budget", () => {
     for (const values of [ca, nth]) {
       expect(values).toMatchObject({ podDisruptionBudget: { maxUnavailable: 1 }, priorityClassName: "system-cluster-critical" });
-      expect(JSON.stringify(values.affinity)).toContain('"key":"node.kubernetes.io/class","operator":"In","values":["system"]');
+      expect(JSON.stringify(values.affinity)).toContain('"key":"node.meridian.io/class","operator":"In","values":["system"]');
     }
   });
 });

@@ -30,7 +30,7 @@ export interface Autoscaling {
  * - `cluster-autoscaler`: Cluster Autoscaler over the managed node groups, and the Node
  *   Termination Handler in queue mode.
  * Either way exactly one component reads the interruption queue. The controllers run only on the
- * system managed node group (`node.kubernetes.io/class=system`), never on capacity they remove.
+ * system managed node group (`node.meridian.io/class=system`), never on capacity they remove.
  */
 export function installAutoscaling(context: PlatformContext): Autoscaling {
   const { environment, region, regional, clusterName } = context;

@@ -119,6 +119,6 @@ function validate(props: NodeTerminationHandlerProps): void {
     fail("roleArn", props.roleArn, "must be an IAM role ARN (or a Terraform reference to one)");
   }
   if (props.nodeAffinity.length === 0) {
-    fail("nodeAffinity", props.nodeAffinity, "must place the handler on the system nodes (e.g. node.kubernetes.io/class In [system]); otherwise it may drain the node it runs on");
+    fail("nodeAffinity", props.nodeAffinity, "must place the handler on the system nodes (e.g. node.meridian.io/class In [system]); otherwise it may drain the node it runs on");
   }
 }
