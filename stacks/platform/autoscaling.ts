@@ -42,7 +42,7 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
     throw new Error(`${where}: environment ${environment.name} has no node group of class "system"; the autoscaler must run on capacity it does not manage`);
   }
   const nodeAffinity: INodeSelectorRequirement[] = [{ key: NODE_CLASS_LABEL, operator: "In", values: ["system"] }];
-  const tolerations = systemTolerations(systemGroups);
+  const tolerations = tolerationsOf(systemGroups);
 
   if (environment.cluster.autoscaler === "karpenter") {
     const aws = regional.karpenter;
@@ -86,8 +86,8 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
   return { autoscaler: "cluster-autoscaler", clusterAutoscaler, nodeTerminationHandler, interruptionQueueReader: "aws-node-termination-handler" };
 }
 
-/** Tolerations for every taint of the system node groups. */
-function systemTolerations(groups: readonly NodeGroupConfig[]): IToleration[] {
+/** Tolerations for every taint of the given node groups (each distinct taint once). */
+export function tolerationsOf(groups: readonly NodeGroupConfig[]): IToleration[] {
   const seen = new Set<string>();
   return groups
     .flatMap((g) => g.taints)
