@@ -109,3 +109,17 @@ export function amiReleaseVersionProblem(release: string, kubernetesVersion: str
 export function managedNodeGroupsOf<G extends { readonly class: string }>(autoscaler: "karpenter" | "cluster-autoscaler", groups: readonly G[]): G[] {
   return groups.filter((group) => autoscaler === "cluster-autoscaler" || group.class === "system");
 }
+
+/**
+ * The Karpenter AMI alias of the same EKS AMI release (`1.33.13-20260714` → `al2023@v20260714`):
+ * Karpenter resolves it to that release's AL2023 AMIs (standard or NVIDIA per instance type) for
+ * the cluster's Kubernetes version, so its nodes move with the pin like the managed ones instead
+ * of following every new AMI (`al2023@latest`).
+ */
+export function karpenterAmiAlias(release: string): string {
+  const match = AMI_RELEASE_VERSION.exec(release);
+  if (!match) {
+    throw new Error(`karpenterAmiAlias: ${JSON.stringify(release)} is not an EKS AMI release version such as 1.33.13-20260714`);
+  }
+  return `al2023@v${match[4]}`;
+}

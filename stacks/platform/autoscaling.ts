@@ -5,6 +5,7 @@ import type { NodeGroupConfig } from "../../src/config/schema";
 import { ClusterAutoscaler } from "../../src/constructs/platform/cluster-autoscaler/cluster-autoscaler";
 import { Karpenter } from "../../src/constructs/platform/karpenter/karpenter";
 import { NODE_CLASS_LABEL, TAINT_EFFECT } from "../../src/constructs/eks-cluster/managed-node-groups";
+import { amiTypeOf, karpenterAmiAlias } from "../../src/eks-nodes";
 import { NodeTerminationHandler } from "../../src/constructs/platform/node-termination-handler/node-termination-handler";
 import { workloadRoleArn, type PlatformContext } from "./platform-context";
 
@@ -59,6 +60,8 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
       volumeKmsKeyArn: regional.cluster.storageKey.arn,
       availabilityZones: region.availabilityZones,
       nodePools: environment.nodeGroups,
+      // The release the managed system nodes are pinned to (the catalogue requires that pin).
+      amiAlias: karpenterAmiAlias(environment.nodeAmiReleaseVersions[amiTypeOf(systemGroups[0]!)]!),
       controllerNodeAffinity: nodeAffinity,
       controllerTolerations: tolerations,
     });
