@@ -124,19 +124,14 @@ export class RegionalStack extends TerraformStack {
       });
     } else {
       irsa(CONTROLLER_IDENTITIES.clusterAutoscaler, clusterAutoscalerStatements(context));
+      // The queue carries only AWS Health scheduled changes (no ASG lifecycle events: EKS drains
+      // managed nodes on its own terminations), so the handler completes no lifecycle action.
       irsa(CONTROLLER_IDENTITIES.nodeTerminationHandler, [
         {
           sid: "ReadInterruptionQueue",
           effect: "Allow",
           actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
           resources: [this.interruptionQueue.queue.arn],
-        },
-        {
-          sid: "CompleteLifecycleOfClusterNodes",
-          effect: "Allow",
-          actions: ["autoscaling:CompleteLifecycleAction"],
-          resources: ["*"],
-          condition: [{ test: "StringEquals", variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`, values: ["owned"] }],
         },
         {
           sid: "DescribeNodes",
