@@ -14,7 +14,8 @@ import { clusterAutoscalerStatements, externalDnsStatements, loadBalancerControl
 import { EksCluster, type ClusterSubnet } from "../src/constructs/eks-cluster/eks-cluster";
 import { IrsaRole } from "../src/constructs/eks-cluster/irsa-role";
 import { ManagedNodeGroups } from "../src/constructs/eks-cluster/managed-node-groups";
-import { InterruptionQueue } from "../src/constructs/interruption-queue/interruption-queue";
+import { managedNodeGroupsOf } from "../src/eks-nodes";
+import { InterruptionQueue, interruptionEventsFor } from "../src/constructs/interruption-queue/interruption-queue";
 import { KarpenterAwsResources } from "../src/constructs/karpenter/karpenter-aws";
 import { Network } from "../src/constructs/network/network";
 import { ObservabilityAws } from "../src/constructs/observability-aws/observability-aws";
@@ -93,14 +94,20 @@ export class RegionalStack extends TerraformStack {
       clusterName: this.cluster.cluster.name,
       partition,
       subnets: privateSubnets,
-      groups: environment.nodeGroups,
+      // Under Karpenter only the system class is a managed group; the other classes are NodePools.
+      groups: managedNodeGroupsOf(environment.cluster.autoscaler, environment.nodeGroups),
+      kubernetesVersion: environment.kubernetesVersion,
+      amiReleaseVersions: environment.nodeAmiReleaseVersions,
       volumeKeyArn: this.cluster.storageKey.arn,
       dependsOn: this.cluster.networkingAddons,
     });
     this.cluster.installWorkloadAddons(this.nodeGroups.groups.map((g) => g.nodeGroup));
 
     // One interruption queue, read by exactly one handler: Karpenter, or NTH in queue mode.
-    this.interruptionQueue = new InterruptionQueue(this, "interruption", { queueName: `${name}-interruption` });
+    this.interruptionQueue = new InterruptionQueue(this, "interruption", {
+      queueName: `${name}-interruption`,
+      events: interruptionEventsFor(environment.cluster.autoscaler),
+    });
     const irsa = ({ roleId, namespace, serviceAccount }: WorkloadIdentity, statements: DataAwsIamPolicyDocumentStatement[]) => {
       const role = new IrsaRole(this, roleId, { roleName: `${name}-${roleId}`, issuer: this.cluster.issuer, namespace, serviceAccount, statements });
       this.workloadRoleArns[roleId] = role.arn;
@@ -117,19 +124,14 @@ export class RegionalStack extends TerraformStack {
       });
     } else {
       irsa(CONTROLLER_IDENTITIES.clusterAutoscaler, clusterAutoscalerStatements(context));
+      // The queue carries only AWS Health scheduled changes (no ASG lifecycle events: EKS drains
+      // managed nodes on its own terminations), so the handler completes no lifecycle action.
       irsa(CONTROLLER_IDENTITIES.nodeTerminationHandler, [
         {
           sid: "ReadInterruptionQueue",
           effect: "Allow",
           actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
           resources: [this.interruptionQueue.queue.arn],
-        },
-        {
-          sid: "CompleteLifecycleOfClusterNodes",
-          effect: "Allow",
-          actions: ["autoscaling:CompleteLifecycleAction"],
-          resources: ["*"],
-          condition: [{ test: "StringEquals", variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`, values: ["owned"] }],
         },
         {
           sid: "DescribeNodes",
@@ -279,7 +281,6 @@ export class RegionalStack extends TerraformStack {
     }
     if (karpenter) {
       output("karpenter_controller_role_arn", karpenter.controllerRole.arn, "IRSA role of the Karpenter controller");
-      output("karpenter_node_instance_profile", karpenter.instanceProfile.name, "Instance profile Karpenter launches nodes with");
     }
   }
 }

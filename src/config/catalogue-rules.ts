@@ -1,4 +1,5 @@
 import { GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH, GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT, instanceSizeRank } from "../aws-limits";
+import { amiReleaseVersionProblem, amiTypeOf, managedNodeGroupsOf, type EksAmiType } from "../eks-nodes";
 import { cidrsOverlap } from "./cidr";
 import { isGitOpsHub } from "./gitops-hub";
 import { parseRoleArn } from "../aws-formats";
@@ -102,6 +103,7 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
     if (!env.nodeGroups.some((g) => g.class === "system")) {
       violations.push({ path: at("nodeGroups"), message: "needs a node group of class 'system' for cluster add-ons" });
     }
+    violations.push(...nodeCapacityRules(env, at));
     violations.push(...ciRoleRules(env, at));
   });
 
@@ -285,6 +287,47 @@ function edgeRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) =>
       path: at("edge", "healthCheck", "path"),
       message: `is not a path Global Accelerator accepts: at most ${GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT} characters of letters, digits and - @ : % _ + . ~ # ? & / = after the leading /`,
     });
+  }
+  return violations;
+}
+
+/**
+ * Node capacity that nothing would use, and the AMI pins of the managed node groups. Under
+ * Karpenter, non-system classes are NodePools only: their minimum, desired size and per-AZ
+ * fan-out describe managed groups that do not exist, so setting them is refused rather than
+ * silently ignored. Every AMI type a managed group uses needs a pinned release of the cluster's
+ * Kubernetes version, and no pin may be left for a type nothing uses.
+ */
+function nodeCapacityRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) => (string | number)[]): RuleViolation[] {
+  const violations: RuleViolation[] = [];
+  if (env.cluster.autoscaler === "karpenter") {
+    env.nodeGroups.forEach((group, g) => {
+      if (group.class === "system") {
+        return;
+      }
+      const why = `: with cluster.autoscaler "karpenter" class ${group.class} is a Karpenter NodePool, not a managed node group, and Karpenter keeps no idle nodes`;
+      for (const field of ["minSize", "desiredSize"] as const) {
+        if (group[field] !== 0) {
+          violations.push({ path: at("nodeGroups", g, field), message: `must be 0${why}` });
+        }
+      }
+      if (group.perAvailabilityZone) {
+        violations.push({ path: at("nodeGroups", g, "perAvailabilityZone"), message: `must be false${why} (its pool spans every zone)` });
+      }
+    });
+  }
+  const managed = managedNodeGroupsOf(env.cluster.autoscaler, env.nodeGroups);
+  const used = new Map(managed.map((group) => [amiTypeOf(group), group.name] as const));
+  for (const [amiType, groupName] of used) {
+    if (env.nodeAmiReleaseVersions[amiType] === undefined) {
+      violations.push({ path: at("nodeAmiReleaseVersions"), message: `has no release for ${amiType}, which managed node group ${groupName} uses; pin one such as ${env.kubernetesVersion}.<patch>-<YYYYMMDD>` });
+    }
+  }
+  for (const [amiType, release] of Object.entries(env.nodeAmiReleaseVersions)) {
+    const problem = used.has(amiType as EksAmiType) ? amiReleaseVersionProblem(release!, env.kubernetesVersion) : "is a release for an AMI type no managed node group uses; remove it";
+    if (problem) {
+      violations.push({ path: at("nodeAmiReleaseVersions", amiType), message: problem });
+    }
   }
   return violations;
 }

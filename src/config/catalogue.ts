@@ -29,6 +29,12 @@ const ADDON_VERSIONS_1_33 = {
   podIdentityAgent: "v1.3.7-eksbuild.2",
 };
 
+/**
+ * EKS-optimized AL2023 AMI release of the managed nodes for Kubernetes 1.33 (amazon-eks-ami
+ * v20260714; one release version covers every AL2023 type). Raise it with the add-on builds.
+ */
+const NODE_AMI_RELEASE_1_33 = "1.33.13-20260714";
+
 /** Aurora PostgreSQL version of every global database member; raised through the global cluster. */
 const AURORA_POSTGRESQL_VERSION = "16.6";
 
@@ -76,6 +82,7 @@ export const BUILT_IN_CATALOGUE = {
       ],
       natGateways: "single",
       kubernetesVersion: "1.33",
+      nodeAmiReleaseVersions: { AL2023_x86_64_STANDARD: NODE_AMI_RELEASE_1_33, AL2023_x86_64_NVIDIA: NODE_AMI_RELEASE_1_33 },
       nodeGroups: [
         {
           name: "system",
@@ -170,6 +177,8 @@ export const BUILT_IN_CATALOGUE = {
       ],
       natGateways: "per-az",
       kubernetesVersion: "1.33",
+      // Karpenter provisions spot and GPU nodes; the managed (system) nodes are x86_64 standard.
+      nodeAmiReleaseVersions: { AL2023_x86_64_STANDARD: NODE_AMI_RELEASE_1_33 },
       nodeGroups: [
         {
           name: "system",
