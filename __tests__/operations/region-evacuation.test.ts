@@ -41,6 +41,9 @@ import { measureRpo, measureRto } from "../../src/operations/region-evacuation/e
 import { runEvacuation } from "../../src/operations/region-evacuation/command";
 import { commandLineOf, parseEvacuationArguments } from "../../src/operations/region-evacuation/arguments";
 import { planLines, planSteps } from "../../src/operations/region-evacuation/plan";
+import { trafficStep } from "../../src/operations/region-evacuation/traffic";
+import { DEFAULT_SMOKE, type StepContext } from "../../src/operations/region-evacuation/context";
+import { httpProbe } from "../../src/operations/smoke-check/probe";
 import { newReport, reportMarkdown } from "../../src/operations/region-evacuation/report";
 import type { EvacuationClients } from "../../src/operations/region-evacuation/clients";
 import type { Command } from "../../src/operations/teardown/runner";
@@ -560,6 +563,42 @@ describe("refusals before anything changes", () => {
     const result = await w.evacuate(...EVACUATE_EAST);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("node group system-eu-west-1a-20250601: UPDATING");
+  });
+});
+
+describe("evacuating us-west-2, where Global Accelerator's control plane is", () => {
+  test("the traffic step does not block the run when that control plane does not answer; elsewhere it fails", async () => {
+    // GIVEN staging evacuating us-west-2 and a Global Accelerator API that does not answer
+    const catalogue = loadCatalogue(structuredClone(BUILT_IN_CATALOGUE)).catalogue;
+    const ga = new GlobalAcceleratorClient({ region: "us-west-2" });
+    mockClient(ga).onAnyCommand().rejects(Object.assign(new Error("connect ETIMEDOUT"), { name: "TimeoutError" }));
+    const context = (from: string): StepContext => {
+      const request = parseEvacuationArguments(["--environment", "staging", "--from", from, "--execute"], catalogue);
+      if (request === "help") {
+        throw new Error("unexpected help");
+      }
+      const unused = () => {
+        throw new Error("the traffic step must not call regional clients");
+      };
+      return {
+        request,
+        clients: { aurora: unused, eks: unused, elbv2: unused, globalAccelerator: ga, route53: new Route53Client({ region: "us-east-1" }), run: unused },
+        clock: systemClock,
+        output: { out: () => undefined, err: () => undefined },
+        probe: httpProbe,
+        smoke: DEFAULT_SMOKE,
+        kubeconfig: "/dev/null",
+        facts: {},
+        log: () => undefined,
+        changed: () => undefined,
+      };
+    };
+    // WHEN the traffic step runs for us-west-2 THEN it is skipped and says why and what to do
+    const skipped = await trafficStep(context("us-west-2"));
+    expect(skipped.status).toBe("skipped");
+    expect(skipped.summary).toContain("It is in the evacuated region: the dial stays as it is and the accelerator's health checks keep clients off the failed region; resume once us-west-2 answers");
+    // AND for us-east-1 it fails the step
+    await expect(trafficStep(context("us-east-1"))).rejects.toThrow("cannot read the accelerator through Global Accelerator's control plane in us-west-2: TimeoutError: connect ETIMEDOUT");
   });
 });
 

@@ -2,6 +2,7 @@ import { runPreflight as runAuroraPreflight } from "../aurora-failover/preflight
 import { messageOf } from "../command-line/output";
 import { readAccelerator } from "./accelerator";
 import { GLOBAL_ACCELERATOR_API_REGION } from "./clients";
+import { acceleratorControlPlaneEvacuated } from "./traffic";
 import { acceleratorName, eksClusterName, failoverRequestFor, loadBalancerName, receivingRegion, StepFailure, type StepContext, type StepResult } from "./context";
 import { loadBalancerHealth } from "./load-balancer";
 import { clusterStatus, liveNodeGroups, type LiveNodeGroup } from "./node-groups";
@@ -118,7 +119,13 @@ export async function runEvacuationPreflight(ctx: StepContext): Promise<Finding[
         }
       }
     } catch (error) {
-      refuse(`cannot read the accelerator through Global Accelerator's control plane in ${GLOBAL_ACCELERATOR_API_REGION}: ${messageOf(error)}; the traffic step cannot change dials without it`);
+      const message = `cannot read the accelerator through Global Accelerator's control plane in ${GLOBAL_ACCELERATOR_API_REGION}: ${messageOf(error)}`;
+      if (acceleratorControlPlaneEvacuated(request)) {
+        // Its data plane still routes clients away from the failed region; the other steps must not wait for it.
+        note(`${message}; it is in the evacuated region, so the traffic step leaves the dial to its health checks`);
+      } else {
+        refuse(`${message}; the traffic step cannot change dials without it`);
+      }
     }
   } else {
     note(`environment ${environment.name} has no edge: the traffic step is skipped and clients must be moved another way`);

@@ -6,6 +6,11 @@ import { GLOBAL_ACCELERATOR_API_REGION, ROUTE53_API_REGION } from "./clients";
 import { targetDialFor } from "./dials";
 import { acceleratorName, StepFailure, waitFor, type StepContext, type StepResult } from "./context";
 
+/** Evacuating the region that hosts Global Accelerator's control plane: its API may be down with the region. */
+export function acceleratorControlPlaneEvacuated(request: { readonly direction: string; readonly fromRegion: string }): boolean {
+  return request.direction === "evacuation" && request.fromRegion === GLOBAL_ACCELERATOR_API_REGION;
+}
+
 /**
  * Sets the traffic dial of every endpoint group of `--from` (one per listener) and waits until the
  * accelerator reports DEPLOYED. Global Accelerator's control plane is in us-west-2; its data plane
@@ -24,7 +29,14 @@ export async function trafficStep(ctx: StepContext): Promise<StepResult> {
   try {
     accelerator = await readAccelerator(ctx.clients, acceleratorName(request.project, request.environment.name));
   } catch (error) {
-    throw new StepFailure(`cannot read the accelerator through Global Accelerator's control plane in ${GLOBAL_ACCELERATOR_API_REGION}: ${messageOf(error)}`);
+    const message = `cannot read the accelerator through Global Accelerator's control plane in ${GLOBAL_ACCELERATOR_API_REGION}: ${messageOf(error)}`;
+    if (acceleratorControlPlaneEvacuated(request)) {
+      return {
+        status: "skipped",
+        summary: `${message}. It is in the evacuated region: the dial stays as it is and the accelerator's health checks keep clients off the failed region; resume once ${GLOBAL_ACCELERATOR_API_REGION} answers to set it`,
+      };
+    }
+    throw new StepFailure(message);
   }
   const groups = accelerator.endpointGroups.filter((g) => g.region === request.fromRegion);
   if (groups.length === 0) {

@@ -77,6 +77,9 @@ export class SmokeMonitor {
  * through the accelerator with all traffic on the receiving region.
  */
 export async function verificationStep(ctx: StepContext, monitor: SmokeMonitor | undefined): Promise<StepResult> {
+  if (!monitor && ctx.request.execute) {
+    return { status: "skipped", summary: "no address to probe: the accelerator could not be read; pass --smoke-url" };
+  }
   if (!monitor) {
     const url = smokeUrlOf(ctx);
     return { status: "would-change", summary: `would probe ${url?.href ?? "the accelerator's address"} every ${ctx.smoke.intervalMs} ms throughout the run` };
