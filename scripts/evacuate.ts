@@ -10,14 +10,13 @@
  * Documentation: docs/runbooks/region-evacuation.md. Exit codes: 0 done (or dry run passed),
  * 1 refused or a step failed, 2 bad usage.
  */
-import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
-import { loadCatalogue } from "../src/config/load";
+import { loadConfiguredCatalogue } from "../src/config/catalogue-source";
 import { awsEvacuationClients } from "../src/operations/region-evacuation/clients";
 import { EXIT, runEvacuationCommand } from "../src/operations/region-evacuation/command";
 import { processRunner } from "../src/operations/teardown/runner";
 
 async function main(): Promise<number> {
-  const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+  const { catalogue } = loadConfiguredCatalogue();
   return runEvacuationCommand(process.argv.slice(2), { catalogue, clients: awsEvacuationClients(processRunner) });
 }
 

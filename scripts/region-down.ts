@@ -11,8 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
-import { loadCatalogue } from "../src/config/load";
+import { loadConfiguredCatalogue } from "../src/config/catalogue-source";
 import { parseFlags } from "../src/operations/command-line/flags";
 import { processOutput } from "../src/operations/command-line/output";
 import { UsageError, parseOrExitCode } from "../src/operations/command-line/usage";
@@ -36,7 +35,7 @@ function parseArguments(args: readonly string[]) {
 }
 
 async function map(outdir: string | undefined): Promise<string> {
-  const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+  const { catalogue } = loadConfiguredCatalogue();
   if (outdir !== undefined) {
     return renderRegionDownMarkdown(regionDownMap(readSynthesizedStacks(outdir), catalogue));
   }
