@@ -44,7 +44,7 @@ export interface EvacuationReport {
   outcome: "succeeded" | "dry-run" | "refused" | "failed" | "running";
   startedAt: string;
   endedAt?: string;
-  /** Start times of earlier attempts of this run that ended in failure. */
+  /** When each earlier attempt of this run ended (in a failure, or cut off); a resume adds one. */
   attempts: string[];
   steps: ReportStep[];
   timeline: TimelineEntry[];
@@ -102,7 +102,7 @@ export function resumedReport(path: string, request: EvacuationRequest, startedA
   return {
     ...fresh,
     startedAt: previous.startedAt,
-    attempts: [...previous.attempts, previous.startedAt === fresh.startedAt ? fresh.startedAt : new Date(startedAt).toISOString()],
+    attempts: [...previous.attempts, previous.endedAt ?? previous.startedAt],
     timeline: [...previous.timeline],
     steps: fresh.steps.map((step) => ({ ...step, changes: [...(previous.steps.find((s) => s.id === step.id)?.changes ?? [])] })),
   };
