@@ -378,6 +378,8 @@ describe("npm run evacuate --execute", () => {
     expect(report.steps.map((s) => `${s.id}:${s.status}`)).toEqual(["preflight:checked", "capacity:done", "traffic:done", "data:done", "verification:checked"]);
     expect(w.state.dials).toEqual({ "us-east-1": 0, "eu-west-1": 100 });
     expect(w.state.inverted).toEqual({ "us-east-1": true, "eu-west-1": false });
+    // the health check is updated at the version read, so a concurrent change is refused, not overwritten
+    expect(w.route53Mock.commandCalls(UpdateHealthCheckCommand).map((c) => c.args[0].input)).toEqual([{ HealthCheckId: HEALTH_CHECK("us-east-1"), HealthCheckVersion: 1, Inverted: true }]);
     expect(w.state.writer).toBe("eu-west-1");
     expect(w.state.groups["eu-west-1"].map((g) => [g.minSize, g.maxSize, g.desiredSize])).toEqual([[2, 6, 2], [2, 6, 2], [2, 6, 2], [0, 60, 0], [0, 6, 0]]);
     expect(w.state.groups["us-east-1"].map((g) => g.minSize)).toEqual([1, 1, 1, 0, 0]);

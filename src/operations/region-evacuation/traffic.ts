@@ -103,7 +103,8 @@ async function latencyRecordStep(ctx: StepContext, hostedZoneId: string, recordN
     if (!request.execute) {
       return [`would set ${what}`];
     }
-    await ctx.clients.route53.send(new UpdateHealthCheckCommand({ HealthCheckId: record.HealthCheckId, Inverted: invert }));
+    // The version read above: Route 53 refuses the update if someone changed the check in between.
+    await ctx.clients.route53.send(new UpdateHealthCheckCommand({ HealthCheckId: record.HealthCheckId, HealthCheckVersion: check.HealthCheck?.HealthCheckVersion, Inverted: invert }));
     ctx.changed(`set ${what}`);
     return [what];
   } catch (error) {
