@@ -300,7 +300,7 @@ async function world() {
       clients,
       clock,
       output: { out: (line) => stdout.push(line), err: (line) => stderr.push(line) },
-      smoke: { intervalMs: 10, timeoutMs: 1000, recoveredAfter: 3 },
+      smoke: { intervalMs: 10, timeoutMs: 5000, recoveredAfter: 3 },
       kubeconfig: join(reportDir, "kubeconfig"),
     });
     return { ...result, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
