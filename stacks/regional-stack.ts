@@ -146,6 +146,11 @@ export class RegionalStack extends TerraformStack {
         ? irsa(CONTROLLER_IDENTITIES.externalDns, externalDnsStatements({ ...context, hostedZoneArns: zoneIds.map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`) }))
         : undefined;
 
+    // Observability (issue 6): AMP workspace, workload log group and the agents' IRSA roles; the platform stack reads them.
+    const observability = (this.observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays, alertEmails: environment.cluster.alertEmails }));
+    // Every alarm of the region pages through the region's alert topic, as Alertmanager's alerts do.
+    const alarmActions = [observability.alertTopic.arn];
+
     const fileSystem = (this.fileSystem = new SharedFileSystem(this, "shared-file-system", {
       name,
       vpcId: this.network.vpc.id,
@@ -165,6 +170,7 @@ export class RegionalStack extends TerraformStack {
       protocol: environment.ingress.protocol,
       certificateArn: environment.ingress.certificateArns[region.region],
       healthCheckPath: environment.ingress.healthCheckPath,
+      alarmActions,
       deletionProtection: production,
     });
 
@@ -206,20 +212,22 @@ export class RegionalStack extends TerraformStack {
         logRetentionDays: db.logRetentionDays,
         writeForwarding: db.writeForwarding,
         replicationLagAlarmMs: db.replicationLagAlarmMs,
+        alarmActions,
         partition,
         accountId: environment.accountId,
       });
     }
 
     if (this.database) {
-      // Rehearses losing the region (ingress cut, writer failover) while `npm run smoke-check`
-      // measures recovery through the accelerator. Same templates whichever region is primary.
+      // Rehearses losing the region (ingress cut; writer failover where the writer is) while
+      // `npm run smoke-check` measures recovery through the accelerator.
       new RegionFailureDrill(this, "region-failure-drill", {
         name,
         region: region.region,
         accountId: environment.accountId,
         partition,
         auroraClusterIdentifier: memberIdentifier,
+        auroraRole: region.region === environment.primaryRegion ? "writer" : "reader",
         publicSubnetArns: this.network.publicSubnets.map((s) => s.arn),
         failoverStopAlarmArn: this.ingress.noHealthyTargetsAlarm.arn,
         ingressLossStopAlarmArn: this.database.replicationLagAlarm.arn,
@@ -238,8 +246,6 @@ export class RegionalStack extends TerraformStack {
     });
 
     installGitOpsAccess(this, { catalogue, environment, region: region.region, partition, cluster: this.cluster }); // GitOps (issue 6): spoke access role + access entry; on the hub, the Argo CD and Crossplane IRSA roles
-    // Observability (issue 6): AMP workspace, workload log group and the agents' IRSA roles; the platform stack reads them.
-    const observability = (this.observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays, alertEmails: environment.cluster.alertEmails }));
     Object.assign(this.workloadRoleArns, observability.workloadRoleArns);
     new TerraformOutput(this, "amp_workspace_id", { value: observability.workspace.id, description: "Amazon Managed Service for Prometheus workspace of this cluster" });
     new TerraformOutput(this, "amp_workspace_endpoint", { value: observability.workspace.prometheusEndpoint, description: "AMP Prometheus endpoint (remote write: <endpoint>api/v1/remote_write; Grafana data source URL)" });

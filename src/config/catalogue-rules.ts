@@ -1,4 +1,4 @@
-import { instanceSizeRank } from "../aws-limits";
+import { GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH, GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT, instanceSizeRank } from "../aws-limits";
 import { cidrsOverlap } from "./cidr";
 import { isGitOpsHub } from "./gitops-hub";
 import { parseRoleArn } from "../aws-formats";
@@ -223,6 +223,17 @@ function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]
       message: `leaves the secondary (${env.secondaryRegion}: ${readerClass}) smaller than the writer (${env.primaryRegion}: ${writerClass}); the secondary must be able to take the writer's load after a switchover`,
     });
   }
+  if (db.globalDbRpoSeconds !== undefined) {
+    // Managed RPO (Aurora user guide, "Managing RPOs for Aurora PostgreSQL-based global databases"):
+    // when no secondary is within the RPO, the writer blocks commits until one is. With the one
+    // secondary every environment has, losing that region would stop production writes.
+    violations.push({
+      path: at("database", "globalDbRpoSeconds"),
+      message:
+        `blocks every commit on the writer in ${env.primaryRegion} whenever the only secondary (${env.secondaryRegion}) lags more than ${db.globalDbRpoSeconds} s: ` +
+        "an outage of the secondary region would stop production writes. Leave it unset; the replication-lag alarm pages when the secondary falls behind (docs/runbooks/aurora-global-database.md, \"Managed RPO\")",
+    });
+  }
   if (env.tier === "production" && db.backupRetentionDays < 7) {
     violations.push({ path: at("database", "backupRetentionDays"), message: "must be >= 7 in production" });
   }
@@ -260,8 +271,20 @@ function edgeRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) =>
       message: `must be the NLB's listener port ${env.ingress.port}: health checks reach the endpoint through the same listener as traffic`,
     });
   }
+  // Clients (and the edge's health checks) reach the listener port with TLS either way: the NLB
+  // ends it (TLS) or passes it through to the pods (TCP). An HTTP check there can never succeed.
   if (edge.healthCheck.protocol === "HTTP" && env.ingress.protocol === "TLS") {
     violations.push({ path: at("edge", "healthCheck", "protocol"), message: "is HTTP, but the NLB listener terminates TLS; use HTTPS" });
+  }
+  if (edge.healthCheck.protocol === "HTTP" && env.ingress.protocol === "TCP") {
+    violations.push({ path: at("edge", "healthCheck", "protocol"), message: "is HTTP, but the NLB listener passes TLS through to the pods, so the listener port speaks TLS; use HTTPS (or TCP)" });
+  }
+  const path = edge.healthCheck.path;
+  if (path !== undefined && (!GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH.test(path) || path.length > GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT)) {
+    violations.push({
+      path: at("edge", "healthCheck", "path"),
+      message: `is not a path Global Accelerator accepts: at most ${GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT} characters of letters, digits and - @ : % _ + . ~ # ? & / = after the leading /`,
+    });
   }
   return violations;
 }

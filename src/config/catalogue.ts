@@ -242,8 +242,8 @@ export const BUILT_IN_CATALOGUE = {
         backupWindow: "07:00-08:00",
         maintenanceWindow: "tue:09:00-tue:10:00",
         logMinDurationStatementMs: 1000,
-        // Commits pause rather than let the secondary fall more than a minute behind.
-        globalDbRpoSeconds: 60,
+        // No managed RPO (rds.global_db_rpo): with one secondary it would stop writes whenever
+        // that region is out; the replication-lag alarm pages instead (runbook, "Managed RPO").
         monitoringIntervalSeconds: 15,
         performanceInsightsRetentionDays: 465,
         logRetentionDays: 365,

@@ -332,6 +332,8 @@ export const DatabaseSchema = z.strictObject({
   logMinDurationStatementMs: z.int().min(-1, { message: "must be >= -1" }),
   /**
    * `rds.global_db_rpo`: commits block when every secondary lags more than this many seconds.
+   * Refused by the catalogue rules while an environment has a single secondary (its outage
+   * would stop the writer); kept so the refusal names the setting.
    * @default - not set: Aurora's default, no RPO enforcement
    */
   globalDbRpoSeconds: z.int().min(20, { message: "must be 20..2147483647 seconds" }).max(2147483647, { message: "must be 20..2147483647 seconds" }).optional(),
