@@ -223,6 +223,17 @@ export const NodeGroupSchema = z
     taints: z.array(taint).max(EKS_TAINTS_PER_NODE_GROUP, { message: `must be at most ${EKS_TAINTS_PER_NODE_GROUP} taints (the EKS limit per node group)` }),
     /** IMDS hop limit: 1 keeps pods off the node's credentials; 2 only for pods that need IMDS. @default 1 */
     metadataHopLimit: z.union([z.literal(1), z.literal(2)], { message: "must be 1, or 2 where pods need IMDS" }).default(1),
+    /**
+     * The group's size in the surviving region while the other region is evacuated: `npm run
+     * evacuate` raises the live group's minimum and maximum (and, with Karpenter, the pool's CPU
+     * limit) to these, and the fail-back lowers them again. @default - the group keeps its size
+     */
+    evacuation: z
+      .strictObject({
+        minSize: z.int().min(0, { message: "must be >= 0" }),
+        maxSize: z.int().min(1, { message: "must be >= 1" }).max(1000, { message: "must be <= 1000" }),
+      })
+      .optional(),
   })
   .superRefine((group, ctx) => {
     for (const [key, value] of Object.entries(group.labels)) {
@@ -240,6 +251,18 @@ export const NodeGroupSchema = z
         ctx.addIssue({ code: "custom", path: ["taints", index], message: problem });
       }
     });
+    if (group.evacuation) {
+      const evacuation = group.evacuation;
+      if (evacuation.minSize < group.minSize) {
+        ctx.addIssue({ code: "custom", path: ["evacuation", "minSize"], message: `must be >= minSize (${group.minSize}): an evacuation never shrinks the surviving region` });
+      }
+      if (evacuation.maxSize < group.maxSize) {
+        ctx.addIssue({ code: "custom", path: ["evacuation", "maxSize"], message: `must be >= maxSize (${group.maxSize}): an evacuation never shrinks the surviving region` });
+      }
+      if (evacuation.minSize > evacuation.maxSize) {
+        ctx.addIssue({ code: "custom", path: ["evacuation", "minSize"], message: `must be <= evacuation.maxSize (${evacuation.maxSize})` });
+      }
+    }
     if (group.minSize > group.maxSize) {
       ctx.addIssue({ code: "custom", path: ["minSize"], message: `must be <= maxSize (${group.maxSize})` });
     }
