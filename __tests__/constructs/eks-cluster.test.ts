@@ -1,3 +1,4 @@
+import { ADDON_VERSIONS, KUBERNETES_VERSION } from "../../src/config/catalogue";
 import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
@@ -95,7 +96,7 @@ describe("EKS cluster", () => {
     expect(cluster!.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
     expect(cluster!.encryption_config).toEqual({ resources: ["secrets"], provider: { key_arn: expect.stringContaining("aws_kms_key.") } });
     expect(cluster!.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false });
-    expect(cluster!.version).toBe("1.33");
+    expect(cluster!.version).toBe(KUBERNETES_VERSION);
     resourcesOf(json, "aws_kms_key").forEach((key) => expect(key.enable_key_rotation).toBe(true));
   });
 
@@ -132,12 +133,12 @@ describe("EKS cluster", () => {
   test("managed add-ons are pinned to the catalogue's versions", () => {
     const versions = Object.fromEntries(resourcesOf(production, "aws_eks_addon").map((a) => [a.addon_name, a.addon_version]));
     expect(versions).toEqual({
-      "vpc-cni": "v1.19.6-eksbuild.7",
-      "kube-proxy": "v1.33.0-eksbuild.2",
-      "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
-      coredns: "v1.12.1-eksbuild.2",
-      "aws-ebs-csi-driver": "v1.45.0-eksbuild.2",
-      "aws-efs-csi-driver": "v2.1.9-eksbuild.1",
+      "vpc-cni": ADDON_VERSIONS.vpcCni,
+      "kube-proxy": ADDON_VERSIONS.kubeProxy,
+      "eks-pod-identity-agent": ADDON_VERSIONS.podIdentityAgent,
+      coredns: ADDON_VERSIONS.coreDns,
+      "aws-ebs-csi-driver": ADDON_VERSIONS.ebsCsiDriver,
+      "aws-efs-csi-driver": ADDON_VERSIONS.efsCsiDriver,
     });
   });
 
