@@ -41,9 +41,13 @@ const dnsName = (example: string) =>
 
 const accountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
 
-const region = z.string().refine((value) => KNOWN_REGIONS.includes(value), {
-  message: `unknown region; known regions: ${KNOWN_REGIONS.join(", ")}`,
-});
+const region = z
+  .string()
+  .refine((value) => KNOWN_REGIONS.includes(value), {
+    message: `unknown region; known regions: ${KNOWN_REGIONS.join(", ")}`,
+  })
+  // One definition in the generated JSON Schema, which lists the known regions (catalogue-json-schema.ts).
+  .meta({ id: "region" });
 
 const tagMap = z.record(
   z.string().regex(/^[\w .:/=+\-@]{1,128}$/, { message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@" }),

@@ -121,11 +121,12 @@ export const SUPPORT_WINDOWS: Readonly<Record<string, SupportWindow>> = {
   "chart:kubePrometheusStack@88.5.3": chartRelease("2026-08-21", "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (prometheus-operator v0.93.1)"),
   "chart:fluentBit@0.2.0": chartRelease("2026-02-03", "aws/eks-charts 2942cdc (aws-for-fluent-bit 0.2.0, AWS for Fluent Bit 3.2.1, #1294)"),
   "chart:openTelemetryCollector@0.170.0": chartRelease("2026-08-14", "open-telemetry/opentelemetry-helm-charts tag opentelemetry-collector-0.170.0 (collector 0.158.0)"),
-  "chart:crossplane@1.20.1": {
-    endOfSupport: "2026-11-30",
+  "chart:crossplane@2.3.4": {
+    released: "2026-07-23",
+    endOfSupport: addMonths("2026-05-21", 9),
     basis: "policy",
-    source: "Crossplane release cycle: a minor is supported until three newer ones ship; 1.20 ends with 2.5 (November 2026)",
-    accepted: { until: "2027-01-31", reason: "Crossplane v2 (the XCluster API in the v2 model) lands from the crossplane branch of issue 14; this row goes with it" },
+    source:
+      "crossplane/crossplane tag v2.3.4 (2026-07-23); Crossplane's release cycle supports the three newest minors, one a quarter: 2.3 (2026-05-21) is estimated to leave support when 2.6 ships, about nine months after 2.3.0",
   },
 
   // Aurora PostgreSQL (src/config/catalogue.ts).

@@ -37,12 +37,7 @@ const NOT_INSTALLED: Partial<Record<ChartName, string>> = {
  * the pinned release). `read` must equal the inventory's `version`, so the table stays in step
  * with the files; drop an entry when the inventory is re-read at the pin.
  */
-const VERSION_MISMATCH_ACKNOWLEDGED: Partial<Record<ChartName, { readonly read: string; readonly reason: string }>> = {
-  crossplane: {
-    read: "unversioned source (>= 1.20)",
-    reason: "pin 1.20.1; the chart source carries no version (stamped at release); the stored values.yaml is 1.20 or later",
-  },
-};
+const VERSION_MISMATCH_ACKNOWLEDGED: Partial<Record<ChartName, { readonly read: string; readonly reason: string }>> = {};
 
 const INVENTORY_DIR = join(__dirname, "inventory");
 
