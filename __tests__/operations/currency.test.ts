@@ -44,7 +44,7 @@ describe("support calendar", () => {
     for (const id of ["kubernetes", "eks-addon:vpcCni", "eks-addon:coreDns", "eks-addon:kubeProxy", "eks-addon:ebsCsiDriver", "eks-addon:efsCsiDriver", "eks-addon:podIdentityAgent"]) {
       expect(ids).toContain(id);
     }
-    for (const id of ["aurora-postgresql", "terraform", "terraform-provider:hashicorp/aws", "npm:cdktf", "nodejs"]) {
+    for (const id of ["aurora-postgresql", "terraform", "terraform-provider:hashicorp/aws", "npm:cdktf", "nodejs", "image:provider-family-aws", "image:kubectl"]) {
       expect(ids).toContain(id);
     }
     expect(pins.filter((pin) => pin.id === "kubernetes-accepted").map((pin) => pin.version)).toEqual([...SUPPORTED_KUBERNETES_VERSIONS]);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, KUBECTL_IMAGE } from "../constructs/platform/crossplane/packages";
 import { MINIMUM_TERRAFORM } from "../verification/terraform-cli";
 import { ADDON_VERSIONS, AURORA_POSTGRESQL_VERSION, KUBERNETES_VERSION } from "./catalogue";
 import { CHARTS, type ChartPin } from "./charts";
@@ -55,8 +56,8 @@ export function addMonths(date: string, months: number): string {
   return target.toISOString().slice(0, 10);
 }
 
-/** A controller chart with no published end of support: tag date + CONTROLLER_SUPPORT_MONTHS. */
-function chartRelease(released: string, source: string): SupportWindow {
+/** A chart or package with no published end of support: tag date + CONTROLLER_SUPPORT_MONTHS. */
+function releaseByRule(released: string, source: string): SupportWindow {
   return {
     released,
     endOfSupport: addMonths(released, CONTROLLER_SUPPORT_MONTHS),
@@ -108,25 +109,42 @@ export const SUPPORT_WINDOWS: Readonly<Record<string, SupportWindow>> = {
   "eks-addon:podIdentityAgent@v1.3.9-eksbuild.1": addonBuild("aws/eks-hybrid#763 (2025-10-02, describe-addon-configuration); not confirmed for 1.35 offline"),
 
   // Helm charts (src/config/charts.ts); release = the tag's commit date in the chart's repository.
-  "chart:karpenter@1.14.1": chartRelease("2026-08-21", "aws/karpenter-provider-aws release commit c88abbbad (Release v1.14.1); compatibility matrix: Kubernetes 1.35 needs >= 1.9"),
-  "chart:karpenterCrd@1.14.1": chartRelease("2026-08-21", "aws/karpenter-provider-aws release commit c88abbbad (charts/karpenter-crd 1.14.1)"),
-  "chart:awsLoadBalancerController@3.5.0": chartRelease("2026-08-03", "aws/eks-charts 5239609 (aws-load-balancer-controller: v3.5.0, #1354)"),
-  "chart:nodeTerminationHandler@0.27.6": chartRelease("2026-04-02", "aws/aws-node-termination-handler tag v1.25.6 (chart 0.27.6)"),
-  "chart:clusterAutoscaler@9.59.0": chartRelease("2026-07-21", "kubernetes/autoscaler tag cluster-autoscaler-chart-9.59.0 (appVersion 1.35.0, the cluster's minor)"),
-  "chart:metricsServer@3.13.1": chartRelease("2026-06-11", "kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1"),
-  "chart:externalDns@1.21.1": chartRelease("2026-04-30", "kubernetes-sigs/external-dns tag external-dns-helm-chart-1.21.1"),
-  "chart:kyverno@3.9.0": chartRelease("2026-08-20", "kyverno/kyverno tag kyverno-chart-3.9.0 (Kyverno v1.19.0)"),
-  "chart:argoCd@10.1.1": chartRelease("2026-07-02", "argoproj/argo-helm tag argo-cd-10.1.1 (Argo CD v3.4.4)"),
-  "chart:argoCdApps@2.0.5": chartRelease("2026-05-15", "argoproj/argo-helm tag argocd-apps-2.0.5 (pinned, not installed)"),
-  "chart:kubePrometheusStack@88.5.3": chartRelease("2026-08-21", "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (prometheus-operator v0.93.1)"),
-  "chart:fluentBit@0.2.0": chartRelease("2026-02-03", "aws/eks-charts 2942cdc (aws-for-fluent-bit 0.2.0, AWS for Fluent Bit 3.2.1, #1294)"),
-  "chart:openTelemetryCollector@0.170.0": chartRelease("2026-08-14", "open-telemetry/opentelemetry-helm-charts tag opentelemetry-collector-0.170.0 (collector 0.158.0)"),
+  "chart:karpenter@1.14.1": releaseByRule("2026-08-21", "aws/karpenter-provider-aws release commit c88abbbad (Release v1.14.1); compatibility matrix: Kubernetes 1.35 needs >= 1.9"),
+  "chart:karpenterCrd@1.14.1": releaseByRule("2026-08-21", "aws/karpenter-provider-aws release commit c88abbbad (charts/karpenter-crd 1.14.1)"),
+  "chart:awsLoadBalancerController@3.5.0": releaseByRule("2026-08-03", "aws/eks-charts 5239609 (aws-load-balancer-controller: v3.5.0, #1354)"),
+  "chart:nodeTerminationHandler@0.27.6": releaseByRule("2026-04-02", "aws/aws-node-termination-handler tag v1.25.6 (chart 0.27.6)"),
+  "chart:clusterAutoscaler@9.59.0": releaseByRule("2026-07-21", "kubernetes/autoscaler tag cluster-autoscaler-chart-9.59.0 (appVersion 1.35.0, the cluster's minor)"),
+  "chart:metricsServer@3.13.1": releaseByRule("2026-06-11", "kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1"),
+  "chart:externalDns@1.21.1": releaseByRule("2026-04-30", "kubernetes-sigs/external-dns tag external-dns-helm-chart-1.21.1"),
+  "chart:kyverno@3.9.0": releaseByRule("2026-08-20", "kyverno/kyverno tag kyverno-chart-3.9.0 (Kyverno v1.19.0)"),
+  "chart:argoCd@10.1.1": releaseByRule("2026-07-02", "argoproj/argo-helm tag argo-cd-10.1.1 (Argo CD v3.4.4)"),
+  "chart:argoCdApps@2.0.5": releaseByRule("2026-05-15", "argoproj/argo-helm tag argocd-apps-2.0.5 (pinned, not installed)"),
+  "chart:kubePrometheusStack@88.5.3": releaseByRule("2026-08-21", "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (prometheus-operator v0.93.1)"),
+  "chart:fluentBit@0.2.0": releaseByRule("2026-02-03", "aws/eks-charts 2942cdc (aws-for-fluent-bit 0.2.0, AWS for Fluent Bit 3.2.1, #1294)"),
+  "chart:openTelemetryCollector@0.170.0": releaseByRule("2026-08-14", "open-telemetry/opentelemetry-helm-charts tag opentelemetry-collector-0.170.0 (collector 0.158.0)"),
   "chart:crossplane@2.3.4": {
     released: "2026-07-23",
     endOfSupport: addMonths("2026-05-21", 9),
     basis: "policy",
     source:
       "crossplane/crossplane tag v2.3.4 (2026-07-23); Crossplane's release cycle supports the three newest minors, one a quarter: 2.3 (2026-05-21) is estimated to leave support when 2.6 ships, about nine months after 2.3.0",
+  },
+
+  // Crossplane packages and the wait job's image (src/constructs/platform/crossplane/packages.ts).
+  "image:provider-family-aws@v2.6.0": releaseByRule("2026-06-11", "crossplane-contrib/provider-upjet-aws tag v2.6.0"),
+  "image:provider-aws-eks@v2.6.0": releaseByRule("2026-06-11", "crossplane-contrib/provider-upjet-aws tag v2.6.0"),
+  "image:provider-aws-iam@v2.6.0": releaseByRule("2026-06-11", "crossplane-contrib/provider-upjet-aws tag v2.6.0"),
+  "image:function-go-templating@v0.12.2": releaseByRule("2026-06-15", "crossplane-contrib/function-go-templating tag v0.12.2"),
+  "image:function-auto-ready@v0.6.7": releaseByRule("2026-07-24", "crossplane-contrib/function-auto-ready tag v0.6.7"),
+  "image:kubectl@v1.33.5": {
+    endOfSupport: "2026-06-28",
+    basis: "published",
+    source:
+      "Kubernetes release history: 1.33 reached end of life 2026-06-28 (kubernetes.io/releases); kubectl is supported within one minor of the API server, and the hub runs 1.35",
+    accepted: {
+      until: "2027-01-15",
+      reason: "the wait job's image belongs to the Crossplane change (src/constructs/platform/crossplane/packages.ts, KUBECTL_IMAGE); raise it to a v1.35 kubectl there",
+    },
   },
 
   // Aurora PostgreSQL (src/config/catalogue.ts).
@@ -188,6 +206,8 @@ export interface PinSources {
   readonly addonVersions: Readonly<Record<string, string>>;
   readonly auroraPostgresqlVersion: string;
   readonly terraform: string;
+  /** OCI references (`<registry>/<name>:<tag>`) of the Crossplane packages and job images. */
+  readonly images: readonly string[];
   readonly packageJson: PackageJson;
   /** package.json of each prebuilt provider binding, by npm name. */
   readonly providerPackages: Readonly<Record<string, PackageJson>>;
@@ -212,6 +232,7 @@ export function repositoryPinSources(root = join(__dirname, "..", "..")): PinSou
     addonVersions: ADDON_VERSIONS,
     auroraPostgresqlVersion: AURORA_POSTGRESQL_VERSION,
     terraform: MINIMUM_TERRAFORM,
+    images: [AWS_FAMILY_PROVIDER.package, ...AWS_SERVICE_PROVIDERS.map((provider) => provider.package), ...Object.values(COMPOSITION_FUNCTIONS).map((fn) => fn.package), KUBECTL_IMAGE],
     packageJson,
     providerPackages,
   };
@@ -242,6 +263,13 @@ export function pinnedVersions(sources: PinSources = repositoryPinSources()): Pi
   }
   pins.push({ id: "aurora-postgresql", version: sources.auroraPostgresqlVersion, owner: "src/config/catalogue.ts (AURORA_POSTGRESQL_VERSION)" });
   pins.push({ id: "terraform", version: sources.terraform, owner: "src/verification/terraform-cli.ts (MINIMUM_TERRAFORM)" });
+  for (const reference of sources.images) {
+    const match = /^(?:.+\/)?([^/:]+):([^/:]+)$/.exec(reference);
+    if (!match) {
+      throw new Error(`image "${reference}" must be <registry>/<name>:<tag> to be placed in the support calendar`);
+    }
+    pins.push({ id: `image:${match[1]}`, version: match[2]!, owner: "src/constructs/platform/crossplane/packages.ts" });
+  }
   for (const [name, pkg] of Object.entries(sources.providerPackages)) {
     const provider = pkg.cdktf?.provider;
     if (!provider) {
