@@ -443,6 +443,17 @@ export const EnvironmentSchema = z.strictObject({
   name: dnsLabel(16),
   /** The only account this environment's providers may touch (`allowed_account_ids`). */
   accountId,
+  /**
+   * Role the deploy workflow assumes in this account (OIDC); the environment's state-writer and
+   * state-reader roles in the state account trust it. Must be a role of `accountId`.
+   * @default arn:aws:iam::<accountId>:role/<project>-<name>-deploy
+   */
+  deployRoleArn: iamRoleArn.optional(),
+  /**
+   * Read-only role pull-request plans assume in this account; the state-reader role trusts it.
+   * Must be a role of `accountId`. @default arn:aws:iam::<accountId>:role/<project>-<name>-plan
+   */
+  planRoleArn: iamRoleArn.optional(),
   /** `production` enforces the stricter settings (NAT per AZ, longer retention). */
   tier: z.enum(["production", "non-production"]),
   /** Team accountable for the environment, written to the `owner` tag. */
