@@ -205,6 +205,16 @@ describe("parameter groups", () => {
     }
   });
 
+  test("a major upgrade can replace them while in use: the name carries the family and the new group is created first", () => {
+    // GIVEN the family forces a new group WHEN the engine's major changes THEN the new name differs
+    // and Terraform creates it before deleting the group the cluster still uses (InvalidDBParameterGroupState).
+    for (const type of ["aws_rds_cluster_parameter_group", "aws_db_parameter_group"]) {
+      const group = only(writerStack, type);
+      expect(String(group.name)).toContain(String(group.family));
+      expect(group.lifecycle).toEqual({ create_before_destroy: true });
+    }
+  });
+
   test("log slow statements and force TLS (rule 29)", () => {
     expect(parameters(writerStack, "aws_rds_cluster_parameter_group")).toEqual(
       expect.arrayContaining([

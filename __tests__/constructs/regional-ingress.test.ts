@@ -74,9 +74,9 @@ describe("RegionalIngress refuses health checks that are unhealthy by constructi
 });
 
 describe("RegionalIngress refuses names AWS refuses at apply time", () => {
-  test("a name whose target group name (<name>-pods) would exceed 32 characters", () => {
-    expect(() => build({ name: "x".repeat(28) })).toThrow(`name "${"x".repeat(28)}" is 28 characters; the target group "<name>-pods" must fit ELB's 32, so at most 27`);
-    expect(() => build({ name: "x".repeat(27) })).not.toThrow();
+  test("a name whose target group name (<name>-<target port>) could exceed 32 characters", () => {
+    expect(() => build({ name: "x".repeat(27) })).toThrow(`name "${"x".repeat(27)}" is 27 characters; the target group "<name>-<target port>" must fit ELB's 32 for any port, so at most 26`);
+    expect(() => build({ name: "x".repeat(26) })).not.toThrow();
   });
 
   test("a load balancer name starting with internal- (reserved by ELB)", () => {
@@ -85,5 +85,21 @@ describe("RegionalIngress refuses names AWS refuses at apply time", () => {
 
   test("a security group name starting with sg- (reserved by EC2)", () => {
     expect(() => build({ name: "sg-ingress" })).toThrow('name "sg-ingress" must not start with "sg-"');
+  });
+});
+
+describe("RegionalIngress target port change", () => {
+  const targetGroupOf = (targetPort: number) => {
+    const ingress = build({ targetPort });
+    return onlyResourceOf(synthJson(ingress.node.scope as never), "aws_lb_target_group");
+  };
+
+  test("GIVEN a new target port WHEN synthesized THEN the replacement group has its own name and is created before the old one is deleted", () => {
+    // The port forces a new target group; the listener still forwards to the old one until it is
+    // switched, so the old one can only go after the new one exists (DeleteTargetGroup: ResourceInUse).
+    const before = targetGroupOf(8443);
+    const after = targetGroupOf(9443);
+    expect([before.name, after.name]).toEqual(["meridian-production-use1-8443", "meridian-production-use1-9443"]);
+    expect(after.lifecycle).toEqual({ create_before_destroy: true });
   });
 });

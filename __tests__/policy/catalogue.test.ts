@@ -39,7 +39,13 @@ describe("the built-in catalogue", () => {
 
   test("suppresses only what it must, next to the resource and with a reason, and every suppression is used", () => {
     const suppressed = evaluation.stacks.flatMap((s) => s.findings.filter((f) => f.suppressed).map((f) => `${f.address.split(".")[0]} ${f.suppressed!.by}`));
-    expect([...new Set(suppressed)].sort()).toEqual(["aws_lb CKV_AWS_91", "aws_rds_cluster_instance CKV_AWS_226"]);
+    expect([...new Set(suppressed)].sort()).toEqual([
+      "aws_db_parameter_group fixed-name-create-before-destroy",
+      "aws_lb CKV_AWS_91",
+      "aws_lb_target_group fixed-name-create-before-destroy",
+      "aws_rds_cluster_instance CKV_AWS_226",
+      "aws_rds_cluster_parameter_group fixed-name-create-before-destroy",
+    ]);
     // Every Aurora instance of every member carries the CKV_AWS_226 suppression.
     const instances = stacks.flatMap((s) => s.resources.filter((r) => r.type === "aws_rds_cluster_instance"));
     expect(suppressed.filter((s) => s.startsWith("aws_rds_cluster_instance"))).toHaveLength(instances.length);

@@ -162,6 +162,9 @@ export class AuroraRegionalMember extends Construct {
       family,
       description: `Cluster parameters of ${name} (identical in every region)`,
       parameter: clusterParameters(props.parameters),
+      // A major upgrade changes the family, which forces a new group: create it (its name carries
+      // the family) before the old one, which the cluster still uses, is deleted.
+      lifecycle: { createBeforeDestroy: true },
     });
     this.instanceParameterGroup = new DbParameterGroup(this, "instance-parameters", {
       provider,
@@ -169,7 +172,18 @@ export class AuroraRegionalMember extends Construct {
       family,
       description: `Instance parameters of ${name} (identical in every region)`,
       parameter: instanceParameters(),
+      // A major upgrade changes the family, which forces a new group: create it (its name carries
+      // the family) before the old one, which the cluster still uses, is deleted.
+      lifecycle: { createBeforeDestroy: true },
     });
+
+    for (const group of [this.clusterParameterGroup, this.instanceParameterGroup]) {
+      suppressPolicy(
+        group,
+        "fixed-name-create-before-destroy",
+        "The name carries the parameter group family, the argument that a major upgrade changes and that forces a replacement (the description follows the name), so the new group is created under a new name before the old one, still used by the cluster, is deleted.",
+      );
+    }
 
     // Aurora writes to exactly this name; creating it first bounds its retention.
     this.logGroup = new CloudwatchLogGroup(this, "postgresql-logs", {

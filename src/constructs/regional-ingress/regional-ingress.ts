@@ -10,8 +10,17 @@ import { Construct } from "constructs";
 import { HTTP_PATH } from "../../aws-limits";
 import { suppressPolicy } from "../../policy/suppressions";
 
-/** The target group name is `<name>-pods`; ELB names are at most 32 characters. */
-const TARGET_GROUP_SUFFIX = "-pods";
+/**
+ * The target group is `<name>-<target port>`: a port change replaces the group (the port forces a
+ * new one), and with the port in its name the new group can be created before the old one is
+ * deleted, which the listener still forwards to ("ResourceInUse" on DeleteTargetGroup otherwise).
+ * ELB names are at most 32 characters; a port takes at most 5 digits.
+ */
+const TARGET_GROUP_SUFFIX_MAX = "-65535".length;
+
+function targetGroupName(name: string, targetPort: number): string {
+  return `${name}-${targetPort}`;
+}
 const ELB_NAME_LIMIT = 32;
 /** ELB's HealthCheckPath is 1-1024 characters. */
 const HEALTH_CHECK_PATH_LIMIT = 1024;
@@ -137,7 +146,7 @@ export class RegionalIngress extends Construct {
     }
     this.targetGroup = new LbTargetGroup(this, "targets", {
       provider,
-      name: `${props.name}${TARGET_GROUP_SUFFIX}`,
+      name: targetGroupName(props.name, props.targetPort),
       vpcId: props.vpcId,
       targetType: "ip",
       protocol: "TCP",
@@ -161,7 +170,13 @@ export class RegionalIngress extends Construct {
         unhealthyThreshold: 3,
       },
       tags: { Name: `${props.name}-pods` },
+      lifecycle: { createBeforeDestroy: true },
     });
+    suppressPolicy(
+      this.targetGroup,
+      "fixed-name-create-before-destroy",
+      "The name carries the target port, the only argument of this group that varies and forces a replacement (protocol and target type are fixed), so a replacement is created under a new name before the old group, still in use by the listener, is deleted.",
+    );
     this.listener = new LbListener(this, "listener", {
       provider,
       loadBalancerArn: this.loadBalancer.arn,
@@ -197,9 +212,9 @@ function validate(props: RegionalIngressProps): TargetHealthCheckProtocol {
   if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/.test(props.name)) {
     fail("name", props.name, "must be 1-32 letters, digits and '-' (an ELB name), not starting or ending with '-'");
   }
-  const nameLimit = ELB_NAME_LIMIT - TARGET_GROUP_SUFFIX.length;
+  const nameLimit = ELB_NAME_LIMIT - TARGET_GROUP_SUFFIX_MAX;
   if (props.name.length > nameLimit) {
-    fail("name", props.name, `is ${props.name.length} characters; the target group "<name>${TARGET_GROUP_SUFFIX}" must fit ELB's ${ELB_NAME_LIMIT}, so at most ${nameLimit}`);
+    fail("name", props.name, `is ${props.name.length} characters; the target group "<name>-<target port>" must fit ELB's ${ELB_NAME_LIMIT} for any port, so at most ${nameLimit}`);
   }
   // CreateLoadBalancer: a name must not begin with "internal-"; CreateSecurityGroup: a group name cannot start with "sg-".
   if (props.name.toLowerCase().startsWith("internal-")) {
