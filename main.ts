@@ -1,15 +1,15 @@
-import { BUILT_IN_CATALOGUE } from "./src/config/catalogue";
-import { ConfigError, loadCatalogue, selectEnvironments } from "./src/config/load";
+import { loadConfiguredCatalogue } from "./src/config/catalogue-source";
+import { ConfigError, selectEnvironments } from "./src/config/load";
 import { STATE_SITES, type StateSite } from "./src/state/s3-backend";
 import { leanSynthTraces } from "./src/synth-traces";
 import { buildPlatformApp } from "./stacks/platform-app";
 
 leanSynthTraces();
 
-// Builds the App from the built-in catalogue. ENVIRONMENTS=a,b narrows it; STATE_SITE=replica
+// Builds the App from the built-in catalogue, or the file CATALOGUE names. ENVIRONMENTS=a,b narrows it; STATE_SITE=replica
 // points every backend at the state replica during an outage of the state region.
 try {
-  const { catalogue, warnings } = loadCatalogue(BUILT_IN_CATALOGUE);
+  const { catalogue, warnings } = loadConfiguredCatalogue();
   warnings.forEach((warning) => console.warn(`warning: ${warning}`));
   const environments = selectEnvironments(catalogue, process.env.ENVIRONMENTS);
   const stateSite = (process.env.STATE_SITE || "primary") as StateSite;

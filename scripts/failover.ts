@@ -9,13 +9,12 @@
  * Runbook: docs/runbooks/aurora-global-database.md. Exit codes: 0 done (or dry run passed),
  * 1 refused or failed, 2 bad usage.
  */
-import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
-import { loadCatalogue } from "../src/config/load";
+import { loadConfiguredCatalogue } from "../src/config/catalogue-source";
 import { awsClientFactory } from "../src/operations/aurora-failover/clients";
 import { EXIT, runFailoverCommand } from "../src/operations/aurora-failover/command";
 
 async function main(): Promise<number> {
-  const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+  const { catalogue } = loadConfiguredCatalogue();
   return runFailoverCommand(process.argv.slice(2), { catalogue, clients: awsClientFactory() });
 }
 

@@ -1,6 +1,6 @@
 /**
- * `npm run graph`: draw the stacks of the built-in catalogue as a Mermaid flowchart, from what the
- * synth writes (stacks, their resources, cdktf's dependencies), into README.md between
+ * `npm run graph`: draw the stacks of the catalogue (the built-in one, or the file `CATALOGUE`
+ * names) as a Mermaid flowchart, from what the synth writes (stacks, their resources, cdktf's dependencies), into README.md between
  * `<!-- graph:start -->` and `<!-- graph:end -->`.
  *
  *   npm run graph                          # synthesize into a temp dir, rewrite README.md's block
@@ -43,7 +43,7 @@ function parseArguments(args: readonly string[]): Options {
 }
 
 /**
- * The diagram of an existing synth, or of a fresh synth of the built-in catalogue (as `main.ts`
+ * The diagram of an existing synth, or of a fresh synth of the catalogue (as `main.ts`
  * builds it) in a temp dir. The app's modules (cdktf, the providers) load only to synthesize.
  */
 async function diagram(outdir: string | undefined): Promise<string> {
@@ -51,12 +51,11 @@ async function diagram(outdir: string | undefined): Promise<string> {
     return renderMermaid(readStackGraph(outdir));
   }
   leanSynthTraces();
-  const [{ BUILT_IN_CATALOGUE }, { loadCatalogue }, { buildPlatformApp }] = await Promise.all([
-    import("../src/config/catalogue"),
-    import("../src/config/load"),
+  const [{ loadConfiguredCatalogue }, { buildPlatformApp }] = await Promise.all([
+    import("../src/config/catalogue-source"),
     import("../stacks/platform-app"),
   ]);
-  const { catalogue, warnings } = loadCatalogue(BUILT_IN_CATALOGUE);
+  const { catalogue, warnings } = loadConfiguredCatalogue();
   warnings.forEach((warning) => console.error(`warning: ${warning}`));
   const temporary = mkdtempSync(join(tmpdir(), "meridian-graph-"));
   try {

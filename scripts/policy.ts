@@ -10,8 +10,7 @@
  *   npm run policy -- --verbose             # list the checks undecided until apply
  */
 import { writeFileSync } from "node:fs";
-import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
-import { loadCatalogue } from "../src/config/load";
+import { loadConfiguredCatalogue } from "../src/config/catalogue-source";
 import { parseFlags } from "../src/operations/command-line/flags";
 import { processOutput } from "../src/operations/command-line/output";
 import { parseOrExitCode } from "../src/operations/command-line/usage";
@@ -35,8 +34,8 @@ function main(): number {
   const jsonFile = flags.json;
   const started = Date.now();
   const stacks = readPolicyStacks(outdir);
-  // Production thresholds follow the catalogue's tiers; main.ts synthesizes the built-in catalogue.
-  const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+  // Production thresholds follow the tiers of the catalogue main.ts synthesized (CATALOGUE or the built-in one).
+  const { catalogue } = loadConfiguredCatalogue();
   const productionEnvironments = catalogue.environments.filter((e) => e.tier === "production").map((e) => e.name);
   const evaluation = evaluatePolicy(stacks, { productionEnvironments });
   console.log(formatPolicyReport(evaluation, { verbose: flags.verbose }));

@@ -11,12 +11,11 @@
  * environment's account (and the GitOps hub's). Exit codes: 0 done (or dry run passed),
  * 1 refused or a step failed, 2 bad usage.
  */
-import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
-import { loadCatalogue } from "../src/config/load";
+import { loadConfiguredCatalogue } from "../src/config/catalogue-source";
 import { EXIT, runTeardownCommand } from "../src/operations/teardown/command";
 
 async function main(): Promise<number> {
-  const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+  const { catalogue } = loadConfiguredCatalogue();
   return runTeardownCommand(process.argv.slice(2), { catalogue });
 }
 

@@ -1,8 +1,7 @@
 import type { TerraformStack } from "cdktf";
-import { stateKey } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import { createAwsProviders, type AwsProviders } from "../src/providers/aws-providers";
-import { useS3Backend, type StateSite } from "../src/state/s3-backend";
+import { useEnvironmentBackend, type StateSite } from "../src/state/s3-backend";
 
 /** What every stack of one environment is built from. */
 export interface EnvironmentStackProps {
@@ -14,7 +13,7 @@ export interface EnvironmentStackProps {
 
 /**
  * What every environment stack starts with: its S3 backend under
- * `<project>/<environment>/<stack>.tfstate`, and AWS providers that carry the environment's
+ * `<project>/<environment>/<stack>.tfstate` through the environment's state-access roles, and AWS providers that carry the environment's
  * ownership tags and account guard, in `homeRegion` (plus `primary`/`secondary` aliases when the
  * stack spans both regions).
  */
@@ -24,7 +23,7 @@ export function environmentBackendAndProviders(
   regions: { readonly homeRegion: string; readonly spans?: { readonly primary: string; readonly secondary: string } },
 ): AwsProviders {
   const { catalogue, environment } = props;
-  useS3Backend(stack, catalogue.state, stateKey(catalogue.project, environment.name, stack.node.id), props.stateSite);
+  useEnvironmentBackend(stack, catalogue, environment.name, props.stateSite);
   return createAwsProviders(stack, {
     project: catalogue.project,
     environment: environment.name,

@@ -1,9 +1,10 @@
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { gitOpsHubSite } from "../src/config/gitops-hub";
-import { clusterName, hubLinkStackName, hubNetworkStackName, hubPeeringOutputName, stateKey } from "../src/config/naming";
+import { clusterName, hubLinkStackName, hubPeeringOutputName } from "../src/config/naming";
 import { SpokePeeringAcceptance } from "../src/constructs/hub-network/spoke-peering-acceptance";
 import { readStackOutputs } from "../src/state/s3-backend";
+import { hubNetworkStateKey } from "../src/state/state-access";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import type { RegionalStack } from "./regional-stack";
 
@@ -26,8 +27,8 @@ export class HubLinkStack extends TerraformStack {
     super(scope, hubLinkStackName(environment.name, regional.region));
     environmentBackendAndProviders(this, props, { homeRegion: regional.region });
 
-    const { environment: hubEnvironment, region: hubRegion } = gitOpsHubSite(catalogue);
-    const hubNetwork = readStackOutputs(this, "hub-network", catalogue.state, stateKey(catalogue.project, hubEnvironment.name, hubNetworkStackName(hubEnvironment.name)), props.stateSite);
+    const { region: hubRegion } = gitOpsHubSite(catalogue);
+    const hubNetwork = readStackOutputs(this, "hub-network", catalogue.state, hubNetworkStateKey(catalogue), props.stateSite);
 
     this.acceptance = new SpokePeeringAcceptance(this, "hub-peering", {
       name: clusterName(catalogue.project, environment.name, regional.region),

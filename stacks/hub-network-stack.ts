@@ -1,10 +1,11 @@
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { gitOpsHubSite } from "../src/config/gitops-hub";
-import { clusterName, hubNetworkStackName, hubPeeringOutputName, regionalStackName, stateKey } from "../src/config/naming";
+import { clusterName, hubNetworkStackName, hubPeeringOutputName } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import { HubPeering } from "../src/constructs/hub-network/hub-peering";
 import { readStackOutputs, type StateSite } from "../src/state/s3-backend";
+import { regionalStateKey } from "../src/state/state-access";
 import { environmentBackendAndProviders } from "./environment-stack";
 import type { RegionalStack } from "./regional-stack";
 
@@ -38,7 +39,7 @@ export class HubNetworkStack extends TerraformStack {
     // create outputs only in a whole-catalogue synth, so a per-environment deploy of a regional
     // stack would delete them from under this stack.
     const outputsOf = (environment: EnvironmentConfig, region: string) =>
-      readStackOutputs(this, `regional-${environment.name}-${region}`, catalogue.state, stateKey(catalogue.project, environment.name, regionalStackName(environment.name, region)), props.stateSite);
+      readStackOutputs(this, `regional-${environment.name}-${region}`, catalogue.state, regionalStateKey(catalogue, environment.name, region), props.stateSite);
     const hubOutputs = outputsOf(hubEnvironment, hub.region);
     const routeTables = hubOutputs.getList("private_route_table_ids");
     this.peering = new HubPeering(this, "hub-peering", {

@@ -5,12 +5,14 @@ import type { Catalogue } from "../src/config/schema";
 import { StateBackend } from "../src/constructs/state-backend/state-backend";
 import { createAwsProviders } from "../src/providers/aws-providers";
 import { useS3Backend, type StateSite } from "../src/state/s3-backend";
+import { stateAccessOf } from "../src/state/state-access";
 
 /** Path of the bootstrap's local state, relative to its synthesized stack directory (the project root). */
 export const BOOTSTRAP_LOCAL_STATE_PATH = `../../../terraform.${STATE_BOOTSTRAP_STACK}.tfstate`;
 
 /**
- * Creates the state bucket and lock table every other stack stores its state in. It starts with
+ * Creates the state bucket and lock table every other stack stores its state in, and each
+ * environment's state-access roles (writer, reader) its stacks assume to reach them. It starts with
  * a local backend (the bucket does not exist yet); once applied, `state.bootstrapBackend: "s3"`
  * moves its own state into the bucket (see README, "State bootstrap").
  */
@@ -41,10 +43,14 @@ export class StateBootstrapStack extends TerraformStack {
       primaryProvider: providers.primary!,
       replicaProvider: providers.secondary!,
       replicaRegion: state.replicaRegion,
+      access: stateAccessOf(catalogue),
     });
     new TerraformOutput(this, "state_bucket", { value: this.stateBackend.bucket.bucket.bucket });
     new TerraformOutput(this, "state_replica_bucket", { value: this.stateBackend.replicaBucket.bucket.bucket });
     new TerraformOutput(this, "lock_table", { value: this.stateBackend.lockTable.name });
     new TerraformOutput(this, "state_key_arn", { value: this.stateBackend.key.arn });
+    new TerraformOutput(this, "state_access_role_arns", {
+      value: Object.fromEntries([...this.stateBackend.accessRoles].map(([environment, roles]) => [environment, { writer: roles.writer.arn, reader: roles.reader.arn }])),
+    });
   }
 }

@@ -220,7 +220,7 @@ describe("pull-request.yml", () => {
       execFileSync("bash", ["-e", "-c", step.run!], { cwd: work, env: { ...process.env, GITHUB_OUTPUT: output } });
       const lines = readFileSync(output, "utf8").trim().split("\n");
       expect(lines).toHaveLength(1);
-      const stacks = JSON.parse(lines[0]!.replace(/^stacks=/, "")) as { name: string; environment: string; roleVariable: string; cluster: boolean }[];
+      const stacks = JSON.parse(lines[0]!.replace(/^stacks=/, "")) as { name: string; environment: string; roleVariable: string; stateReaderRoleArn: string; cluster: boolean }[];
       const manifest = JSON.parse(readFileSync(join(synthDir!, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
       expect(stacks.map((s) => s.name)).toEqual(Object.keys(manifest.stacks).filter((name) => name !== "state-bootstrap").sort());
       for (const stack of stacks) {
@@ -228,6 +228,7 @@ describe("pull-request.yml", () => {
           name: stack.name,
           environment: stack.name.split("-")[0],
           roleVariable: `AWS_PLAN_ROLE_ARN_${stack.name.split("-")[0]!.toUpperCase()}`,
+          stateReaderRoleArn: `arn:aws:iam::111111111111:role/meridian-${stack.name.split("-")[0]}-state-reader`,
           cluster: stack.name.includes("-platform-"),
         });
       }
@@ -246,6 +247,26 @@ describe("pull-request.yml", () => {
     const script = runs(plan!).join("\n");
     expect(script).toMatch(/terraform -chdir="\$\{dir\}" plan -input=false -lock=false .*-detailed-exitcode/);
     expect(stepUsing(plan!, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.stack.name }}" });
+  });
+
+  test("the plan reaches its state through the environment's state reader, not the writer the backend names", () => {
+    expect(plan!.env).toMatchObject({ STATE_READER_ROLE_ARN: "${{ matrix.stack.stateReaderRoleArn }}" });
+    const step = plan!.steps!.find((s) => s.id === "plan")!;
+    const work = mkdtempSync(join(tmpdir(), "ci-plan-"));
+    try {
+      // A stand-in terraform that records its arguments.
+      writeFileSync(join(work, "terraform"), `#!/bin/sh\necho "$@" >> "${join(work, "calls")}"\n`, { mode: 0o755 });
+      const reader = "arn:aws:iam::111111111111:role/meridian-staging-state-reader";
+      execFileSync("bash", ["-e", "-c", step.run!], {
+        cwd: work,
+        env: { ...process.env, PATH: `${work}:${process.env.PATH}`, STACK: "staging-edge", STATE_READER_ROLE_ARN: reader, GITHUB_OUTPUT: join(work, "out") },
+      });
+      const [init, planCall] = readFileSync(join(work, "calls"), "utf8").trim().split("\n");
+      expect(init).toContain(`init -input=false -no-color -backend-config=assume_role={role_arn="${reader}"}`);
+      expect(planCall).toContain("plan -input=false -lock=false");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   test("only the comment job can write to the pull request, and it posts the gate's summary with the plans", () => {

@@ -142,6 +142,25 @@ const CASES: BadInput[] = [
   { when: "the latency record name equals the record name", mutate: (r) => (edgeOf(production(r)).dns.latencyRecordName = "app.meridian.example.com"), path: "environments[1].edge.dns.latencyRecordName", rule: /^must differ from recordName$/ },
   { when: "the Route 53 health check interval is 20 seconds", mutate: (r) => (edgeOf(production(r)).dns.healthCheckIntervalSeconds = 20), path: "environments[1].edge.dns.healthCheckIntervalSeconds", rule: /^must be 10 or 30 seconds$/ },
   { when: "the Route 53 health check failure threshold is 11", mutate: (r) => (edgeOf(production(r)).dns.healthCheckFailureThreshold = 11), path: "environments[1].edge.dns.healthCheckFailureThreshold", rule: /^must be 1-10$/ },
+  {
+    when: "the deploy role is a role of another account",
+    mutate: (r) => ((staging(r) as Loose).deployRoleArn = "arn:aws:iam::333333333333:role/deploy"),
+    path: "environments[0].deployRoleArn",
+    rule: /^is a role of account 333333333333; it must be a role of the environment's account 222222222222$/,
+  },
+  {
+    when: "the plan role is a role of another account",
+    mutate: (r) => ((production(r) as Loose).planRoleArn = "arn:aws:iam::111111111111:role/plan"),
+    path: "environments[1].planRoleArn",
+    rule: /is a role of account 111111111111; it must be a role of the environment's account 333333333333$/,
+  },
+  {
+    when: "the deploy role is in another partition",
+    mutate: (r) => ((staging(r) as Loose).deployRoleArn = "arn:aws-cn:iam::222222222222:role/deploy"),
+    path: "environments[0].deployRoleArn",
+    rule: /is in partition aws-cn; the environment's regions are in aws$/,
+  },
+  { when: "the plan role is not a role ARN", mutate: (r) => ((staging(r) as Loose).planRoleArn = "arn:aws:iam::222222222222:user/plan"), path: "environments[0].planRoleArn", rule: /^must be an IAM role ARN/ },
 ];
 
 /** The edge cases of `CASES`: each must report its one problem and nothing else. */

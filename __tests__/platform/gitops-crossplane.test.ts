@@ -1,9 +1,20 @@
 import { parse, parseAllDocuments } from "yaml";
 import { CHARTS } from "../../src/config/charts";
+import { createHash } from "node:crypto";
 import { Crossplane, crossplaneValues, type CrossplaneProps } from "../../src/constructs/platform/crossplane/crossplane";
-import { AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "../../src/constructs/platform/crossplane/packages";
+import { ACTIVATED_MANAGED_RESOURCES, AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "../../src/constructs/platform/crossplane/packages";
 import { validateCrossplaneObject } from "../../src/constructs/platform/crossplane/schemas";
-import { xClusterComposedResources, xClusterComposition, xClusterDefinition, xClusterTemplate, type XClusterApiProps } from "../../src/constructs/platform/crossplane/xcluster";
+import {
+  CLUSTER_API,
+  LEGACY_XCLUSTER_API,
+  NAME_CHARACTERS_KEPT,
+  NAME_HASH_LENGTH,
+  xClusterComposedResources,
+  xClusterComposition,
+  xClusterDefinition,
+  xClusterTemplate,
+  type XClusterApiProps,
+} from "../../src/constructs/platform/crossplane/xcluster";
 import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthStacks } from "../helpers";
 import { GROUPS_WITHOUT_MODELS, validateManifest, type Manifest } from "../manifests";
 
@@ -32,6 +43,7 @@ describe("Crossplane releases on the hub", () => {
 
   test("the pinned chart in crossplane-system with 2 leader-elected replicas of core and RBAC manager, spread over zones", () => {
     expect(chart).toMatchObject({ namespace: "crossplane-system", repository: CHARTS.crossplane.repository, chart: CHARTS.crossplane.chart, version: CHARTS.crossplane.version, atomic: true });
+    expect(CHARTS.crossplane.version).toMatch(/^2\./);
     const values = valuesOf(chart);
     expect(values).toMatchObject({ replicas: 2, leaderElection: true, rbacManager: { replicas: 2, leaderElection: true } });
     const probe = (constraints: unknown): Manifest => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "i" }], topologySpreadConstraints: constraints } });
@@ -58,14 +70,27 @@ describe("Crossplane releases on the hub", () => {
     expect(all.filter((m) => !isCrossplaneGroup(m)).map((m) => m.kind)).toEqual(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Job"]);
   });
 
+  test("no catch-all activation: the chart creates no default policy, and the hub's one policy activates exactly the kinds the composition composes", () => {
+    // GIVEN the chart's values (its default is ["*"]) and the packages release
+    expect(valuesOf(chart).provider).toEqual({ defaultActivations: [] });
+    const policies = manifestsOf("crossplane-packages").filter((m) => m.kind === "ManagedResourceActivationPolicy") as any[];
+    // THEN one policy, listing <plural>.<group> of every composed kind and nothing else
+    const plural = (kind: string) => (kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`).toLowerCase();
+    const composedKinds = new Set(xClusterComposedResources(XCLUSTER).map((c) => `${plural(c.manifest.kind)}.${c.manifest.apiVersion.split("/")[0]}`));
+    expect(policies).toHaveLength(1);
+    expect(new Set(policies[0].spec.activate)).toEqual(composedKinds);
+    expect(policies[0].spec.activate).toEqual([...ACTIVATED_MANAGED_RESOURCES]);
+    policies[0].spec.activate.forEach((name: string) => expect(name).toMatch(/\.aws\.m\.upbound\.io$/));
+  });
+
   test("installs the AWS family provider, the EKS and IAM providers and the composition functions, all pinned", () => {
     const packageRefs = manifestsOf("crossplane-packages")
       .filter((m) => m.kind === "Provider" || m.kind === "Function")
       .map((m) => [m.kind, m.metadata!.name, (m.spec as { package: string }).package]);
     expect(packageRefs).toEqual([
-      ["Provider", "crossplane-contrib-provider-family-aws", "xpkg.crossplane.io/crossplane-contrib/provider-family-aws:v1.23.0"],
-      ["Provider", "provider-aws-eks", "xpkg.crossplane.io/crossplane-contrib/provider-aws-eks:v1.23.0"],
-      ["Provider", "provider-aws-iam", "xpkg.crossplane.io/crossplane-contrib/provider-aws-iam:v1.23.0"],
+      ["Provider", "crossplane-contrib-provider-family-aws", "xpkg.crossplane.io/crossplane-contrib/provider-family-aws:v2.6.0"],
+      ["Provider", "provider-aws-eks", "xpkg.crossplane.io/crossplane-contrib/provider-aws-eks:v2.6.0"],
+      ["Provider", "provider-aws-iam", "xpkg.crossplane.io/crossplane-contrib/provider-aws-iam:v2.6.0"],
       ["Function", COMPOSITION_FUNCTIONS.goTemplating.name, COMPOSITION_FUNCTIONS.goTemplating.package],
       ["Function", COMPOSITION_FUNCTIONS.autoReady.name, COMPOSITION_FUNCTIONS.autoReady.package],
     ]);
@@ -97,21 +122,21 @@ describe("Crossplane releases on the hub", () => {
     expect(family.spec).toEqual({ package: AWS_FAMILY_PROVIDER.package });
   });
 
-  test("the wait job holds the release until the family provider is healthy and its ProviderConfig CRD established", () => {
+  test("the wait job holds the release until the family provider is healthy and its ClusterProviderConfig CRD established", () => {
     const job = manifestsOf("crossplane-packages").find((m) => m.kind === "Job") as any;
     const pod = job.spec.template.spec;
     expect(pod.initContainers.map((c: any) => c.args)).toEqual([["wait", "--for=condition=Healthy", `providers.pkg.crossplane.io/${AWS_FAMILY_PROVIDER.name}`, "--timeout=900s"]]);
-    expect(pod.containers.map((c: any) => c.args)).toEqual([["wait", "--for=condition=Established", "crd/providerconfigs.aws.upbound.io", "--timeout=120s"]]);
+    expect(pod.containers.map((c: any) => c.args)).toEqual([["wait", "--for=condition=Established", "crd/clusterproviderconfigs.aws.m.upbound.io", "--timeout=120s"]]);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
     const role = manifestsOf("crossplane-packages").find((m) => m.kind === "ClusterRole") as any;
     role.rules.forEach((rule: any) => expect(rule.verbs).toEqual(["get", "list", "watch"]));
   });
 
-  test("the APIs release holds the IRSA ProviderConfig and the XCluster definition and composition", () => {
+  test("the APIs release holds the IRSA ClusterProviderConfig and the v2 KubernetesCluster definition and composition", () => {
     expect(manifestsOf("crossplane-apis").map((m) => `${m.apiVersion}/${m.kind}/${m.metadata!.name}`)).toEqual([
-      "aws.upbound.io/v1beta1/ProviderConfig/default",
-      "apiextensions.crossplane.io/v1/CompositeResourceDefinition/xclusters.platform.meridian.io",
-      "apiextensions.crossplane.io/v1/Composition/xcluster-eks",
+      "aws.m.upbound.io/v1beta1/ClusterProviderConfig/default",
+      "apiextensions.crossplane.io/v2/CompositeResourceDefinition/kubernetesclusters.platform.meridian.io",
+      "apiextensions.crossplane.io/v1/Composition/kubernetescluster-eks",
     ]);
     expect((manifestsOf("crossplane-apis")[0] as any).spec).toEqual({ credentials: { source: "IRSA" } });
   });
@@ -126,7 +151,7 @@ describe("Crossplane releases on the hub", () => {
 });
 
 describe("Crossplane schemas reject misspelt fields", () => {
-  const provider = { apiVersion: "pkg.crossplane.io/v1", kind: "Provider", metadata: { name: "p" }, spec: { package: "xpkg.crossplane.io/crossplane-contrib/provider-aws-eks:v1.23.0" } };
+  const provider = { apiVersion: "pkg.crossplane.io/v1", kind: "Provider", metadata: { name: "p" }, spec: { package: "xpkg.crossplane.io/crossplane-contrib/provider-aws-eks:v2.6.0" } };
 
   test("accepts a valid Provider", () => {
     expect(() => validateCrossplaneObject(provider)).not.toThrow();
@@ -141,9 +166,14 @@ describe("Crossplane schemas reject misspelt fields", () => {
       /spec\.serviceAccountTemplate: Unrecognized key: "metdata"/,
     ],
     [
-      "a ProviderConfig's credentials source",
-      { apiVersion: "aws.upbound.io/v1beta1", kind: "ProviderConfig", metadata: { name: "default" }, spec: { credentials: { source: "IRSa" } } },
+      "a ClusterProviderConfig's credentials source",
+      { apiVersion: "aws.m.upbound.io/v1beta1", kind: "ClusterProviderConfig", metadata: { name: "default" }, spec: { credentials: { source: "IRSa" } } },
       /spec\.credentials\.source: Invalid option/,
+    ],
+    [
+      "an activation policy's misspelt activate",
+      { apiVersion: "apiextensions.crossplane.io/v1alpha1", kind: "ManagedResourceActivationPolicy", metadata: { name: "x" }, spec: { activations: ["*"] } },
+      /spec: Unrecognized key: "activations"/,
     ],
   ])("throws for %s", (_case, object, message) => {
     expect(() => validateCrossplaneObject(object)).toThrow(message);
@@ -152,7 +182,7 @@ describe("Crossplane schemas reject misspelt fields", () => {
   test("throws for a misspelt keyword deep in the XRD's OpenAPI schema", () => {
     const xrd = xClusterDefinition(XCLUSTER) as any;
     xrd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.nodePools.items.propertis = {};
-    expect(() => validateCrossplaneObject(xrd)).toThrow(/CompositeResourceDefinition xclusters\.platform\.meridian\.io: spec\.versions\.0\.schema\.openAPIV3Schema\.properties\.spec\.properties\.nodePools\.items: Unrecognized key: "propertis"/);
+    expect(() => validateCrossplaneObject(xrd)).toThrow(/CompositeResourceDefinition kubernetesclusters\.platform\.meridian\.io: spec\.versions\.0\.schema\.openAPIV3Schema\.properties\.spec\.properties\.nodePools\.items: Unrecognized key: "propertis"/);
   });
 
   test("throws for a misspelt field in a composed managed resource", () => {
@@ -162,18 +192,60 @@ describe("Crossplane schemas reject misspelt fields", () => {
   });
 
   test("throws for an object of a group it has no schema for, so nothing passes unchecked", () => {
-    expect(() => validateCrossplaneObject({ apiVersion: "ec2.aws.upbound.io/v1beta1", kind: "VPC", metadata: { name: "v" } })).toThrow(/no Crossplane schema for ec2\.aws\.upbound\.io\/v1beta1\/VPC/);
+    expect(() => validateCrossplaneObject({ apiVersion: "ec2.aws.m.upbound.io/v1beta1", kind: "VPC", metadata: { name: "v" } })).toThrow(/no Crossplane schema for ec2\.aws\.m\.upbound\.io\/v1beta1\/VPC/);
+  });
+
+  test.each([
+    ["a v1 XRD", { apiVersion: "apiextensions.crossplane.io/v1", kind: "CompositeResourceDefinition", metadata: { name: "x" } }, /v1 form, replaced by apiextensions\.crossplane\.io\/v2/],
+    ["a v1beta1 Function", { apiVersion: "pkg.crossplane.io/v1beta1", kind: "Function", metadata: { name: "f" } }, /v1 form, replaced by pkg\.crossplane\.io\/v1;/],
+    ["the legacy ProviderConfig", { apiVersion: "aws.upbound.io/v1beta1", kind: "ProviderConfig", metadata: { name: "default" } }, /replaced by aws\.m\.upbound\.io\/v1beta1 ClusterProviderConfig/],
+    ["a legacy cluster-scoped managed resource", { apiVersion: "eks.aws.upbound.io/v1beta2", kind: "Cluster", metadata: { name: "c" } }, /replaced by its namespaced form in <service>\.aws\.m\.upbound\.io/],
+  ])("refuses %s, naming its Crossplane v2 replacement", (_case, object, message) => {
+    expect(() => validateCrossplaneObject(object)).toThrow(message);
+  });
+
+  test("accepts the v2 XRD: namespaced, no claim", () => {
+    const xrd = xClusterDefinition(XCLUSTER) as any;
+    expect(() => validateCrossplaneObject(xrd)).not.toThrow();
+    expect(xrd).toMatchObject({ apiVersion: "apiextensions.crossplane.io/v2", spec: { scope: "Namespaced", names: { kind: "KubernetesCluster", plural: "kubernetesclusters" } } });
+    expect(xrd.spec).not.toHaveProperty("claimNames");
+  });
+
+  test.each([
+    ["claimNames (claims are v1 only)", { claimNames: { kind: "ClusterClaim", plural: "clusterclaims" } }, /spec\.claimNames: is Crossplane v1 only; v2 XRDs have no claims/],
+    ["connectionSecretKeys (composite connection secrets are v1 only)", { connectionSecretKeys: ["kubeconfig"] }, /spec\.connectionSecretKeys: is Crossplane v1 only/],
+    ["the LegacyCluster scope", { scope: "LegacyCluster" }, /spec\.scope: must be "Namespaced" or "Cluster"/],
+    ["an unknown field", { defaultCompositionRevisionSelectr: {} }, /spec: Unrecognized key: "defaultCompositionRevisionSelectr"/],
+  ])("throws for a v2 XRD with %s", (_case, extra, message) => {
+    const xrd = xClusterDefinition(XCLUSTER) as any;
+    expect(() => validateCrossplaneObject({ ...xrd, spec: { ...xrd.spec, ...extra } })).toThrow(message);
+  });
+
+  test("throws for an XRD whose schema claims spec.crossplane, which v2 reserves for itself", () => {
+    const xrd = xClusterDefinition(XCLUSTER) as any;
+    xrd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.crossplane = { type: "object" };
+    expect(() => validateCrossplaneObject(xrd)).toThrow(/properties\.spec\.properties\.crossplane: is reserved for Crossplane's own fields in v2/);
+  });
+
+  test.each([
+    ["deletionPolicy (v1 managed resources only)", { deletionPolicy: "Orphan" }, /spec\.deletionPolicy: is Crossplane v1 only; namespaced managed resources use managementPolicies/],
+    ["a misspelt managementPolicies", { managementPolicy: ["Observe"] }, /spec: Unrecognized key: "managementPolicy"/],
+    ["a providerConfigRef without its kind", { providerConfigRef: { name: "default" } }, /spec\.providerConfigRef\.kind: Invalid option/],
+  ])("throws for a composed managed resource with %s", (_case, extra, message) => {
+    const cluster = xClusterComposedResources(XCLUSTER).find((c) => c.manifest.kind === "Cluster")!.manifest as any;
+    expect(() => validateCrossplaneObject({ ...cluster, spec: { ...cluster.spec, ...extra } })).toThrow(message);
   });
 
   test("throws when the XRD is not named <plural>.<group>", () => {
-    const xrd = { ...xClusterDefinition(XCLUSTER), metadata: { name: "xcluster.platform.meridian.io" } };
-    expect(() => validateCrossplaneObject(xrd)).toThrow(/metadata\.name: must be xclusters\.platform\.meridian\.io/);
+    const xrd = { ...xClusterDefinition(XCLUSTER), metadata: { name: "kubernetescluster.platform.meridian.io" } };
+    expect(() => validateCrossplaneObject(xrd)).toThrow(/metadata\.name: must be kubernetesclusters\.platform\.meridian\.io/);
   });
 });
 
-/** Renders the composition template for one XCluster the way function-go-templating would, for the expressions it uses. */
-function render(template: string, xr: { name: string; spec: { region: string; version: string; subnetIds: string[]; adminRoleArns: string[]; nodePools: { name: string; instanceTypes: string[]; min: number; max: number; capacityType: string }[] } }): string {
-  const name = `${XCLUSTER_SCOPE.clusterNamePrefix}${xr.name.slice(0, 46).replace(/-+$/, "")}`;
+/** Renders the composition template for one KubernetesCluster the way function-go-templating would, for the expressions it uses. */
+function render(template: string, xr: { name: string; namespace: string; spec: { region: string; version: string; subnetIds: string[]; adminRoleArns: string[]; nodePools: { name: string; instanceTypes: string[]; min: number; max: number; capacityType: string }[] } }): string {
+  const id = createHash("sha256").update(`${xr.namespace}/${xr.name}`).digest("hex").slice(0, NAME_HASH_LENGTH);
+  const name = `${XCLUSTER_SCOPE.clusterNamePrefix}${xr.name.slice(0, NAME_CHARACTERS_KEPT).replace(/-$/, "")}-${id}`;
   const scalar = (text: string) =>
     text
       .replaceAll("{{ $name }}", name)
@@ -198,11 +270,12 @@ function render(template: string, xr: { name: string; spec: { region: string; ve
   );
 }
 
-describe("the XCluster composition", () => {
+describe("the KubernetesCluster composition", () => {
   const composition = xClusterComposition(XCLUSTER) as any;
   const template: string = composition.spec.pipeline[0].input.inline.template;
   const xr = {
-    name: "team-a-dev-x7k2p",
+    name: "team-a-dev",
+    namespace: "team-a",
     spec: {
       region: "eu-west-1",
       version: "1.33",
@@ -216,8 +289,8 @@ describe("the XCluster composition", () => {
   };
   const rendered = parseAllDocuments(render(template, xr)).map((d) => d.toJS() as any);
 
-  test("is a pipeline: go-templating renders the resources, auto-ready marks the XCluster ready", () => {
-    expect(composition.spec.compositeTypeRef).toEqual({ apiVersion: "platform.meridian.io/v1alpha1", kind: "XCluster" });
+  test("is a pipeline: go-templating renders the resources, auto-ready marks the composite ready", () => {
+    expect(composition.spec.compositeTypeRef).toEqual({ apiVersion: "platform.meridian.io/v1alpha1", kind: "KubernetesCluster" });
     expect(composition.spec.pipeline.map((s: any) => s.functionRef.name)).toEqual([COMPOSITION_FUNCTIONS.goTemplating.name, COMPOSITION_FUNCTIONS.autoReady.name]);
   });
 
@@ -225,7 +298,7 @@ describe("the XCluster composition", () => {
     xClusterComposedResources(XCLUSTER).forEach((c) => expect(() => validateCrossplaneObject(c.manifest)).not.toThrow());
   });
 
-  test("renders, for a sample XCluster, to valid YAML of literal objects that pass their schemas", () => {
+  test("renders, for a sample KubernetesCluster, to valid YAML of literal objects that pass their schemas", () => {
     expect(render(template, xr)).not.toContain("{{");
     rendered.forEach((object) => expect(() => validateCrossplaneObject(object)).not.toThrow());
     expect(rendered.map((o) => o.kind)).toEqual([
@@ -243,16 +316,44 @@ describe("the XCluster composition", () => {
     ]);
   });
 
-  test("names the cluster xcluster-<name> and its roles under /xcluster/, inside IAM's limits and the providers' scope", () => {
+  test("names the cluster xcluster-<name>-<hash of namespace/name> and its roles under /xcluster/, inside IAM's limits and the providers' scope", () => {
     const cluster = rendered.find((o) => o.kind === "Cluster");
-    expect(cluster.metadata.annotations["crossplane.io/external-name"]).toBe("xcluster-team-a-dev-x7k2p");
+    const hash = createHash("sha256").update("team-a/team-a-dev").digest("hex").slice(0, 8);
+    expect(cluster.metadata.annotations["crossplane.io/external-name"]).toBe(`xcluster-team-a-dev-${hash}`);
     const roles = rendered.filter((o) => o.kind === "Role");
     roles.forEach((r) => {
       expect(r.spec.forProvider.path).toBe("/xcluster/");
       expect(r.metadata.annotations["crossplane.io/external-name"].length).toBeLessThanOrEqual(64);
     });
-    // The longest XR name still fits: 46 characters kept, plus prefix and suffix.
-    expect(`${XCLUSTER_SCOPE.clusterNamePrefix}${"x".repeat(46)}-cluster`.length).toBeLessThanOrEqual(64);
+    // The longest composite name still fits: the kept characters, prefix, hash and the longest role suffix.
+    expect(`${XCLUSTER_SCOPE.clusterNamePrefix}${"x".repeat(NAME_CHARACTERS_KEPT)}-${"0".repeat(NAME_HASH_LENGTH)}-cluster`.length).toBeLessThanOrEqual(64);
+    // The template hashes namespace and name with sha256 (sprig), as the render above does.
+    expect(template).toContain(`{{- $id := printf "%s/%s" $xr.metadata.namespace $xr.metadata.name | sha256sum | trunc ${NAME_HASH_LENGTH} }}`);
+  });
+
+  test("the same composite name in two namespaces gives two AWS names, so one team cannot adopt another's cluster", () => {
+    const other = parseAllDocuments(render(template, { ...xr, namespace: "team-b" })).map((d) => d.toJS() as any);
+    const externalNames = (objects: any[]) => objects.filter((o) => o.kind === "Cluster" || o.kind === "Role").map((o) => o.metadata.annotations["crossplane.io/external-name"]);
+    const mine = externalNames(rendered);
+    externalNames(other).forEach((name) => expect(mine).not.toContain(name));
+  });
+
+  test("composes the namespaced v2 managed resources, in the composite's namespace, through the cluster-wide ProviderConfig", () => {
+    rendered.forEach((o) => {
+      expect(o.apiVersion).toMatch(/^(eks|iam)\.aws\.m\.upbound\.io\/v1beta1$/);
+      expect(o.metadata).not.toHaveProperty("namespace");
+      expect(o.spec.providerConfigRef).toEqual({ kind: "ClusterProviderConfig", name: "default" });
+      expect(o.spec).not.toHaveProperty("deletionPolicy");
+    });
+  });
+
+  test("the v2 API does not reuse the v1 hub's names, so both run side by side while a hub migrates", () => {
+    const xrd = xClusterDefinition(XCLUSTER) as any;
+    expect(xrd.metadata.name).not.toBe(`${LEGACY_XCLUSTER_API.plural}.${XCLUSTER.group}`);
+    expect([xrd.spec.names.kind, xrd.spec.names.plural]).not.toEqual(expect.arrayContaining([LEGACY_XCLUSTER_API.kind, LEGACY_XCLUSTER_API.claimKind]));
+    expect(composition.metadata.name).not.toBe(LEGACY_XCLUSTER_API.composition);
+    expect(CLUSTER_API.composition).toBe(composition.metadata.name);
+    expect(xrd.spec.defaultCompositionRef).toEqual({ name: CLUSTER_API.composition });
   });
 
   test("the cluster is private, API-authenticated without creator admin, and logs every control-plane type", () => {
@@ -318,12 +419,12 @@ describe("Crossplane: bad props", () => {
     expect(() => new Crossplane(stack(), "c", { ...PROPS, replicas: 1 })).toThrow(/replicas is 1; at least 2/);
   });
 
-  test("throws when the XCluster account id is not a literal account id", () => {
-    expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, accountId: "hub" } })).toThrow('XCluster API: accountId "hub" must be a literal 12-digit AWS account id');
+  test("throws when the KubernetesCluster account id is not a literal account id", () => {
+    expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, accountId: "hub" } })).toThrow('KubernetesCluster API: accountId "hub" must be a literal 12-digit AWS account id');
   });
 
-  test("throws when the XCluster group is not a DNS subdomain with a dot", () => {
-    expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, group: "platform" } })).toThrow(/XCluster API: group "platform" must be a DNS subdomain/);
+  test("throws when the KubernetesCluster group is not a DNS subdomain with a dot", () => {
+    expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, group: "platform" } })).toThrow(/KubernetesCluster API: group "platform" must be a DNS subdomain/);
   });
 
   test("throws when the package timeout is too short to pull a provider", () => {

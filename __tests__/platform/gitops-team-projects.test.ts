@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { defaultProjectGuard, teamProjectManifests, type TeamProject, type TeamProjectsProps } from "../../src/constructs/platform/argo-cd/team-projects";
+import { CLUSTER_API, xClusterComposedResources } from "../../src/constructs/platform/crossplane/xcluster";
 import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 
@@ -66,8 +67,27 @@ describe("team projects on the GitOps hub", () => {
       namespaceResourceBlacklist: [
         { group: "", kind: "ResourceQuota" },
         { group: "", kind: "LimitRange" },
+        { group: "aws.m.upbound.io", kind: "*" },
+        { group: "*.aws.m.upbound.io", kind: "*" },
       ],
     });
+  });
+
+  test("a team cannot deploy Crossplane's namespaced AWS managed resources or ProviderConfigs, only the KubernetesCluster API", () => {
+    // GIVEN the blacklist, matched as Argo CD matches it (filepath.Match: '*' spans anything but '/')
+    const [project] = teamProjectManifests(props([PAYMENTS]));
+    const blacklist = project!.spec!.namespaceResourceBlacklist!;
+    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+    const refused = (group: string, kind: string) => blacklist.some((entry) => glob(entry.group).test(group) && glob(entry.kind).test(kind));
+    // WHEN a team's application carries each kind the composition composes, or a ProviderConfig of its own
+    const composed = xClusterComposedResources({ group: "platform.meridian.io", regions: ["us-east-1"], kubernetesVersions: ["1.33"], partition: "aws", accountId: "333333333333" });
+    const kinds = [...composed.map((c) => [c.manifest.apiVersion.split("/")[0]!, c.manifest.kind] as const), ["aws.m.upbound.io", "ProviderConfig"] as const];
+    // THEN Argo CD refuses every one, and still admits the composite and ordinary workloads
+    kinds.forEach(([group, kind]) => expect({ group, kind, refused: refused(group, kind) }).toEqual({ group, kind, refused: true }));
+    expect(refused("platform.meridian.io", CLUSTER_API.kind)).toBe(false);
+    expect(refused("apps", "Deployment")).toBe(false);
+    // The legacy cluster-scoped kinds are cluster-scoped: the Namespace-only cluster whitelist refuses them.
+    expect(project!.spec!.clusterResourceWhitelist!.every((entry) => entry.group === "" && entry.kind === "Namespace")).toBe(true);
   });
 
   test("the guard refuses the default project on Applications and on ApplicationSets' templates, at admission, failing closed", () => {

@@ -49,7 +49,8 @@ describe("deploy order", () => {
 
   test("the built-in catalogue: every read is of a stack deployed before it, with the outputs it reads", async () => {
     const result = await rehearseFirstDeploy(builtIn);
-    expect(structural(failuresOf(result))).toEqual([]);
+    // Reads, outputs and the state roles (state-bootstrap's writer and reader per environment) all check out.
+    expect(failuresOf(result)).toEqual([]);
     const hubNetwork = result.steps.find((s) => s.stack === "production-hub-network")!;
     expect(hubNetwork.reads.map((r) => r.producer).sort()).toEqual(["production-regional-eu-west-1", "production-regional-us-east-1", "staging-regional-us-east-1", "staging-regional-us-west-2"]);
     // Platform stacks are never planned here, and the report says why.
@@ -65,7 +66,7 @@ describe("broken on purpose, the rehearsal fails for the right reason", () => {
     });
     const failures = structural(failuresOf(await rehearseFirstDeploy(stacks)));
     expect(failures).toEqual([
-      expect.stringMatching(/^staging-regional-us-east-1: reads data\.terraform_remote_state\.production from production-regional-us-east-1, which is deployed after it \(step 8 of the order, this is step 3\): its state does not exist yet$/),
+      expect.stringMatching(/^staging-regional-us-east-1: reads data\.terraform_remote_state\.production from production-regional-us-east-1, which is deployed after it \(step 7 of the order, this is step 3\): its state does not exist yet$/),
     ]);
   });
 
@@ -90,10 +91,10 @@ describe("broken on purpose, the rehearsal fails for the right reason", () => {
   });
 
   describe("a backend that assumes a role of the state bootstrap", () => {
-    const role = "arn:aws:iam::111111111111:role/meridian-staging-state-writer";
+    const role = "arn:aws:iam::111111111111:role/rehearsal-test-writer";
     const grant = (trusted: string, actions: string[]) =>
       withStack("state-bootstrap", (config) => {
-        config.resource!.aws_iam_role = { ...config.resource!.aws_iam_role, rehearsal_writer: { name: "meridian-staging-state-writer", assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: trusted } }] }) } };
+        config.resource!.aws_iam_role = { ...config.resource!.aws_iam_role, rehearsal_writer: { name: "rehearsal-test-writer", assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: trusted } }] }) } };
         config.resource!.aws_iam_role_policy = {
           ...config.resource!.aws_iam_role_policy,
           rehearsal_writer: { role: "${aws_iam_role.rehearsal_writer.name}", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: actions, Resource: ["${aws_s3_bucket.state_bucket_99469A59.arn}/meridian/staging/*", "arn:aws:dynamodb:us-east-1:111111111111:table/meridian-terraform-locks", "*"] }] }) },
@@ -114,7 +115,7 @@ describe("broken on purpose, the rehearsal fails for the right reason", () => {
 
     test("trusting another account: refused, naming the role and who it does not trust", async () => {
       expect(failuresFor(failuresOf(await rehearseFirstDeploy(grant("arn:aws:iam::333333333333:root", ALL))), "staging-global-database")).toEqual([
-        `staging-global-database: backend: ${role} (state-bootstrap aws_iam_role.rehearsal_writer) does not trust staging's deploy role in account 222222222222`,
+        `staging-global-database: backend: ${role} (state-bootstrap aws_iam_role.rehearsal_writer) does not trust staging's deploy role (arn:aws:iam::222222222222:role/meridian-staging-deploy)`,
       ]);
     });
 
@@ -145,10 +146,10 @@ describe("scenarios (structural)", () => {
     const result = await addEnvironment(ctx, world);
     expect(result.changes.map((c) => structural(failuresOf(c)))).toEqual([[], []]);
     const [pending, joined] = result.changes;
-    expect(pending!.steps.filter((s) => s.changed).map((s) => s.stack).sort()).toEqual(["qa-edge", "qa-global-database", "qa-regional-us-east-1", "qa-regional-us-west-2"]);
-    expect(joined!.steps.filter((s) => s.changed).map((s) => s.stack).sort()).toEqual(
-      ["production-hub-network", "production-platform-us-east-1", "qa-hub-link-us-east-1", "qa-hub-link-us-west-2", "qa-platform-us-east-1", "qa-platform-us-west-2"].sort(),
-    );
+    // The state bootstrap adds qa's state roles; the hub's regional stack lets Argo CD assume qa's spoke roles (IAM only: no state read).
+    expect(pending!.steps.filter((s) => s.changed).map((s) => s.stack).sort()).toEqual(["production-regional-us-east-1", "qa-edge", "qa-global-database", "qa-regional-us-east-1", "qa-regional-us-west-2", "state-bootstrap"]);
+    expect(pending!.steps.find((s) => s.stack === "production-hub-network")!.changed).toBe(false);
+    expect(joined!.steps.filter((s) => s.changed).map((s) => s.stack)).toEqual(expect.arrayContaining(["production-hub-network", "production-platform-us-east-1", "qa-hub-link-us-east-1", "qa-hub-link-us-west-2", "qa-platform-us-east-1", "qa-platform-us-west-2"]));
   }, 60_000);
 
   test("teardown: every stack goes after the stacks that read it; guarded resources listed", () => {

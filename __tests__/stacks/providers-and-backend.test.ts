@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
 import { buildPlatformApp } from "../../stacks/platform-app";
+import { PLAN_ROLE_HINT } from "../../src/state/s3-backend";
+import { stateAccessOf } from "../../src/state/state-access";
 import { BOOTSTRAP_LOCAL_STATE_PATH } from "../../stacks/state-bootstrap-stack";
-import { synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
+import { BUILT_IN_SYNTH_DIR_VARIABLE, synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
 
@@ -52,7 +54,7 @@ describe("every stack", () => {
 describe("S3 backend", () => {
   const environmentStacks = [...stacks.entries()].filter(([name]) => name !== "state-bootstrap");
 
-  test.each(environmentStacks)("%s stores state under <project>/<environment>/<stack>.tfstate with both locks and encryption", (name, json) => {
+  test.each(environmentStacks)("%s stores state under <project>/<environment>/<stack>.tfstate with both locks, the state key, through its environment's state writer", (name, json) => {
     const environment = name.split("-")[0];
     expect(json.terraform.backend).toEqual({
       s3: {
@@ -62,8 +64,39 @@ describe("S3 backend", () => {
         dynamodb_table: "meridian-terraform-locks",
         use_lockfile: true,
         encrypt: true,
+        kms_key_id: "arn:aws:kms:us-east-1:111111111111:alias/meridian-tfstate-111111111111",
+        assume_role: { role_arn: `arn:aws:iam::111111111111:role/meridian-${environment}-state-writer` },
       },
     });
+  });
+
+  test("the synthesized backend names the environment's state reader for the pull-request plan, in a comment property Terraform ignores", () => {
+    // Raw cdk.tf.json (the helpers drop `//`).
+    const outdir = process.env[BUILT_IN_SYNTH_DIR_VARIABLE]!;
+    const raw = JSON.parse(readFileSync(join(outdir, "stacks", "staging-regional-us-east-1", "cdk.tf.json"), "utf8")) as { terraform: { backend: { s3: Record<string, unknown> } } };
+    const backend = raw.terraform.backend.s3;
+    expect(backend["//"]).toEqual({ [PLAN_ROLE_HINT]: "arn:aws:iam::111111111111:role/meridian-staging-state-reader" });
+  });
+
+  test.each(environmentStacks)("%s reads every remote state through its own environment's state reader, and only keys that reader is granted", (name, json) => {
+    const environment = name.split("-")[0]!;
+    const access = stateAccessOf(validCatalogue()).find((a) => a.environment === environment)!;
+    for (const read of Object.values((json.data?.terraform_remote_state ?? {}) as Record<string, { config: { key: string; assume_role: unknown; dynamodb_table?: string } }>)) {
+      expect(read.config.assume_role).toEqual({ role_arn: `arn:aws:iam::111111111111:role/meridian-${environment}-state-reader` });
+      expect(read.config.key.startsWith(access.ownKeyPrefix) || access.otherKeysRead.includes(read.config.key)).toBe(true);
+    }
+  });
+
+  test("the reader grants cover exactly the other environments' keys the stacks read: the hub reads every regional state, spokes the hub network", () => {
+    const readKeys = (environment: string) =>
+      [...stacks.entries()]
+        .filter(([name]) => name.startsWith(`${environment}-`))
+        .flatMap(([, json]) => Object.values((json.data?.terraform_remote_state ?? {}) as Record<string, { config: { key: string } }>).map((r) => r.config.key))
+        .filter((key) => !key.startsWith(`meridian/${environment}/`));
+    for (const access of stateAccessOf(validCatalogue())) {
+      expect([...new Set(readKeys(access.environment))].sort()).toEqual(access.otherKeysRead);
+    }
+    expect(stateAccessOf(validCatalogue()).find((a) => a.environment === "staging")!.otherKeysRead).toEqual(["meridian/production/production-hub-network.tfstate"]);
   });
 
   test("no two stacks share a state key", () => {
@@ -77,7 +110,14 @@ describe("S3 backend", () => {
 
   test("the bootstrap moves to the bucket it created once bootstrapBackend is s3", () => {
     const migrated = synthStacks(validCatalogue((raw) => (raw.state.bootstrapBackend = "s3"))).get("state-bootstrap")!;
-    expect(migrated.terraform.backend.s3).toMatchObject({ key: "meridian/shared/state-bootstrap.tfstate", use_lockfile: true, encrypt: true });
+    expect(migrated.terraform.backend.s3).toMatchObject({
+      key: "meridian/shared/state-bootstrap.tfstate",
+      use_lockfile: true,
+      encrypt: true,
+      kms_key_id: "arn:aws:kms:us-east-1:111111111111:alias/meridian-tfstate-111111111111",
+    });
+    // The bootstrap runs with the state account's own deploy role: nothing to assume.
+    expect(migrated.terraform.backend.s3!.assume_role).toBeUndefined();
   });
 });
 
@@ -111,6 +151,9 @@ describe("state outage", () => {
       region: "us-west-2",
       key: "meridian/production/production-regional-us-east-1.tfstate",
       dynamodb_table: "meridian-terraform-locks",
+      // The replica key carries the same alias in the replica region.
+      kms_key_id: "arn:aws:kms:us-west-2:111111111111:alias/meridian-tfstate-111111111111",
+      assume_role: { role_arn: "arn:aws:iam::111111111111:role/meridian-production-state-writer" },
     });
   });
 });

@@ -1,7 +1,8 @@
 import { instanceSizeRank } from "../aws-limits";
 import { cidrsOverlap } from "./cidr";
 import { isGitOpsHub } from "./gitops-hub";
-import { RESERVED_PROJECT_NAMES } from "./naming";
+import { parseRoleArn } from "../aws-formats";
+import { RESERVED_PROJECT_NAMES, partitionOf } from "./naming";
 import type { Catalogue, EnvironmentConfig } from "./schema";
 
 /** A rule broken by a valid-looking catalogue: where, and why. */
@@ -101,6 +102,7 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
     if (!env.nodeGroups.some((g) => g.class === "system")) {
       violations.push({ path: at("nodeGroups"), message: "needs a node group of class 'system' for cluster add-ons" });
     }
+    violations.push(...ciRoleRules(env, at));
   });
 
   // Every VPC of every environment is routable to every other one (peering, transit gateway,
@@ -136,6 +138,29 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
     violations.push({ path: ["state", "replicaRegion"], message: "must differ from state.region so state survives a region outage" });
   }
   return violations;
+}
+
+/**
+ * The CI roles run the environment's stacks, whose providers accept only `accountId`
+ * (`allowed_account_ids`), and the state-access roles trust exactly them: a role of another
+ * account or partition could never deploy the environment.
+ */
+function ciRoleRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) => (string | number)[]): RuleViolation[] {
+  const partition = partitionOf(env.homeRegion);
+  return (["deployRoleArn", "planRoleArn"] as const).flatMap((field) => {
+    const arn = env[field];
+    const parsed = arn === undefined ? undefined : parseRoleArn(arn);
+    if (!parsed) {
+      return [];
+    }
+    if (parsed.accountId !== env.accountId) {
+      return [{ path: at(field), message: `is a role of account ${parsed.accountId}; it must be a role of the environment's account ${env.accountId}` }];
+    }
+    if (parsed.partition !== partition) {
+      return [{ path: at(field), message: `is in partition ${parsed.partition}; the environment's regions are in ${partition}` }];
+    }
+    return [];
+  });
 }
 
 /**

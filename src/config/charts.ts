@@ -25,7 +25,10 @@ export const CHARTS = {
   kyverno: { repository: "https://kyverno.github.io/kyverno", chart: "kyverno", version: "3.5.2" },
   argoCd: { repository: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "8.5.8" },
   argoCdApps: { repository: "https://argoproj.github.io/argo-helm", chart: "argocd-apps", version: "2.0.2" },
-  crossplane: { repository: "https://charts.crossplane.io/stable", chart: "crossplane", version: "1.20.1" },
+  // Crossplane v2 (v1.20, the last v1 line, reached end of life when v2.5 shipped in November 2026).
+  // 2.3.4 is the newest release whose tag (and so values.yaml) could be read here; raise it one
+  // minor at a time (Crossplane's upgrade rule) and re-read the values inventory at the new tag.
+  crossplane: { repository: "https://charts.crossplane.io/stable", chart: "crossplane", version: "2.3.4" },
   kubePrometheusStack: { repository: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "77.12.0" },
   fluentBit: { repository: "https://aws.github.io/eks-charts", chart: "aws-for-fluent-bit", version: "0.1.35" },
   openTelemetryCollector: { repository: "https://open-telemetry.github.io/opentelemetry-helm-charts", chart: "opentelemetry-collector", version: "0.134.0" },

@@ -19,12 +19,47 @@ export function regionalStackName(environment: string, region: string): string {
 
 /** The S3 key of a stack's state: `<project>/<environment>/<stack>.tfstate`. */
 export function stateKey(project: string, environment: string, stack: string): string {
-  return `${project}/${environment}/${stack}.tfstate`;
+  return `${stateKeyPrefix(project, environment)}${stack}.tfstate`;
+}
+
+/** What every state key of an environment starts with: `<project>/<environment>/`. */
+export function stateKeyPrefix(project: string, environment: string): string {
+  return `${project}/${environment}/`;
 }
 
 /** Prefix of named resources of an environment, e.g. `meridian-production`. */
 export function resourcePrefix(project: string, environment: string): string {
   return `${project}-${environment}`;
+}
+
+/** What a state-access role may do with an environment's state: `read` for plans and remote-state reads, `write` for deploys. */
+export type StateAccess = "read" | "write";
+
+/**
+ * The role in the state account through which an environment's stacks reach their state:
+ * `meridian-production-state-writer` (the backend of a deploy) and `meridian-production-state-reader`
+ * (the backend of a plan, and every remote-state read).
+ */
+export function stateAccessRoleName(project: string, environment: string, access: StateAccess): string {
+  return `${resourcePrefix(project, environment)}-state-${access === "write" ? "writer" : "reader"}`;
+}
+
+/** Which CI role of an environment's account: `deploy` (the deploy workflow) or `plan` (pull-request plans). */
+export type CiRole = "deploy" | "plan";
+
+/** Default name of an environment's CI role in its own account when the catalogue names none: `meridian-production-deploy`. */
+export function defaultCiRoleName(project: string, environment: string, role: CiRole): string {
+  return `${resourcePrefix(project, environment)}-${role}`;
+}
+
+/**
+ * The ARN of an environment's CI role: the catalogue's `deployRoleArn` / `planRoleArn`, or by
+ * default `arn:<partition>:iam::<accountId>:role/<project>-<environment>-<deploy|plan>`. The
+ * state-access roles trust exactly these.
+ */
+export function ciRoleArn(project: string, environment: { name: string; accountId: string; homeRegion: string; deployRoleArn?: string; planRoleArn?: string }, role: CiRole): string {
+  const configured = role === "deploy" ? environment.deployRoleArn : environment.planRoleArn;
+  return configured ?? `arn:${partitionOf(environment.homeRegion)}:iam::${environment.accountId}:role/${defaultCiRoleName(project, environment.name, role)}`;
 }
 
 /** The state bucket's replica lives in another region under a name derived from it. */

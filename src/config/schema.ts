@@ -37,9 +37,13 @@ const dnsName = (example: string) =>
 
 const accountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
 
-const region = z.string().refine((value) => KNOWN_REGIONS.includes(value), {
-  message: `unknown region; known regions: ${KNOWN_REGIONS.join(", ")}`,
-});
+const region = z
+  .string()
+  .refine((value) => KNOWN_REGIONS.includes(value), {
+    message: `unknown region; known regions: ${KNOWN_REGIONS.join(", ")}`,
+  })
+  // One definition in the generated JSON Schema, which lists the known regions (catalogue-json-schema.ts).
+  .meta({ id: "region" });
 
 const tagMap = z.record(
   z.string().regex(/^[\w .:/=+\-@]{1,128}$/, { message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@" }),
@@ -435,6 +439,17 @@ export const EnvironmentSchema = z.strictObject({
   name: dnsLabel(16),
   /** The only account this environment's providers may touch (`allowed_account_ids`). */
   accountId,
+  /**
+   * Role the deploy workflow assumes in this account (OIDC); the environment's state-writer and
+   * state-reader roles in the state account trust it. Must be a role of `accountId`.
+   * @default arn:aws:iam::<accountId>:role/<project>-<name>-deploy
+   */
+  deployRoleArn: iamRoleArn.optional(),
+  /**
+   * Read-only role pull-request plans assume in this account; the state-reader role trusts it.
+   * Must be a role of `accountId`. @default arn:aws:iam::<accountId>:role/<project>-<name>-plan
+   */
+  planRoleArn: iamRoleArn.optional(),
   /** `production` enforces the stricter settings (NAT per AZ, longer retention). */
   tier: z.enum(["production", "non-production"]),
   /** Team accountable for the environment, written to the `owner` tag. */

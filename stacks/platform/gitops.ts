@@ -104,7 +104,7 @@ function computeGitOpsTopology(catalogue: Catalogue): GitOpsTopology {
   };
 }
 
-/** Regions an XCluster may be created in: every region of the catalogue. */
+/** Regions a KubernetesCluster may be created in: every region of the catalogue. */
 function xClusterRegions(catalogue: Catalogue): string[] {
   return [...new Set(catalogue.environments.flatMap((env) => env.regions.map((r) => r.region)))].sort();
 }
@@ -189,7 +189,7 @@ function clusterOf(topology: GitOpsTopology, stack: RegionalStack, catalogue: Ca
  * The in-cluster side, on the hub only: Argo CD (HA, IRSA), a cluster secret per managed cluster
  * (the hub's own included; a cluster removed from the catalogue loses its secret and so is
  * deregistered), the app-of-apps ApplicationSet, and Crossplane with the AWS providers and the
- * XCluster API. Other platform stacks get nothing from here.
+ * KubernetesCluster API (Crossplane v2). Other platform stacks get nothing from here.
  */
 export function installGitOps(context: PlatformContext, policyEngine: ITerraformDependable): void {
   if (!context.isHub) {

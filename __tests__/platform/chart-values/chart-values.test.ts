@@ -58,10 +58,6 @@ const VERSION_MISMATCH_ACKNOWLEDGED: Partial<Record<ChartName, { readonly read: 
   },
   kyverno: { read: "3.1.x", reason: "pin 3.5.2; kyverno/kyverno is indexed only with 2.x values; a vendored 3.1.x copy was used" },
   argoCd: { read: "9.4.18", reason: "pin 8.5.8; the closest argo-helm commit holding both Chart.yaml and values.yaml" },
-  crossplane: {
-    read: "unversioned source (>= 1.20)",
-    reason: "pin 1.20.1; the chart source carries no version (stamped at release); the stored values.yaml is 1.20 or later",
-  },
   kubePrometheusStack: { read: "61.x (prometheus v2.53.0)", reason: "pin 77.12.0; newest commit of the chart source whose values.yaml is indexed" },
   fluentBit: { read: "0.1.33/0.1.34 (image 2.32.2.20240425)", reason: "pin 0.1.35; newest indexed values.yaml of aws/eks-charts" },
   openTelemetryCollector: { read: "0.130.1", reason: "pin 0.134.0; values.schema.json of 0.130.1 was the closest indexed version" },

@@ -10,7 +10,16 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import { Construct } from "constructs";
 import { GlobalTable } from "../global-table/global-table";
 import { HardenedBucket } from "../hardened-bucket/hardened-bucket";
+import type { EnvironmentStateAccess } from "../../state/state-access";
 import { MultiRegionKey } from "../multi-region-key/multi-region-key";
+
+/** The resources of both state sites (home first, then replica). */
+interface StateSiteResources {
+  readonly bucketNames: [string, string];
+  readonly bucketArns: [string, string];
+  readonly lockTableArns: [string, string];
+  readonly keyArns: [string, string];
+}
 
 export interface StateBackendProps {
   /** Account that owns the bucket, table and key; the key policy's administrator. */
@@ -26,6 +35,8 @@ export interface StateBackendProps {
   readonly replicaRegion: string;
   /** Days old state versions are kept. @default 90 */
   readonly noncurrentVersionRetentionDays?: number;
+  /** One writer and one reader role per environment (see src/state/state-access.ts). @default [] */
+  readonly access?: readonly EnvironmentStateAccess[];
 }
 
 /**
@@ -42,6 +53,8 @@ export class StateBackend extends Construct {
   readonly lockTable: DynamodbTable;
   readonly key: KmsKey;
   readonly replicaKey: KmsReplicaKey;
+  /** The state-access roles by environment. */
+  readonly accessRoles: ReadonlyMap<string, { readonly writer: IamRole; readonly reader: IamRole }>;
 
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
@@ -84,6 +97,82 @@ export class StateBackend extends Construct {
       kmsKeyArn: this.key.arn,
       replica: { region: props.replicaRegion, kmsKeyArn: this.replicaKey.arn },
     }).table;
+
+    const site: StateSiteResources = {
+      bucketNames: [props.bucketName, props.replicaBucketName],
+      bucketArns: [this.bucket.bucket.arn, this.replicaBucket.bucket.arn],
+      lockTableArns: [this.lockTable.arn, `arn:${partition}:dynamodb:${props.replicaRegion}:${props.accountId}:table/${props.lockTableName}`],
+      keyArns: [this.key.arn, this.replicaKey.arn],
+    };
+    this.accessRoles = new Map((props.access ?? []).map((access) => [access.environment, this.accessRolesOf(primary, access, site)]));
+  }
+
+  /**
+   * The environment's writer and reader role. The key policy's account statement lets IAM policies
+   * of this account use the key, and the buckets and table belong to this account, so the roles'
+   * own policies are all the access needs. Every grant covers both sites (home and replica), so
+   * the stacks keep working on `STATE_SITE=replica` during an outage.
+   *
+   * What the S3 backend calls: HeadObject/GetObject/PutObject on the key, GetObject/PutObject/
+   * DeleteObject on `<key>.tflock` (`use_lockfile`), ListObjectsV2 (workspaces; without
+   * s3:ListBucket a missing state answers 403 instead of 404, which breaks a first deploy), and
+   * GetItem/PutItem/DeleteItem of `<bucket>/<key>` (lock) and `<bucket>/<key>-md5` (digest).
+   */
+  private accessRolesOf(provider: AwsProvider, access: EnvironmentStateAccess, site: StateSiteResources): { writer: IamRole; reader: IamRole } {
+    const id = `access-${access.environment}`;
+    const ownObjects = site.bucketArns.map((arn) => `${arn}/${access.ownKeyPrefix}*`);
+    // LockID is `<bucket>/<key>` (lock) or `<bucket>/<key>-md5` (digest); dynamodb:LeadingKeys is the partition key.
+    const ownLockItems = site.bucketNames.map((bucket) => `${bucket}/${access.ownKeyPrefix}*`);
+    const lockItems = (actions: string[]) => ({
+      sid: "OwnLockAndDigestItems",
+      effect: "Allow",
+      actions,
+      resources: site.lockTableArns,
+      condition: [{ test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: ownLockItems }],
+    });
+    const listBuckets = { sid: "ListStateBuckets", effect: "Allow", actions: ["s3:ListBucket"], resources: site.bucketArns };
+
+    const writer = this.accessRole(provider, `${id}-writer`, access.writerRoleName, [access.deployRoleArn], `Reads and writes the Terraform state of ${access.environment} (deploys)`, [
+      listBuckets,
+      { sid: "ReadWriteOwnState", effect: "Allow", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: ownObjects },
+      lockItems(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]),
+      { sid: "EncryptWithStateKey", effect: "Allow", actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], resources: site.keyArns },
+    ]);
+    const otherObjects = access.otherKeysRead.flatMap((key) => site.bucketArns.map((arn) => `${arn}/${key}`));
+    const reader = this.accessRole(
+      provider,
+      `${id}-reader`,
+      access.readerRoleName,
+      [access.deployRoleArn, access.planRoleArn],
+      `Reads the Terraform state of ${access.environment} and the states its stacks read (plans, remote state)`,
+      [
+        listBuckets,
+        { sid: "ReadOwnState", effect: "Allow", actions: ["s3:GetObject"], resources: ownObjects },
+        ...(otherObjects.length > 0 ? [{ sid: "ReadStatesReadByItsStacks", effect: "Allow", actions: ["s3:GetObject"], resources: otherObjects }] : []),
+        // A plan with -lock=false still checks the state's digest.
+        lockItems(["dynamodb:GetItem"]),
+        { sid: "DecryptWithStateKey", effect: "Allow", actions: ["kms:Decrypt"], resources: site.keyArns },
+      ],
+    );
+    return { writer, reader };
+  }
+
+  private accessRole(
+    provider: AwsProvider,
+    id: string,
+    name: string,
+    trusted: string[],
+    description: string,
+    statement: NonNullable<ConstructorParameters<typeof DataAwsIamPolicyDocument>[2]>["statement"],
+  ): IamRole {
+    const trust = new DataAwsIamPolicyDocument(this, `${id}-trust`, {
+      provider,
+      statement: [{ sid: "CiRolesOfTheEnvironment", effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: trusted }] }],
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, `${id}-permissions`, { provider, statement });
+    const role = new IamRole(this, id, { provider, name, description, assumeRolePolicy: trust.json, maxSessionDuration: 3600 });
+    new IamRolePolicy(this, `${id}-policy`, { provider, role: role.id, name: "terraform-state", policy: permissions.json });
+    return role;
   }
 
   /** One role serves both directions; it can only read from and write to the two state buckets. */

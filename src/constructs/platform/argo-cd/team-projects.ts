@@ -4,6 +4,7 @@ import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { RESERVED_PROJECT_NAMES } from "../../../config/naming";
 import { ARGOCD_NAMESPACE } from "../../gitops-access/names";
+import { AWS_NAMESPACED_API_GROUPS } from "../crossplane/packages";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 
 /** A team's project as the catalogue declares it (`gitopsHub.projects`). */
@@ -39,10 +40,16 @@ export interface TeamProjectsProps {
   readonly provider?: TerraformProvider;
 }
 
-/** Kinds a team may not create even inside its namespaces: they are the platform's limits on the namespace. */
+/**
+ * Kinds a team may not create even inside its namespaces: the platform's limits on the namespace,
+ * and Crossplane's namespaced AWS managed resources and ProviderConfigs, which act with the
+ * hub's provider roles; teams get AWS clusters through the KubernetesCluster API only, whose schema
+ * holds the platform's rules (Argo CD matches group and kind as globs).
+ */
 const NAMESPACE_LIMITS = [
   { group: "", kind: "ResourceQuota" },
   { group: "", kind: "LimitRange" },
+  ...AWS_NAMESPACED_API_GROUPS.map((group) => ({ group, kind: "*" })),
 ];
 
 const matches = (pattern: string, namespace: string) => (pattern.endsWith("*") ? namespace.startsWith(pattern.slice(0, -1)) : namespace === pattern);

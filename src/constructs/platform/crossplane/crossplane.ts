@@ -6,25 +6,26 @@ import { parseRoleArn } from "../../../aws-formats";
 import { ChartRelease } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import {
+  ACTIVATED_MANAGED_RESOURCES,
   AWS_FAMILY_PROVIDER,
   AWS_SERVICE_PROVIDERS,
+  CLUSTER_PROVIDER_CONFIG_KIND,
   COMPOSITION_FUNCTIONS,
   CROSSPLANE_NAMESPACE,
+  DEFAULT_PROVIDER_CONFIG,
   KUBECTL_IMAGE,
   type AwsServiceProvider,
 } from "./packages";
 import { validateCrossplaneObject } from "./schemas";
 import { xClusterComposedResources, xClusterComposition, xClusterDefinition, type XClusterApiProps } from "./xcluster";
 
-/** The ProviderConfig managed resources use when they name none. */
-export const DEFAULT_PROVIDER_CONFIG = "default";
 const ZONE = "topology.kubernetes.io/zone";
 const RELEASE_NAME = "crossplane";
 
 export interface CrossplaneProps {
   /** IRSA role ARN (literal) of each AWS service provider, by service (`eks`, `iam`). */
   readonly providerRoleArns: Readonly<Record<string, string>>;
-  /** The XCluster API: group, allowed regions and versions, partition. */
+  /** The KubernetesCluster API: group, allowed regions and versions, partition, account. */
   readonly xcluster: XClusterApiProps;
   /** Replicas of Crossplane and its RBAC manager (leader-elected); at least 2. @default 2 */
   readonly replicas?: number;
@@ -36,7 +37,12 @@ export interface CrossplaneProps {
   readonly provider?: TerraformProvider;
 }
 
-/** Values of the crossplane chart: replicated, leader-elected core and RBAC manager, spread over zones. */
+/**
+ * Values of the crossplane chart: replicated, leader-elected core and RBAC manager, spread over
+ * zones. `provider.defaultActivations` is emptied so the init container creates no catch-all
+ * `default` ManagedResourceActivationPolicy (the chart's default is `["*"]`, which activates every
+ * kind of every provider): the packages release owns the hub's only policy instead.
+ */
 export function crossplaneValues(replicas: number): Record<string, unknown> {
   const spread = (app: string) => [{ maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app, release: RELEASE_NAME } } }];
   return {
@@ -44,6 +50,20 @@ export function crossplaneValues(replicas: number): Record<string, unknown> {
     leaderElection: true,
     topologySpreadConstraints: spread("crossplane"),
     rbacManager: { replicas, leaderElection: true, topologySpreadConstraints: spread("crossplane-rbac-manager") },
+    provider: { defaultActivations: [] },
+  };
+}
+
+/** Name of the hub's ManagedResourceActivationPolicy. */
+export const ACTIVATION_POLICY_NAME = "xcluster";
+
+/** Activates exactly the managed resources the composition uses (a Helm-owned policy, so a changed list is applied on upgrade). */
+export function activationPolicy(): KubernetesManifest {
+  return {
+    apiVersion: "apiextensions.crossplane.io/v1alpha1",
+    kind: "ManagedResourceActivationPolicy",
+    metadata: { name: ACTIVATION_POLICY_NAME },
+    spec: { activate: [...ACTIVATED_MANAGED_RESOURCES] },
   };
 }
 
@@ -57,10 +77,13 @@ export function irsaRuntimeConfig(provider: AwsServiceProvider, roleArn: string)
   };
 }
 
+/** The CRD of the cluster-wide ProviderConfig of namespaced managed resources, owned by the family provider. */
+export const CLUSTER_PROVIDER_CONFIG_CRD = "clusterproviderconfigs.aws.m.upbound.io";
+
 /**
  * The job that holds the packages release until the AWS family provider is healthy and its
- * ProviderConfig CRD is established, so the next release (which creates the ProviderConfig) never
- * meets a missing CRD. Named after the family package, so a new version runs a new job (a Job's
+ * ClusterProviderConfig CRD is established, so the next release (which creates the
+ * ClusterProviderConfig) never meets a missing CRD. Named after the family package, so a new version runs a new job (a Job's
  * pod template cannot be changed in place).
  */
 export function packageWaitManifests(namespace: string, timeoutSeconds: number): KubernetesManifest[] {
@@ -109,7 +132,7 @@ export function packageWaitManifests(namespace: string, timeoutSeconds: number):
             initContainers: [
               container("family-provider-healthy", ["wait", "--for=condition=Healthy", `providers.pkg.crossplane.io/${AWS_FAMILY_PROVIDER.name}`, `--timeout=${timeoutSeconds}s`]),
             ],
-            containers: [container("providerconfig-crd-established", ["wait", "--for=condition=Established", "crd/providerconfigs.aws.upbound.io", "--timeout=120s"])],
+            containers: [container("providerconfig-crd-established", ["wait", "--for=condition=Established", `crd/${CLUSTER_PROVIDER_CONFIG_CRD}`, "--timeout=120s"])],
             volumes: [{ name: "tmp", emptyDir: {} }],
           },
         },
@@ -124,11 +147,12 @@ export function packageWaitManifests(namespace: string, timeoutSeconds: number):
  *
  * 1. `crossplane` (the pinned chart): core and RBAC manager, 2 replicas each, leader-elected and
  *    spread over zones. Its init container installs Crossplane's CRDs before the pods are ready.
- * 2. `crossplane-packages`: a DeploymentRuntimeConfig per AWS service provider (fixed service
- *    account name + IRSA annotation), the AWS family and service providers, the composition
- *    functions, and a job that keeps the release pending until the family provider is healthy.
- * 3. `crossplane-apis`: the `default` ProviderConfig (IRSA credentials), and the XCluster
- *    definition and composition.
+ * 2. `crossplane-packages`: the ManagedResourceActivationPolicy (only the kinds the composition
+ *    composes), a DeploymentRuntimeConfig per AWS service provider (fixed service account name +
+ *    IRSA annotation), the AWS family and service providers, the composition functions, and a job
+ *    that keeps the release pending until the family provider is healthy.
+ * 3. `crossplane-apis`: the `default` ClusterProviderConfig (IRSA credentials), and the
+ *    namespaced KubernetesCluster definition and composition.
  *
  * Every object, the composition's managed resources included, is validated against its schema
  * when the construct is created.
@@ -157,6 +181,7 @@ export class Crossplane extends Construct {
       return irsaRuntimeConfig(provider, roleArn);
     });
     const packageObjects: KubernetesManifest[] = [
+      activationPolicy(),
       ...runtimeConfigs,
       { apiVersion: "pkg.crossplane.io/v1", kind: "Provider", metadata: { name: AWS_FAMILY_PROVIDER.name }, spec: { package: AWS_FAMILY_PROVIDER.package } },
       ...AWS_SERVICE_PROVIDERS.map((provider) => ({
@@ -166,7 +191,7 @@ export class Crossplane extends Construct {
         spec: { package: provider.package, runtimeConfigRef: { name: provider.name } },
       })),
       ...Object.values(COMPOSITION_FUNCTIONS).map((fn) => ({
-        apiVersion: "pkg.crossplane.io/v1beta1",
+        apiVersion: "pkg.crossplane.io/v1",
         kind: "Function",
         metadata: { name: fn.name },
         spec: { package: fn.package },
@@ -175,7 +200,7 @@ export class Crossplane extends Construct {
     // Built once: the composition embeds them, and each is validated on its own.
     const composed = xClusterComposedResources(props.xcluster);
     const apiObjects: KubernetesManifest[] = [
-      { apiVersion: "aws.upbound.io/v1beta1", kind: "ProviderConfig", metadata: { name: DEFAULT_PROVIDER_CONFIG }, spec: { credentials: { source: "IRSA" } } },
+      { apiVersion: "aws.m.upbound.io/v1beta1", kind: CLUSTER_PROVIDER_CONFIG_KIND, metadata: { name: DEFAULT_PROVIDER_CONFIG }, spec: { credentials: { source: "IRSA" } } },
       xClusterDefinition(props.xcluster),
       xClusterComposition(props.xcluster, composed),
     ];

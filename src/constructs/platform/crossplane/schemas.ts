@@ -5,11 +5,13 @@ import { DNS_SUBDOMAIN } from "../../../kubernetes-formats";
  * Schemas of the Crossplane objects the hub renders, strict so a misspelt field fails at synth
  * instead of on the cluster. No kubernetes-models package exists for Crossplane's API groups
  * (`pkg.crossplane.io`, `apiextensions.crossplane.io`) nor for the AWS provider's
- * (`*.aws.upbound.io`), so these are their check. Each covers the fields of the CRD (Crossplane
- * 1.20, provider-upjet-aws v1.23) that this code base uses or could reasonably use; a field the
- * CRD has but the schema lacks is rejected too, which errs on the safe side: add it here first.
+ * (`*.aws.m.upbound.io`), so these are their check. Each covers the fields of the CRD (Crossplane
+ * v2.3, provider-upjet-aws v2.6: the CRDs under `cluster/crds` and `package/crds` at those tags)
+ * that this code base uses or could reasonably use; a field the CRD has but the schema lacks is
+ * rejected too, which errs on the safe side: add it here first. Only the v2 forms are known: a
+ * legacy (cluster-scoped, claim-based) object is refused, naming what replaced it.
  *
- * The managed-resource schemas describe the objects inside the XCluster composition's template,
+ * The managed-resource schemas describe the objects inside the KubernetesCluster composition's template,
  * where a value may be a Go-template expression instead of a literal.
  */
 
@@ -22,9 +24,18 @@ const stringMap = z.record(z.string(), z.string());
 /** Metadata of a cluster-scoped object. */
 const clusterScopedMetadata = z.strictObject({ name: dnsSubdomain, labels: stringMap.optional(), annotations: stringMap.optional() });
 
+/** Keys of a v1 (or Crossplane v1-era) object that v2 removed, and what replaced each. */
+const removedInV2 = (removed: Readonly<Record<string, string>>) => (object: Record<string, unknown>, ctx: z.RefinementCtx, path: readonly string[]) => {
+  for (const [key, replacement] of Object.entries(removed)) {
+    if (key in object) {
+      ctx.addIssue({ code: "custom", path: [...path, key], message: `is Crossplane v1 only; ${replacement}` });
+    }
+  }
+};
+
 /** A fully qualified package reference with a tag: registry host, repository and version (Crossplane v2 refuses short names). */
 const packageReference = z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}(:\d+)?\/[a-z0-9._/-]+:v\d+\.\d+\.\d+$/, {
-  message: "must be a fully qualified, pinned package such as xpkg.crossplane.io/crossplane-contrib/provider-aws-eks:v1.23.0",
+  message: "must be a fully qualified, pinned package such as xpkg.crossplane.io/crossplane-contrib/provider-aws-eks:v2.6.0",
 });
 
 const packageSpec = {
@@ -44,7 +55,7 @@ export const ProviderSchema = z.strictObject({
 });
 
 export const FunctionSchema = z.strictObject({
-  apiVersion: z.literal("pkg.crossplane.io/v1beta1"),
+  apiVersion: z.literal("pkg.crossplane.io/v1"),
   kind: z.literal("Function"),
   metadata: clusterScopedMetadata,
   spec: z.strictObject(packageSpec),
@@ -64,17 +75,30 @@ export const DeploymentRuntimeConfigSchema = z.strictObject({
   }),
 });
 
-export const AwsProviderConfigSchema = z.strictObject({
-  apiVersion: z.literal("aws.upbound.io/v1beta1"),
-  kind: z.literal("ProviderConfig"),
+/** The cluster-wide ProviderConfig of namespaced AWS managed resources. */
+export const AwsClusterProviderConfigSchema = z.strictObject({
+  apiVersion: z.literal("aws.m.upbound.io/v1beta1"),
+  kind: z.literal("ClusterProviderConfig"),
   metadata: clusterScopedMetadata,
   spec: z.strictObject({
     credentials: z.strictObject({
-      source: z.enum(["IRSA", "PodIdentity", "WebIdentity", "Secret", "Upbound"]),
+      source: z.enum(["IRSA", "PodIdentity", "WebIdentity", "Secret", "Upbound", "None"]),
       secretRef: z.strictObject({ name: z.string(), namespace: z.string(), key: z.string() }).optional(),
     }),
-    assumeRoleChain: z.array(z.strictObject({ roleARN: z.string(), externalID: z.string().optional(), tags: z.array(z.unknown()).optional() })).optional(),
+    assumeRoleChain: z
+      .array(z.strictObject({ roleARN: z.string(), externalID: z.string().optional(), tags: z.array(z.unknown()).optional(), transitiveTagKeys: z.array(z.string()).optional() }))
+      .optional(),
   }),
+});
+
+/** MRD names to activate (`<plural>.<group>`), or a wildcard prefix such as `*.aws.m.upbound.io`. */
+const activation = z.string().regex(/^(\*|[a-z0-9-]+)(\.[a-z0-9-]+)+$|^\*$/, { message: "must be an MRD name <plural>.<group> or a wildcard prefix such as *.aws.m.upbound.io" });
+
+export const ManagedResourceActivationPolicySchema = z.strictObject({
+  apiVersion: z.literal("apiextensions.crossplane.io/v1alpha1"),
+  kind: z.literal("ManagedResourceActivationPolicy"),
+  metadata: clusterScopedMetadata,
+  spec: z.strictObject({ activate: z.array(activation).min(1) }),
 });
 
 /** The subset of OpenAPI v3 a CRD (and so an XRD) schema accepts, strict so `propertis` fails. */
@@ -121,24 +145,34 @@ export const JsonSchemaSchema: z.ZodType<JsonSchema> = z.lazy(() =>
 const kindName = z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: "must be a CamelCase kind" });
 const plural = z.string().regex(/^[a-z][a-z0-9]*$/, { message: "must be a lower-case plural" });
 
+const xrdNames = z.strictObject({ kind: kindName, plural, singular: plural.optional(), shortNames: z.array(plural).optional(), categories: z.array(z.string()).optional() });
+
+/**
+ * An `apiextensions.crossplane.io/v2` XRD: Namespaced or Cluster scope (`LegacyCluster` is the
+ * v1 API's), and neither claims nor composite connection secrets, which v2 removed (its CRD has
+ * CEL rules refusing both).
+ */
 export const CompositeResourceDefinitionSchema = z
   .strictObject({
-    apiVersion: z.literal("apiextensions.crossplane.io/v1"),
+    apiVersion: z.literal("apiextensions.crossplane.io/v2"),
     kind: z.literal("CompositeResourceDefinition"),
     metadata: clusterScopedMetadata,
-    spec: z.strictObject({
+    spec: z.looseObject({
+      scope: z.enum(["Namespaced", "Cluster"], { message: 'must be "Namespaced" or "Cluster" (LegacyCluster is the v1 API\'s scope, with claims)' }),
       group: dnsSubdomain,
-      names: z.strictObject({ kind: kindName, plural, singular: plural.optional(), categories: z.array(z.string()).optional() }),
-      claimNames: z.strictObject({ kind: kindName, plural, singular: plural.optional(), categories: z.array(z.string()).optional() }).optional(),
+      names: xrdNames,
       defaultCompositionRef: z.strictObject({ name: dnsSubdomain }).optional(),
       enforcedCompositionRef: z.strictObject({ name: dnsSubdomain }).optional(),
-      connectionSecretKeys: z.array(z.string()).optional(),
+      defaultCompositionUpdatePolicy: z.enum(["Automatic", "Manual"]).optional(),
+      defaultCompositeDeletePolicy: z.enum(["Background", "Foreground"]).optional(),
       versions: z
         .array(
           z.strictObject({
             name: z.string().regex(/^v\d+((alpha|beta)\d+)?$/, { message: "must be a Kubernetes API version such as v1alpha1" }),
             served: z.boolean(),
             referenceable: z.boolean(),
+            deprecated: z.boolean().optional(),
+            deprecationWarning: z.string().optional(),
             schema: z.strictObject({ openAPIV3Schema: JsonSchemaSchema }),
             additionalPrinterColumns: z.array(z.strictObject({ name: z.string(), type: z.string(), jsonPath: z.string(), description: z.string().optional() })).optional(),
           }),
@@ -147,6 +181,16 @@ export const CompositeResourceDefinitionSchema = z
     }),
   })
   .superRefine((xrd, ctx) => {
+    // Unknown keys are refused here rather than by strictObject, so a v1-only key gets its reason.
+    const knownSpec = ["scope", "group", "names", "defaultCompositionRef", "enforcedCompositionRef", "defaultCompositionUpdatePolicy", "defaultCompositeDeletePolicy", "versions"];
+    const v1Only: Record<string, string> = {
+      claimNames: "v2 XRDs have no claims: the composite resource itself is namespaced (scope: Namespaced)",
+      connectionSecretKeys: "v2 composites have no connection secrets: compose a Secret instead",
+    };
+    removedInV2(v1Only)(xrd.spec, ctx, ["spec"]);
+    for (const key of Object.keys(xrd.spec).filter((k) => !knownSpec.includes(k) && !(k in v1Only))) {
+      ctx.addIssue({ code: "custom", path: ["spec"], message: `Unrecognized key: "${key}"` });
+    }
     // Crossplane names the XRD after the composite's plural and group; anything else is refused.
     const expected = `${xrd.spec.names.plural}.${xrd.spec.group}`;
     if (xrd.metadata.name !== expected) {
@@ -155,6 +199,12 @@ export const CompositeResourceDefinitionSchema = z
     if (xrd.spec.versions.filter((v) => v.referenceable).length !== 1) {
       ctx.addIssue({ code: "custom", path: ["spec", "versions"], message: "exactly one version must be referenceable" });
     }
+    // Crossplane v2 keeps its own fields (compositionRef, resourceRefs, ...) under spec.crossplane.
+    xrd.spec.versions.forEach((version, index) => {
+      if (version.schema.openAPIV3Schema.properties?.spec?.properties?.crossplane) {
+        ctx.addIssue({ code: "custom", path: ["spec", "versions", index, "schema", "openAPIV3Schema", "properties", "spec", "properties", "crossplane"], message: "is reserved for Crossplane's own fields in v2" });
+      }
+    });
   });
 
 export const GoTemplateInputSchema = z.strictObject({
@@ -179,6 +229,9 @@ export const CompositionSchema = z.strictObject({
 });
 
 // --- Managed resources inside the composition template -------------------------------------------
+// Namespaced managed resources (`*.aws.m.upbound.io`): no `deletionPolicy` (managementPolicies
+// replaced it), a providerConfigRef with a kind, selectors within the composite's namespace (the
+// v2 selectors could name another namespace; the composition never does).
 
 /** Prefix of a value the template writes unquoted (numbers, lists); see `xcluster.ts`. */
 export const RAW_TEMPLATE_PREFIX = "__raw__:";
@@ -188,15 +241,30 @@ const rawExpression = z.string().regex(new RegExp(`^${RAW_TEMPLATE_PREFIX}\\{\\{
 /** A literal matching `literal`, or a template expression standing for one. */
 const templated = <T extends z.ZodType>(literal: T) => z.union([literal, rawExpression, expression]);
 
+/** No namespace: Crossplane puts the composed resources of a namespaced composite in its namespace. */
 const composedMetadata = z.strictObject({ name: z.string().optional(), labels: stringMap.optional(), annotations: stringMap });
 const selector = z.strictObject({ matchControllerRef: z.boolean().optional(), matchLabels: stringMap.optional() });
+const managedSpec = {
+  providerConfigRef: z.strictObject({ kind: z.enum(["ClusterProviderConfig", "ProviderConfig"]), name: dnsSubdomain }),
+  managementPolicies: z.array(z.enum(["Observe", "Create", "Update", "Delete", "LateInitialize", "*"])).min(1).optional(),
+};
+/** A managed-resource schema for the namespaced v2 form, refusing the v1 form's `deletionPolicy` with its replacement. */
+const managed = <T extends z.ZodRawShape>(shape: T) =>
+  z
+    .looseObject({ ...managedSpec, ...shape })
+    .superRefine((spec, ctx) => {
+      removedInV2({ deletionPolicy: 'namespaced managed resources use managementPolicies (omit "Delete" to keep the AWS resource)' })(spec, ctx, []);
+      for (const key of Object.keys(spec).filter((k) => !(k in managedSpec) && !(k in shape) && k !== "deletionPolicy")) {
+        ctx.addIssue({ code: "custom", path: [], message: `Unrecognized key: "${key}"` });
+      }
+    });
 const region = templated(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/));
 
 export const IamRoleSchema = z.strictObject({
-  apiVersion: z.literal("iam.aws.upbound.io/v1beta1"),
+  apiVersion: z.literal("iam.aws.m.upbound.io/v1beta1"),
   kind: z.literal("Role"),
   metadata: composedMetadata,
-  spec: z.strictObject({
+  spec: managed({
     forProvider: z.strictObject({
       assumeRolePolicy: z.string().min(1),
       path: z.string().regex(/^\/([\w+=,.@-]+\/)*$/).optional(),
@@ -208,17 +276,17 @@ export const IamRoleSchema = z.strictObject({
 });
 
 export const IamRolePolicyAttachmentSchema = z.strictObject({
-  apiVersion: z.literal("iam.aws.upbound.io/v1beta1"),
+  apiVersion: z.literal("iam.aws.m.upbound.io/v1beta1"),
   kind: z.literal("RolePolicyAttachment"),
   metadata: composedMetadata,
-  spec: z.strictObject({ forProvider: z.strictObject({ policyArn: z.string().regex(/^arn:aws[a-z-]*:iam::aws:policy\/[\w+=,.@/-]+$/), roleSelector: selector }) }),
+  spec: managed({ forProvider: z.strictObject({ policyArn: z.string().regex(/^arn:aws[a-z-]*:iam::aws:policy\/[\w+=,.@/-]+$/), roleSelector: selector }) }),
 });
 
 export const EksClusterSchema = z.strictObject({
-  apiVersion: z.literal("eks.aws.upbound.io/v1beta2"),
+  apiVersion: z.literal("eks.aws.m.upbound.io/v1beta1"),
   kind: z.literal("Cluster"),
   metadata: composedMetadata,
-  spec: z.strictObject({
+  spec: managed({
     forProvider: z.strictObject({
       region,
       version: templated(z.string().regex(/^1\.\d+$/)),
@@ -242,10 +310,10 @@ export const EksClusterSchema = z.strictObject({
 const scalingBounds = { minSize: templated(z.int().min(0)), maxSize: templated(z.int().min(1)) };
 
 export const EksNodeGroupSchema = z.strictObject({
-  apiVersion: z.literal("eks.aws.upbound.io/v1beta2"),
+  apiVersion: z.literal("eks.aws.m.upbound.io/v1beta1"),
   kind: z.literal("NodeGroup"),
   metadata: composedMetadata,
-  spec: z.strictObject({
+  spec: managed({
     // Set only at creation, then ignored: autoscalers own the desired size (terraform-aws-eks #1879).
     initProvider: z.strictObject({ scalingConfig: z.strictObject({ desiredSize: templated(z.int().min(0)) }) }).optional(),
     forProvider: z.strictObject({
@@ -267,10 +335,10 @@ export const EksNodeGroupSchema = z.strictObject({
 });
 
 export const EksAccessEntrySchema = z.strictObject({
-  apiVersion: z.literal("eks.aws.upbound.io/v1beta1"),
+  apiVersion: z.literal("eks.aws.m.upbound.io/v1beta1"),
   kind: z.literal("AccessEntry"),
   metadata: composedMetadata,
-  spec: z.strictObject({
+  spec: managed({
     forProvider: z.strictObject({
       region,
       clusterNameSelector: selector,
@@ -283,10 +351,10 @@ export const EksAccessEntrySchema = z.strictObject({
 });
 
 export const EksAccessPolicyAssociationSchema = z.strictObject({
-  apiVersion: z.literal("eks.aws.upbound.io/v1beta1"),
+  apiVersion: z.literal("eks.aws.m.upbound.io/v1beta1"),
   kind: z.literal("AccessPolicyAssociation"),
   metadata: composedMetadata,
-  spec: z.strictObject({
+  spec: managed({
     forProvider: z.strictObject({
       region,
       clusterNameSelector: selector,
@@ -300,17 +368,28 @@ export const EksAccessPolicyAssociationSchema = z.strictObject({
 /** Every schema by `apiVersion/kind`. */
 export const CROSSPLANE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   "pkg.crossplane.io/v1/Provider": ProviderSchema,
-  "pkg.crossplane.io/v1beta1/Function": FunctionSchema,
+  "pkg.crossplane.io/v1/Function": FunctionSchema,
   "pkg.crossplane.io/v1beta1/DeploymentRuntimeConfig": DeploymentRuntimeConfigSchema,
-  "aws.upbound.io/v1beta1/ProviderConfig": AwsProviderConfigSchema,
-  "apiextensions.crossplane.io/v1/CompositeResourceDefinition": CompositeResourceDefinitionSchema,
+  "aws.m.upbound.io/v1beta1/ClusterProviderConfig": AwsClusterProviderConfigSchema,
+  "apiextensions.crossplane.io/v1alpha1/ManagedResourceActivationPolicy": ManagedResourceActivationPolicySchema,
+  "apiextensions.crossplane.io/v2/CompositeResourceDefinition": CompositeResourceDefinitionSchema,
   "apiextensions.crossplane.io/v1/Composition": CompositionSchema,
-  "iam.aws.upbound.io/v1beta1/Role": IamRoleSchema,
-  "iam.aws.upbound.io/v1beta1/RolePolicyAttachment": IamRolePolicyAttachmentSchema,
-  "eks.aws.upbound.io/v1beta2/Cluster": EksClusterSchema,
-  "eks.aws.upbound.io/v1beta2/NodeGroup": EksNodeGroupSchema,
-  "eks.aws.upbound.io/v1beta1/AccessEntry": EksAccessEntrySchema,
-  "eks.aws.upbound.io/v1beta1/AccessPolicyAssociation": EksAccessPolicyAssociationSchema,
+  "iam.aws.m.upbound.io/v1beta1/Role": IamRoleSchema,
+  "iam.aws.m.upbound.io/v1beta1/RolePolicyAttachment": IamRolePolicyAttachmentSchema,
+  "eks.aws.m.upbound.io/v1beta1/Cluster": EksClusterSchema,
+  "eks.aws.m.upbound.io/v1beta1/NodeGroup": EksNodeGroupSchema,
+  "eks.aws.m.upbound.io/v1beta1/AccessEntry": EksAccessEntrySchema,
+  "eks.aws.m.upbound.io/v1beta1/AccessPolicyAssociation": EksAccessPolicyAssociationSchema,
+};
+
+/**
+ * The v1 forms the hub rendered before Crossplane v2, with what replaced each: named in the error
+ * when one is validated, so a leftover legacy object says how to move on rather than just "unknown".
+ */
+const REPLACED_IN_V2: Readonly<Record<string, string>> = {
+  "apiextensions.crossplane.io/v1/CompositeResourceDefinition": "apiextensions.crossplane.io/v2 (a namespaced composite instead of a claim)",
+  "pkg.crossplane.io/v1beta1/Function": "pkg.crossplane.io/v1",
+  "aws.upbound.io/v1beta1/ProviderConfig": "aws.m.upbound.io/v1beta1 ClusterProviderConfig (the cluster-scoped managed resources it served are legacy)",
 };
 
 /**
@@ -323,7 +402,9 @@ export function validateCrossplaneObject(object: unknown): void {
   const schema = CROSSPLANE_SCHEMAS[key];
   const name = `${apiVersion} ${kind} ${metadata?.name ?? "(no name)"}`;
   if (!schema) {
-    throw new Error(`${name}: no Crossplane schema for ${key}; known: ${Object.keys(CROSSPLANE_SCHEMAS).join(", ")}`);
+    const replaced = REPLACED_IN_V2[key] ?? (/^[a-z0-9-]+\.aws\.upbound\.io\//.test(apiVersion ?? "") ? "its namespaced form in <service>.aws.m.upbound.io" : undefined);
+    const hint = replaced ? `${key} is a Crossplane v1 form, replaced by ${replaced}; ` : "";
+    throw new Error(`${name}: ${hint}no Crossplane schema for ${key}; known: ${Object.keys(CROSSPLANE_SCHEMAS).join(", ")}`);
   }
   const result = schema.safeParse(object);
   if (!result.success) {

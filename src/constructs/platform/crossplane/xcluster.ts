@@ -1,51 +1,73 @@
 import { stringify } from "yaml";
 import type { KubernetesManifest } from "../manifests-release";
-import { COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "./packages";
+import { CLUSTER_PROVIDER_CONFIG_KIND, COMPOSITION_FUNCTIONS, DEFAULT_PROVIDER_CONFIG, XCLUSTER_SCOPE } from "./packages";
 import { RAW_TEMPLATE_PREFIX, type JsonSchema } from "./schemas";
 import { XCLUSTER_MANAGED_POLICIES } from "../../gitops-access/crossplane-policies";
 import { API_GROUP, DNS_1035_LABEL } from "../../../kubernetes-formats";
 
 /**
- * The `XCluster` platform API: a CompositeResourceDefinition (with a namespaced claim,
- * `ClusterClaim`) and a Composition that turns one XCluster into a private EKS cluster:
+ * The cluster platform API, in Crossplane v2's model: a namespaced composite resource
+ * `KubernetesCluster` (apiextensions.crossplane.io/v2 CompositeResourceDefinition, `scope:
+ * Namespaced`, no claim: a team creates the composite itself in its namespace) and a Composition
+ * that turns one into a private EKS cluster, from namespaced managed resources (`*.aws.m.upbound.io`)
+ * created in the composite's namespace:
  *
  * - an IAM role for the control plane (AmazonEKSClusterPolicy) and one for the nodes (worker, CNI,
  *   ECR read-only), under the `/xcluster/` path the IAM provider is scoped to;
- * - the EKS cluster (`xcluster-<name>`): private endpoint only, API authentication mode with no
- *   implicit creator admin, all control-plane log types, standard support;
+ * - the EKS cluster (`xcluster-<name>-<hash>`): private endpoint only, API authentication mode with
+ *   no implicit creator admin, all control-plane log types, standard support;
  * - one managed node group per entry of `nodePools`, spread over the given subnets, whose desired
  *   size is set at creation only (an autoscaler owns it afterwards);
  * - an access entry with AmazonEKSClusterAdminPolicy per `adminRoleArns` entry, so someone can
  *   reach the cluster.
  *
+ * It replaces the Crossplane v1 `XCluster` API (cluster-scoped composite, namespaced claim
+ * `ClusterClaim`), under new names so both can run side by side on a hub that is being migrated
+ * (docs/gitops.md): a legacy XRD's scope is immutable, so it cannot become namespaced in place.
+ *
  * The composition is a pipeline: function-go-templating renders the managed resources (a loop per
  * node pool and admin role, which patch-and-transform cannot express), then function-auto-ready
- * marks the XCluster ready once they all are. The cluster lives in the hub's account, in existing
+ * marks the composite ready once they all are. The cluster lives in the hub's account, in existing
  * subnets (at least two AZs); networking, add-ons and registration with Argo CD are left to the
  * consumer (or a later composition).
  */
 
 export interface XClusterApiProps {
-  /** API group of the XCluster, e.g. `platform.meridian.io`. */
+  /** API group of the composite, e.g. `platform.meridian.io`. */
   readonly group: string;
-  /** Regions an XCluster may be created in (the providers' IAM policies allow exactly these). */
+  /** Regions a cluster may be created in (the providers' IAM policies allow exactly these). */
   readonly regions: readonly string[];
-  /** Kubernetes versions an XCluster may run. */
+  /** Kubernetes versions a cluster may run. */
   readonly kubernetesVersions: readonly string[];
   /** The hub's partition, for managed-policy ARNs (literal). */
   readonly partition: string;
   /**
-   * The hub's account, where XClusters are created: `adminRoleArns` may only name its roles, so
-   * a claim cannot hand cluster-admin to a principal of another account.
+   * The hub's account, where clusters are created: `adminRoleArns` may only name its roles, so
+   * a team cannot hand cluster-admin to a principal of another account.
    */
   readonly accountId: string;
 }
 
-export const XCLUSTER_KIND = "XCluster";
-export const XCLUSTER_VERSION = "v1alpha1";
-export const XCLUSTER_CLAIM_KIND = "ClusterClaim";
-/** Name of the composition, and the XRD's default. */
-export const XCLUSTER_COMPOSITION = "xcluster-eks";
+/** The composite resource of the v2 API. */
+export const CLUSTER_API = {
+  kind: "KubernetesCluster",
+  plural: "kubernetesclusters",
+  version: "v1alpha1",
+  /** Name of the composition, and the XRD's default. */
+  composition: "kubernetescluster-eks",
+} as const;
+
+/**
+ * Names of the Crossplane v1 API this one replaces, as a v1 hub still has them: the v2 API must
+ * not reuse them (see the module comment), and docs/gitops.md migrates from them.
+ */
+export const LEGACY_XCLUSTER_API = {
+  kind: "XCluster",
+  plural: "xclusters",
+  claimKind: "ClusterClaim",
+  claimPlural: "clusterclaims",
+  composition: "xcluster-eks",
+} as const;
 
 /** The annotation function-go-templating names composed resources by. */
 const RESOURCE_NAME = "gotemplating.fn.crossplane.io/composition-resource-name";
@@ -59,21 +81,25 @@ const raw = (expression: string) => `${RAW_TEMPLATE_PREFIX}{{ ${expression} }}`;
 
 function validate(props: XClusterApiProps): void {
   if (!API_GROUP.test(props.group)) {
-    throw new Error(`XCluster API: group "${props.group}" must be a DNS subdomain with at least one dot, such as platform.example.com`);
+    throw new Error(`KubernetesCluster API: group "${props.group}" must be a DNS subdomain with at least one dot, such as platform.example.com`);
   }
   if (props.regions.length === 0 || props.kubernetesVersions.length === 0) {
-    throw new Error("XCluster API: regions and kubernetesVersions must each list at least one value");
+    throw new Error("KubernetesCluster API: regions and kubernetesVersions must each list at least one value");
   }
   if (!/^aws(-[a-z]+)*$/.test(props.partition)) {
-    throw new Error(`XCluster API: partition "${props.partition}" must be a literal AWS partition (aws, aws-cn, aws-us-gov)`);
+    throw new Error(`KubernetesCluster API: partition "${props.partition}" must be a literal AWS partition (aws, aws-cn, aws-us-gov)`);
   }
   if (!/^\d{12}$/.test(props.accountId)) {
-    throw new Error(`XCluster API: accountId "${props.accountId}" must be a literal 12-digit AWS account id`);
+    throw new Error(`KubernetesCluster API: accountId "${props.accountId}" must be a literal 12-digit AWS account id`);
   }
 }
 
 
-/** The XCluster's spec as an OpenAPI schema; the API server enforces it before Crossplane sees the object. */
+/**
+ * The composite's own spec as an OpenAPI schema; the API server enforces it before Crossplane sees
+ * the object. Crossplane v2 adds its machinery (composition selection, resource references) under
+ * `spec.crossplane`, so that name is left to it.
+ */
 export function xClusterSpecSchema(props: XClusterApiProps): JsonSchema {
   return {
     type: "object",
@@ -119,20 +145,24 @@ export function xClusterSpecSchema(props: XClusterApiProps): JsonSchema {
   };
 }
 
+/**
+ * Namespaced, not Cluster: a team creates its clusters in its own namespace under its own RBAC (what
+ * claims gave in v1), and the composed managed resources land in that namespace too.
+ */
 export function xClusterDefinition(props: XClusterApiProps): KubernetesManifest {
   validate(props);
   return {
-    apiVersion: "apiextensions.crossplane.io/v1",
+    apiVersion: "apiextensions.crossplane.io/v2",
     kind: "CompositeResourceDefinition",
-    metadata: { name: `xclusters.${props.group}` },
+    metadata: { name: `${CLUSTER_API.plural}.${props.group}` },
     spec: {
+      scope: "Namespaced",
       group: props.group,
-      names: { kind: XCLUSTER_KIND, plural: "xclusters" },
-      claimNames: { kind: XCLUSTER_CLAIM_KIND, plural: "clusterclaims" },
-      defaultCompositionRef: { name: XCLUSTER_COMPOSITION },
+      names: { kind: CLUSTER_API.kind, plural: CLUSTER_API.plural },
+      defaultCompositionRef: { name: CLUSTER_API.composition },
       versions: [
         {
-          name: XCLUSTER_VERSION,
+          name: CLUSTER_API.version,
           served: true,
           referenceable: true,
           schema: { openAPIV3Schema: { type: "object", properties: { spec: xClusterSpecSchema(props) } } },
@@ -152,7 +182,14 @@ export interface ComposedResource {
 const roleTrust = (service: string) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"] }] });
 
-/** The managed resources of one XCluster, with template expressions where the XCluster's values go. */
+/**
+ * The managed resources of one cluster, with template expressions where the composite's values go:
+ * the namespaced v2 kinds of provider-upjet-aws (`*.aws.m.upbound.io`, whose versions restart at
+ * v1beta1), without `metadata.namespace` (Crossplane puts them in the composite's namespace), each
+ * naming the cluster-wide ProviderConfig explicitly. They have no `deletionPolicy` (v2 managed
+ * resources dropped it); the default `managementPolicies: ["*"]` deletes the AWS resource with the
+ * composite, as the v1 API did.
+ */
 export function xClusterComposedResources(props: XClusterApiProps): ComposedResource[] {
   validate(props);
   const meta = (resourceName: string, extra: { externalName?: string; role?: string } = {}) => ({
@@ -160,35 +197,37 @@ export function xClusterComposedResources(props: XClusterApiProps): ComposedReso
     ...(extra.role ? { labels: { [ROLE_LABEL]: extra.role } } : {}),
   });
   const ownSelector = { matchControllerRef: true };
+  const providerConfigRef = { kind: CLUSTER_PROVIDER_CONFIG_KIND, name: DEFAULT_PROVIDER_CONFIG };
   const roleSelector = (role: string) => ({ matchControllerRef: true, matchLabels: { [ROLE_LABEL]: role } });
   const role = (id: string, service: string, description: string): ComposedResource => ({
     manifest: {
-      apiVersion: "iam.aws.upbound.io/v1beta1",
+      apiVersion: "iam.aws.m.upbound.io/v1beta1",
       kind: "Role",
       metadata: meta(`${id}-role`, { externalName: `{{ $name }}-${id}`, role: id }),
-      spec: { forProvider: { path: XCLUSTER_SCOPE.rolePath, description, assumeRolePolicy: roleTrust(service) } },
+      spec: { providerConfigRef, forProvider: { path: XCLUSTER_SCOPE.rolePath, description, assumeRolePolicy: roleTrust(service) } },
     } as unknown as KubernetesManifest,
   });
   const attachment = (id: string, policy: string): ComposedResource => ({
     manifest: {
-      apiVersion: "iam.aws.upbound.io/v1beta1",
+      apiVersion: "iam.aws.m.upbound.io/v1beta1",
       kind: "RolePolicyAttachment",
       metadata: meta(`${id}-role-${policy.toLowerCase().replace(/_/g, "-")}`),
-      spec: { forProvider: { policyArn: `arn:${props.partition}:iam::aws:policy/${policy}`, roleSelector: roleSelector(id) } },
+      spec: { providerConfigRef, forProvider: { policyArn: `arn:${props.partition}:iam::aws:policy/${policy}`, roleSelector: roleSelector(id) } },
     } as unknown as KubernetesManifest,
   });
   const composed: ComposedResource[] = [
-    role("cluster", "eks.amazonaws.com", "EKS control plane of an XCluster"),
+    role("cluster", "eks.amazonaws.com", "EKS control plane of a KubernetesCluster"),
     // The same list the Crossplane IAM provider may attach (crossplane-policies.ts).
     ...XCLUSTER_MANAGED_POLICIES.cluster.map((policy) => attachment("cluster", policy)),
-    role("node", "ec2.amazonaws.com", "Nodes of an XCluster"),
+    role("node", "ec2.amazonaws.com", "Nodes of a KubernetesCluster"),
     ...XCLUSTER_MANAGED_POLICIES.node.map((policy) => attachment("node", policy)),
     {
       manifest: {
-        apiVersion: "eks.aws.upbound.io/v1beta2",
+        apiVersion: "eks.aws.m.upbound.io/v1beta1",
         kind: "Cluster",
         metadata: meta("cluster", { externalName: "{{ $name }}" }),
         spec: {
+          providerConfigRef,
           forProvider: {
             region: "{{ $spec.region }}",
             version: "{{ $spec.version }}",
@@ -205,10 +244,11 @@ export function xClusterComposedResources(props: XClusterApiProps): ComposedReso
     {
       range: "$pool := $spec.nodePools",
       manifest: {
-        apiVersion: "eks.aws.upbound.io/v1beta2",
+        apiVersion: "eks.aws.m.upbound.io/v1beta1",
         kind: "NodeGroup",
         metadata: meta("nodegroup-{{ $pool.name }}", { externalName: "{{ $pool.name }}" }),
         spec: {
+          providerConfigRef,
           initProvider: { scalingConfig: { desiredSize: raw("$pool.min") } },
           forProvider: {
             region: "{{ $spec.region }}",
@@ -227,19 +267,20 @@ export function xClusterComposedResources(props: XClusterApiProps): ComposedReso
     {
       range: "$i, $admin := $spec.adminRoleArns",
       manifest: {
-        apiVersion: "eks.aws.upbound.io/v1beta1",
+        apiVersion: "eks.aws.m.upbound.io/v1beta1",
         kind: "AccessEntry",
         metadata: meta("admin-{{ $i }}"),
-        spec: { forProvider: { region: "{{ $spec.region }}", clusterNameSelector: ownSelector, principalArn: "{{ $admin }}", type: "STANDARD" } },
+        spec: { providerConfigRef, forProvider: { region: "{{ $spec.region }}", clusterNameSelector: ownSelector, principalArn: "{{ $admin }}", type: "STANDARD" } },
       } as unknown as KubernetesManifest,
     },
     {
       range: "$i, $admin := $spec.adminRoleArns",
       manifest: {
-        apiVersion: "eks.aws.upbound.io/v1beta1",
+        apiVersion: "eks.aws.m.upbound.io/v1beta1",
         kind: "AccessPolicyAssociation",
         metadata: meta("admin-{{ $i }}-policy"),
         spec: {
+          providerConfigRef,
           forProvider: {
             region: "{{ $spec.region }}",
             clusterNameSelector: ownSelector,
@@ -254,16 +295,26 @@ export function xClusterComposedResources(props: XClusterApiProps): ComposedReso
   return composed;
 }
 
+/** Characters of the composite's name kept in AWS names: `xcluster-` + 37 + `-` + 8-hex hash + `-cluster` is IAM's 64. */
+export const NAME_CHARACTERS_KEPT = 37;
+/** Hex characters of sha256("<namespace>/<name>") that make AWS names unique across namespaces. */
+export const NAME_HASH_LENGTH = 8;
+
 /**
- * The Go template function-go-templating runs: variables first (the XCluster, its spec, and the
- * cluster name `xcluster-<xr name>`, cut so role names stay within IAM's 64 characters), then
- * each composed resource as a YAML document, inside a `range` where it is rendered per item.
+ * The Go template function-go-templating runs: variables first (the composite, its spec, and the
+ * AWS name `xcluster-<name>-<hash>`), then each composed resource as a YAML document, inside a
+ * `range` where it is rendered per item.
+ *
+ * Composite names are unique per namespace only, while EKS cluster and IAM role names are unique
+ * per account (and composed resources adopt an existing AWS resource of their external name), so
+ * the name carries a hash of namespace and name: team B's `dev` can never take over team A's.
  */
 export function xClusterTemplate(composed: readonly ComposedResource[]): string {
   const header = [
     "{{- $xr := .observed.composite.resource }}",
     "{{- $spec := $xr.spec }}",
-    `{{- $name := printf "%s%s" "${XCLUSTER_SCOPE.clusterNamePrefix}" (trunc 46 $xr.metadata.name | trimSuffix "-") }}`,
+    `{{- $id := printf "%s/%s" $xr.metadata.namespace $xr.metadata.name | sha256sum | trunc ${NAME_HASH_LENGTH} }}`,
+    `{{- $name := printf "%s%s-%s" "${XCLUSTER_SCOPE.clusterNamePrefix}" (trunc ${NAME_CHARACTERS_KEPT} $xr.metadata.name | trimSuffix "-") $id }}`,
   ];
   // One expression at a time, never across lines or quotes.
   const unquote = new RegExp(`["']?${RAW_TEMPLATE_PREFIX}(\\{\\{[^"'\\n]+?\\}\\})["']?`, "g");
@@ -274,14 +325,17 @@ export function xClusterTemplate(composed: readonly ComposedResource[]): string 
   return `${[...header, ...documents].join("\n")}\n`;
 }
 
-/** The Composition: render the managed resources, then mark the XCluster ready when they are. */
+/**
+ * The Composition (still `apiextensions.crossplane.io/v1` in Crossplane v2, pipeline mode only):
+ * render the managed resources, then mark the composite ready when they are.
+ */
 export function xClusterComposition(props: XClusterApiProps, composed: readonly ComposedResource[] = xClusterComposedResources(props)): KubernetesManifest {
   return {
     apiVersion: "apiextensions.crossplane.io/v1",
     kind: "Composition",
-    metadata: { name: XCLUSTER_COMPOSITION, labels: { provider: "aws", service: "eks" } },
+    metadata: { name: CLUSTER_API.composition, labels: { provider: "aws", service: "eks" } },
     spec: {
-      compositeTypeRef: { apiVersion: `${props.group}/${XCLUSTER_VERSION}`, kind: XCLUSTER_KIND },
+      compositeTypeRef: { apiVersion: `${props.group}/${CLUSTER_API.version}`, kind: CLUSTER_API.kind },
       mode: "Pipeline",
       pipeline: [
         {
