@@ -196,6 +196,33 @@ describe("pull-request.yml", () => {
     expect(wf.env!.TERRAFORM_VERSION).toBe("<1.12.0");
   });
 
+  test("the deploy rehearsal runs after the gate and appends its report to the review summary, failing the job when a scenario fails", () => {
+    const steps = checks!.steps!;
+    const rehearsal = steps.find((s) => s.run?.includes("npm run rehearse"))!;
+    expect(steps.indexOf(rehearsal)).toBeGreaterThan(steps.findIndex((s) => s.run?.includes("npm run gate")));
+    expect(rehearsal.if).toContain("!cancelled()");
+    const work = mkdtempSync(join(tmpdir(), "ci-rehearsal-"));
+    try {
+      const fake = (code: number) => {
+        mkdirSync(join(work, "bin"), { recursive: true });
+        writeFileSync(join(work, "bin", "npm"), `#!/bin/sh\nmkdir -p cdktf.out/rehearsal && echo '## Deploy rehearsal' > cdktf.out/rehearsal/report.md\nexit ${code}\n`, { mode: 0o755 });
+        mkdirSync(join(work, "cdktf.out", "review"), { recursive: true });
+        writeFileSync(join(work, "cdktf.out", "review", "summary.md"), "gate summary\n");
+        try {
+          execFileSync("bash", ["-e", "-c", rehearsal.run!], { cwd: work, env: { ...process.env, PATH: `${join(work, "bin")}:${process.env.PATH}` }, stdio: "ignore" });
+          return 0;
+        } catch (error) {
+          return (error as { status: number }).status;
+        }
+      };
+      expect(fake(1)).toBe(1);
+      expect(readFileSync(join(work, "cdktf.out", "review", "summary.md"), "utf8")).toBe("gate summary\n\n## Deploy rehearsal\n");
+      expect(fake(0)).toBe(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   test("the gate compares with the base branch and approves only with the label", () => {
     const gate = checks!.steps!.find((s) => s.run?.includes("npm run gate"))!;
     expect(gate.env).toEqual({

@@ -211,7 +211,7 @@ export async function settleSimulatedState(
   dir: string,
   resources: SimulatedResource[],
   options: { readonly terraform: OfflineTerraform; readonly version: string; readonly lineage: string; readonly maxPlans: number },
-): Promise<{ readonly ok: true; readonly plans: number } | { readonly ok: false; readonly step: string; readonly message: string }> {
+): Promise<{ readonly ok: true; readonly plans: number; readonly lastPlan: PlanJson } | { readonly ok: false; readonly step: string; readonly message: string }> {
   let plans = 0;
   for (;;) {
     writeFileSync(join(dir, WORKSPACE_STATE_FILE), JSON.stringify(stateFile(resources, options.version, options.lineage)));
@@ -223,7 +223,7 @@ export async function settleSimulatedState(
     const plan = JSON.parse(shown.stdout) as PlanJson;
     const remaining = reviewedChanges(plan);
     if (remaining.length === 0) {
-      return { ok: true, plans };
+      return { ok: true, plans, lastPlan: plan };
     }
     if (plans >= options.maxPlans) {
       return {

@@ -350,11 +350,16 @@ async function planAndApply(world: World, model: StackModel, digest: string, ste
     step.notes.push(`simulated state not settled (${settled.step}): ${settled.message.slice(0, 300)}`);
   }
   // The settled state's plan knows every output the configuration computes from it.
-  const final = await terraformStep("show", ["show", "-json", "offline.tfplan"], dir, engine.terraform);
-  if (!final.ok) {
-    return fail("terraform show", final.message);
+  let outputsPlan: PlanOutputs;
+  if (settled.ok) {
+    outputsPlan = settled.lastPlan as unknown as PlanOutputs;
+  } else {
+    const final = await terraformStep("show", ["show", "-json", "offline.tfplan"], dir, engine.terraform);
+    if (!final.ok) {
+      return fail("terraform show", final.message);
+    }
+    outputsPlan = JSON.parse(final.stdout) as PlanOutputs;
   }
-  const outputsPlan = JSON.parse(final.stdout) as PlanOutputs;
   const outputs: Record<string, { value: JsonValue; sensitive: boolean }> = {};
   const unknown: string[] = [];
   for (const name of model.outputs) {

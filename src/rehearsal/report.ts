@@ -22,7 +22,12 @@ function reads(step: RehearsalStep): string {
     const producer = read.producer ?? "(no stack)";
     byProducer.set(producer, new Set([...(byProducer.get(producer) ?? []), ...read.outputs]));
   }
-  return [...byProducer].map(([producer, outputs]) => `${producer}: ${[...outputs].sort().join(", ") || "(no outputs)"}`).join("; ");
+  // cdktf names cross-stack outputs `cross-stack-output-<resource><attribute>`; the prefix says nothing.
+  const shown = (outputs: Set<string>) => {
+    const names = [...outputs].map((o) => o.replace(/^cross-stack-output-/, "")).sort();
+    return names.length === 0 ? "(no outputs)" : names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
+  };
+  return [...byProducer].map(([producer, outputs]) => `${producer}: ${shown(outputs)}`).join("; ");
 }
 
 const STATUS: Record<RehearsalStep["status"], string> = {
