@@ -38,3 +38,10 @@ export function assertRoleNameFits(owner: string, setting: string, roleName: str
     throw new Error(`${owner}: ${setting} "${roleName}" is ${roleName.length} characters; IAM allows ${IAM_ROLE_NAME_LIMIT}`);
   }
 }
+
+/**
+ * Text EC2 accepts in a VPC security group's name and description and in a security group rule's
+ * description (CreateSecurityGroup, AuthorizeSecurityGroupIngress): at most 255 of
+ * a-z, A-Z, 0-9, spaces and `._-:/()#,@[]+=&;{}!$*` (no apostrophe, for one).
+ */
+export const SECURITY_GROUP_TEXT = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;

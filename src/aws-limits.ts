@@ -6,6 +6,13 @@ export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90
 /** An absolute HTTP path as health checks take it, e.g. `/healthz`. */
 export const HTTP_PATH = /^\/[\x21-\x7e]*$/;
 
+/**
+ * Global Accelerator's `HealthCheckPath` (API reference, EndpointGroup / CreateEndpointGroup):
+ * pattern `^/[-a-zA-Z0-9@:%_\\+.~#?&/=]*$`, at most 255 characters.
+ */
+export const GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH = /^\/[-a-zA-Z0-9@:%_+.~#?&/=]*$/;
+export const GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT = 255;
+
 /** Aurora instance sizes in order of capacity; a larger index can carry the load of a smaller one. */
 export const DB_INSTANCE_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge"] as const;
 

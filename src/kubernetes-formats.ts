@@ -38,3 +38,31 @@ export function isDnsLabel(value: string, maxLength = 63): boolean {
 export function isDnsSubdomain(value: string): boolean {
   return value.length <= 253 && DNS_SUBDOMAIN.test(value);
 }
+
+/** The name part of a label key, and a non-empty label value: alphanumerics, '-', '_', '.', alphanumeric at both ends. */
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/**
+ * Why `key` is not a Kubernetes label key (or taint key, which has the same syntax), or
+ * `undefined`: an optional DNS-subdomain prefix of at most 253 characters and a `/`, then a name
+ * of at most 63 characters (Kubernetes "Labels and Selectors", syntax and character set).
+ */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && !(isDnsSubdomain(prefix) && DOMAIN_NAME.test(prefix))) {
+    return "has a prefix that is not a lower-case DNS subdomain (at most 253 characters) before its '/'";
+  }
+  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    return "must be [prefix/]name with a name of 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+/** Why `value` is not a Kubernetes label value, or `undefined`: empty, or at most 63 characters of the name syntax. */
+export function labelValueProblem(value: string): string | undefined {
+  return value === "" || (value.length <= 63 && QUALIFIED_NAME.test(value))
+    ? undefined
+    : "must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+}

@@ -81,7 +81,7 @@ export class EdgeStack extends TerraformStack {
               recordName: dns.latencyRecordName,
               loadBalancers: environment.regions.map((r) => {
                 const lb = regional(byRegion, r.region, id).ingress.loadBalancer;
-                return { region: r.region, dnsName: lb.dnsName, zoneId: lb.zoneId };
+                return { region: r.region, dnsName: lb.dnsName, zoneId: lb.zoneId, drained: edge.trafficDials[r.region] === 0 };
               }),
               protocol: edge.healthCheck.protocol,
               port: edge.healthCheck.port ?? edge.listeners[0]!.port,

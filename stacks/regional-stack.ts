@@ -14,7 +14,8 @@ import { clusterAutoscalerStatements, externalDnsStatements, loadBalancerControl
 import { EksCluster, type ClusterSubnet } from "../src/constructs/eks-cluster/eks-cluster";
 import { IrsaRole } from "../src/constructs/eks-cluster/irsa-role";
 import { ManagedNodeGroups } from "../src/constructs/eks-cluster/managed-node-groups";
-import { InterruptionQueue } from "../src/constructs/interruption-queue/interruption-queue";
+import { managedNodeGroupsOf } from "../src/eks-nodes";
+import { InterruptionQueue, interruptionEventsFor } from "../src/constructs/interruption-queue/interruption-queue";
 import { KarpenterAwsResources } from "../src/constructs/karpenter/karpenter-aws";
 import { Network } from "../src/constructs/network/network";
 import { ObservabilityAws } from "../src/constructs/observability-aws/observability-aws";
@@ -93,14 +94,20 @@ export class RegionalStack extends TerraformStack {
       clusterName: this.cluster.cluster.name,
       partition,
       subnets: privateSubnets,
-      groups: environment.nodeGroups,
+      // Under Karpenter only the system class is a managed group; the other classes are NodePools.
+      groups: managedNodeGroupsOf(environment.cluster.autoscaler, environment.nodeGroups),
+      kubernetesVersion: environment.kubernetesVersion,
+      amiReleaseVersions: environment.nodeAmiReleaseVersions,
       volumeKeyArn: this.cluster.storageKey.arn,
       dependsOn: this.cluster.networkingAddons,
     });
     this.cluster.installWorkloadAddons(this.nodeGroups.groups.map((g) => g.nodeGroup));
 
     // One interruption queue, read by exactly one handler: Karpenter, or NTH in queue mode.
-    this.interruptionQueue = new InterruptionQueue(this, "interruption", { queueName: `${name}-interruption` });
+    this.interruptionQueue = new InterruptionQueue(this, "interruption", {
+      queueName: `${name}-interruption`,
+      events: interruptionEventsFor(environment.cluster.autoscaler),
+    });
     const irsa = ({ roleId, namespace, serviceAccount }: WorkloadIdentity, statements: DataAwsIamPolicyDocumentStatement[]) => {
       const role = new IrsaRole(this, roleId, { roleName: `${name}-${roleId}`, issuer: this.cluster.issuer, namespace, serviceAccount, statements });
       this.workloadRoleArns[roleId] = role.arn;
@@ -117,19 +124,14 @@ export class RegionalStack extends TerraformStack {
       });
     } else {
       irsa(CONTROLLER_IDENTITIES.clusterAutoscaler, clusterAutoscalerStatements(context));
+      // The queue carries only AWS Health scheduled changes (no ASG lifecycle events: EKS drains
+      // managed nodes on its own terminations), so the handler completes no lifecycle action.
       irsa(CONTROLLER_IDENTITIES.nodeTerminationHandler, [
         {
           sid: "ReadInterruptionQueue",
           effect: "Allow",
           actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
           resources: [this.interruptionQueue.queue.arn],
-        },
-        {
-          sid: "CompleteLifecycleOfClusterNodes",
-          effect: "Allow",
-          actions: ["autoscaling:CompleteLifecycleAction"],
-          resources: ["*"],
-          condition: [{ test: "StringEquals", variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`, values: ["owned"] }],
         },
         {
           sid: "DescribeNodes",
@@ -145,6 +147,11 @@ export class RegionalStack extends TerraformStack {
       zoneIds.length > 0
         ? irsa(CONTROLLER_IDENTITIES.externalDns, externalDnsStatements({ ...context, hostedZoneArns: zoneIds.map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`) }))
         : undefined;
+
+    // Observability (issue 6): AMP workspace, workload log group and the agents' IRSA roles; the platform stack reads them.
+    const observability = (this.observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays, alertEmails: environment.cluster.alertEmails }));
+    // Every alarm of the region pages through the region's alert topic, as Alertmanager's alerts do.
+    const alarmActions = [observability.alertTopic.arn];
 
     const fileSystem = (this.fileSystem = new SharedFileSystem(this, "shared-file-system", {
       name,
@@ -165,6 +172,7 @@ export class RegionalStack extends TerraformStack {
       protocol: environment.ingress.protocol,
       certificateArn: environment.ingress.certificateArns[region.region],
       healthCheckPath: environment.ingress.healthCheckPath,
+      alarmActions,
       deletionProtection: production,
     });
 
@@ -206,20 +214,22 @@ export class RegionalStack extends TerraformStack {
         logRetentionDays: db.logRetentionDays,
         writeForwarding: db.writeForwarding,
         replicationLagAlarmMs: db.replicationLagAlarmMs,
+        alarmActions,
         partition,
         accountId: environment.accountId,
       });
     }
 
     if (this.database) {
-      // Rehearses losing the region (ingress cut, writer failover) while `npm run smoke-check`
-      // measures recovery through the accelerator. Same templates whichever region is primary.
+      // Rehearses losing the region (ingress cut; writer failover where the writer is) while
+      // `npm run smoke-check` measures recovery through the accelerator.
       new RegionFailureDrill(this, "region-failure-drill", {
         name,
         region: region.region,
         accountId: environment.accountId,
         partition,
         auroraClusterIdentifier: memberIdentifier,
+        auroraRole: region.region === environment.primaryRegion ? "writer" : "reader",
         publicSubnetArns: this.network.publicSubnets.map((s) => s.arn),
         failoverStopAlarmArn: this.ingress.noHealthyTargetsAlarm.arn,
         ingressLossStopAlarmArn: this.database.replicationLagAlarm.arn,
@@ -238,8 +248,6 @@ export class RegionalStack extends TerraformStack {
     });
 
     installGitOpsAccess(this, { catalogue, environment, region: region.region, partition, cluster: this.cluster }); // GitOps (issue 6): spoke access role + access entry; on the hub, the Argo CD and Crossplane IRSA roles
-    // Observability (issue 6): AMP workspace, workload log group and the agents' IRSA roles; the platform stack reads them.
-    const observability = (this.observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays, alertEmails: environment.cluster.alertEmails }));
     Object.assign(this.workloadRoleArns, observability.workloadRoleArns);
     new TerraformOutput(this, "amp_workspace_id", { value: observability.workspace.id, description: "Amazon Managed Service for Prometheus workspace of this cluster" });
     new TerraformOutput(this, "amp_workspace_endpoint", { value: observability.workspace.prometheusEndpoint, description: "AMP Prometheus endpoint (remote write: <endpoint>api/v1/remote_write; Grafana data source URL)" });
@@ -273,7 +281,6 @@ export class RegionalStack extends TerraformStack {
     }
     if (karpenter) {
       output("karpenter_controller_role_arn", karpenter.controllerRole.arn, "IRSA role of the Karpenter controller");
-      output("karpenter_node_instance_profile", karpenter.instanceProfile.name, "Instance profile Karpenter launches nodes with");
     }
   }
 }

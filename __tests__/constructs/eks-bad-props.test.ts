@@ -24,12 +24,16 @@ const system: ManagedNodeGroupSpec = {
 };
 const gpuTaint = [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" as const }];
 
+const AMI_RELEASES = { AL2023_x86_64_STANDARD: "1.33.13-20260714", AL2023_ARM_64_STANDARD: "1.33.13-20260714", AL2023_x86_64_NVIDIA: "1.33.13-20260714" };
+
 function nodeGroups(...groups: Partial<ManagedNodeGroupSpec>[]) {
   return () =>
     new ManagedNodeGroups(stack(), "groups", {
       clusterName: "test",
       partition: "aws",
       subnets,
+      kubernetesVersion: "1.33",
+      amiReleaseVersions: AMI_RELEASES,
       volumeKeyArn: "arn:aws:kms:us-east-1:123456789012:key/test",
       groups: groups.map((g) => ({ ...system, ...g })),
     });
@@ -102,8 +106,40 @@ describe("node groups reject bad settings", () => {
   });
   test("throws when the subnets cover a single AZ", () => {
     expect(
-      () => new ManagedNodeGroups(stack(), "g", { clusterName: "t", partition: "aws", subnets: subnets.slice(0, 1), volumeKeyArn: "k", groups: [system] }),
+      () => new ManagedNodeGroups(stack(), "g", { clusterName: "t", partition: "aws", subnets: subnets.slice(0, 1), kubernetesVersion: "1.33", amiReleaseVersions: AMI_RELEASES, volumeKeyArn: "k", groups: [system] }),
     ).toThrow("subnets: span 1 AZ; node groups need at least 2");
+  });
+  // EKS refuses these at CreateNodegroup ("Label cannot contain reserved prefixes …"), after the plan passed.
+  test.each([
+    ["node.kubernetes.io/class", "system", 'contains the reserved prefix "kubernetes.io/"'],
+    ["node-role.kubernetes.io/worker", "true", 'contains the reserved prefix "kubernetes.io/"'],
+    ["k8s.io/cluster-autoscaler/enabled", "true", 'contains the reserved prefix "k8s.io/"'],
+    ["eks.amazonaws.com/capacityType", "SPOT", 'contains the reserved prefix "eks.amazonaws.com/"'],
+    ["Team_Name!", "a", "label key must be [prefix/]name"],
+    ["Example.com/team", "a", "label key has a prefix that is not a lower-case DNS subdomain"],
+    [`node.meridian.io/${"x".repeat(50)}`, "a", "label key is 67 characters; the EKS node group API takes at most 63"],
+    ["node.meridian.io/team", "", "label value is empty"],
+    ["node.meridian.io/team", "payments team", 'label value "payments team" must be at most 63'],
+  ])("throws when a label is %s=%s", (key, value, rule) => {
+    expect(nodeGroups({ labels: { [key]: value } })).toThrow(`groups[0] (system).labels.${key}: ${rule}`);
+  });
+  test("throws when the class label disagrees with the class", () => {
+    expect(nodeGroups({ labels: { "node.meridian.io/class": "gpu" } })).toThrow('groups[0] (system).labels.node.meridian.io/class: is set from class ("system")');
+  });
+  test("throws when a taint key is longer than EKS's 63 characters or malformed", () => {
+    expect(nodeGroups({ taints: [{ key: `example.com/${"t".repeat(60)}`, value: "x", effect: "NO_SCHEDULE" }] })).toThrow("groups[0] (system).taints[0]: taint key is 72 characters");
+    expect(nodeGroups({ taints: [{ key: "dedicated", value: "a b", effect: "NO_SCHEDULE" }] })).toThrow('groups[0] (system).taints[0]: taint value "a b" must be at most 63');
+  });
+  test("accepts the platform's label domain and third-party domains", () => {
+    expect(nodeGroups({ labels: { "node.meridian.io/class": "system", "node.meridian.io/team": "payments", "nvidia.com/gpu.present": "true", workload: "general" } })).not.toThrow();
+  });
+  test("throws when an AMI type in use has no pinned release, or the release is of another Kubernetes version", () => {
+    const withReleases = (amiReleaseVersions: Record<string, string>, kubernetesVersion = "1.33") => () =>
+      new ManagedNodeGroups(stack(), "g", { clusterName: "t", partition: "aws", subnets, kubernetesVersion, amiReleaseVersions, volumeKeyArn: "k", groups: [system] });
+    expect(withReleases({})).toThrow('amiReleaseVersions.AL2023_x86_64_STANDARD null (used by groups[0] system): no release pinned for AL2023_x86_64_STANDARD');
+    expect(withReleases({ AL2023_x86_64_STANDARD: "1.32.13-20260714" })).toThrow("is a release for Kubernetes 1.32, but the cluster runs 1.33");
+    expect(withReleases({ AL2023_x86_64_STANDARD: "v20260714" })).toThrow("must be an EKS AMI release version such as 1.33.13-20260714");
+    expect(withReleases(AMI_RELEASES, "1.33.2")).toThrow('kubernetesVersion "1.33.2": must be major.minor');
   });
   test("reports every problem of every group at once", () => {
     expect(nodeGroups({ minSize: 1 }, { name: "spot", class: "spot", minSize: 0, desiredSize: 0 })).toThrow(/groups\[0\] \(system\)\.minSize[\s\S]*groups\[1\] \(spot\)\.instanceTypes/);

@@ -1,3 +1,4 @@
+import { NODE_CLASS_LABEL, nodeGroupLabelProblem } from "../../src/eks-nodes";
 import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
@@ -14,17 +15,45 @@ const policyOf = (json: SynthesizedJson, expression: unknown) => {
 };
 
 describe("managed node groups", () => {
-  test.each(regional)("%s: every node-group class covers 3 distinct AZs", (_name, json) => {
+  test.each(regional)("%s: every node-group class covers 3 distinct AZs", (name, json) => {
     const subnets = withIds(json, "aws_subnet");
     const zonesByClass = new Map<string, Set<string>>();
     for (const group of resourcesOf(json, "aws_eks_node_group")) {
-      const cls = (group.labels as Record<string, string>)["node.kubernetes.io/class"]!;
+      const cls = (group.labels as Record<string, string>)[NODE_CLASS_LABEL]!;
       const zones = zonesByClass.get(cls) ?? new Set<string>();
       (group.subnet_ids as string[]).forEach((id) => zones.add(String(subnets[refId(id)!]!.availability_zone)));
       zonesByClass.set(cls, zones);
     }
-    expect([...zonesByClass.keys()].sort()).toEqual(["gpu", "spot", "system"]);
+    // Production provisions spot and GPU nodes with Karpenter: only its system class is managed.
+    expect([...zonesByClass.keys()].sort()).toEqual(name.startsWith("production-") ? ["system"] : ["gpu", "spot", "system"]);
     zonesByClass.forEach((zones) => expect(zones.size).toBe(3));
+  });
+
+  test.each(regional)("%s: every node label is one EKS accepts (no kubernetes.io/, k8s.io/ or eks.amazonaws.com/ keys), with the class in the platform's domain", (_name, json) => {
+    // GIVEN the synthesized node groups WHEN their labels are checked against the node group API's rules
+    for (const group of resourcesOf(json, "aws_eks_node_group")) {
+      const labels = group.labels as Record<string, string>;
+      // THEN each label is accepted, and the class label is node.meridian.io/class
+      expect(Object.entries(labels).map(([key, value]) => [key, nodeGroupLabelProblem(key, value)])).toEqual(Object.keys(labels).map((key) => [key, undefined]));
+      expect(labels["node.meridian.io/class"]).toMatch(/^(system|spot|gpu)$/);
+    }
+  });
+
+  test.each(regional)("%s: node groups run the cluster's Kubernetes version and the pinned AMI release", (_name, json) => {
+    const groups = resourcesOf(json, "aws_eks_node_group");
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) {
+      expect(group).toMatchObject({ version: "1.33", release_version: "1.33.13-20260714" });
+      // The launch template names no AMI, so release_version (not an image id) picks it.
+      expect(resourcesOf(json, "aws_launch_template").every((t) => t.image_id === undefined)).toBe(true);
+    }
+  });
+
+  test("Karpenter (production) keeps only the system class as managed node groups; Cluster Autoscaler (staging) manages every class", () => {
+    const classes = (json: SynthesizedJson) => [...new Set(resourcesOf(json, "aws_eks_node_group").map((g) => (g.labels as Record<string, string>)[NODE_CLASS_LABEL]))].sort();
+    expect(classes(production)).toEqual(["system"]);
+    expect(classes(staging)).toEqual(["gpu", "spot", "system"]);
+    expect(resourcesOf(production, "aws_launch_template")).toHaveLength(1);
   });
 
   test("production's system class fans out to one group per AZ, sizes split across zones", () => {
@@ -44,7 +73,7 @@ describe("managed node groups", () => {
 
   test.each(regional)("%s: launch templates require IMDSv2 with hop limit 1, encrypt gp3 roots with the customer key, and set no SSH key", (_name, json) => {
     const templates = resourcesOf(json, "aws_launch_template");
-    expect(templates).toHaveLength(3);
+    expect(templates).toHaveLength(resourcesOf(json, "aws_eks_node_group").some((g) => g.capacity_type === "SPOT") ? 3 : 1);
     for (const template of templates) {
       expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1, http_endpoint: "enabled" });
       expect(template.block_device_mappings).toEqual([
@@ -60,7 +89,7 @@ describe("managed node groups", () => {
   });
 
   test("spot groups run SPOT capacity over several instance types; GPU groups use the NVIDIA AMI and keep other pods off", () => {
-    const groups = resourcesOf(production, "aws_eks_node_group");
+    const groups = resourcesOf(staging, "aws_eks_node_group");
     const spot = groups.find((g) => g.capacity_type === "SPOT")!;
     expect((spot.instance_types as string[]).length).toBeGreaterThanOrEqual(2);
     const gpu = groups.find((g) => String(g.ami_type).endsWith("NVIDIA"))!;
@@ -72,7 +101,7 @@ describe("managed node groups", () => {
   test("Cluster Autoscaler learns each group's labels and taints from ASG tags, so it can scale from zero", () => {
     const tags = resourcesOf(staging, "aws_autoscaling_group_tag").map((t) => t.tag as Block);
     expect(tags).toContainEqual({ key: "k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu", value: "true:NoSchedule", propagate_at_launch: false });
-    expect(tags).toContainEqual({ key: "k8s.io/cluster-autoscaler/node-template/label/node.kubernetes.io/class", value: "gpu", propagate_at_launch: false });
+    expect(tags).toContainEqual({ key: "k8s.io/cluster-autoscaler/node-template/label/node.meridian.io/class", value: "gpu", propagate_at_launch: false });
   });
 
   test("node groups wait for the networking add-ons; CoreDNS and the CSI drivers wait for the node groups", () => {
@@ -84,7 +113,8 @@ describe("managed node groups", () => {
       expect(byName(name)[1].depends_on).toBeUndefined();
     }
     for (const name of ["coredns", "aws-ebs-csi-driver", "aws-efs-csi-driver"]) {
-      expect((byName(name)[1].depends_on as string[]).filter((d) => d.startsWith("aws_eks_node_group."))).toHaveLength(5);
+      // Production's managed groups: the system class, one per AZ.
+      expect((byName(name)[1].depends_on as string[]).filter((d) => d.startsWith("aws_eks_node_group."))).toHaveLength(3);
     }
   });
 });
@@ -158,15 +188,20 @@ describe("EKS cluster", () => {
 });
 
 describe("autoscaling and interruption (AWS side)", () => {
-  test.each(regional)("%s: an interruption queue fed by spot, rebalance, state-change and scheduled-change rules", (_name, json) => {
+  test.each(regional)("%s: an interruption queue fed by the events its reader handles (Karpenter: all four; NTH beside managed groups: scheduled changes only)", (name, json) => {
     const patterns = resourcesOf(json, "aws_cloudwatch_event_rule").map((r) => JSON.parse(String(r.event_pattern))["detail-type"][0]);
-    expect(patterns.sort()).toEqual(["AWS Health Event", "EC2 Instance Rebalance Recommendation", "EC2 Instance State-change Notification", "EC2 Spot Instance Interruption Warning"]);
+    expect(patterns.sort()).toEqual(
+      name.startsWith("production-")
+        ? ["AWS Health Event", "EC2 Instance Rebalance Recommendation", "EC2 Instance State-change Notification", "EC2 Spot Instance Interruption Warning"]
+        // EKS managed node groups already drain on spot interruption and rebalance notices and on their own terminations.
+        : ["AWS Health Event"],
+    );
     resourcesOf(json, "aws_cloudwatch_event_target").forEach((t) => expect(t.arn).toMatch(/^\$\{aws_sqs_queue\./));
     expect(resourcesOf(json, "aws_sqs_queue")).toEqual([expect.objectContaining({ sqs_managed_sse_enabled: true })]);
   });
 
-  test("karpenter (production): node role, instance profile, EC2_LINUX access entry and a controller role; no Cluster Autoscaler role", () => {
-    expect(resourcesOf(production, "aws_iam_instance_profile")).toHaveLength(1);
+  test("karpenter (production): node role, EC2_LINUX access entry and a controller role; no instance profile (Karpenter makes its own from the role); no Cluster Autoscaler role", () => {
+    expect(resourcesOf(production, "aws_iam_instance_profile")).toHaveLength(0);
     expect(resourcesOf(production, "aws_eks_access_entry").filter((e) => e.type === "EC2_LINUX")).toHaveLength(1);
     const roleNames = resourcesOf(production, "aws_iam_role").map((r) => r.name);
     expect(roleNames).toContain("meridian-production-us-east-1-karpenter");

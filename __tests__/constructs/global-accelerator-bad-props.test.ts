@@ -80,6 +80,11 @@ describe("GlobalAccelerator rejects bad settings", () => {
     );
   });
 
+  test("throws when the health check path has characters or a length Global Accelerator refuses", () => {
+    expect(() => accelerator({ healthCheck: { protocol: "HTTPS", path: "/health(z)" } })).toThrow('healthCheck.path "/health(z)" must be an absolute HTTP path such as /healthz, at most 255 characters');
+    expect(() => accelerator({ healthCheck: { protocol: "HTTPS", path: `/${"a".repeat(255)}` } })).toThrow("at most 255 characters");
+  });
+
   test("throws when the health check interval is 20 seconds", () => {
     expect(() => accelerator({ healthCheck: { intervalSeconds: 20 } })).toThrow("GlobalAccelerator meridian-test: healthCheck.intervalSeconds 20 must be 10 or 30");
   });

@@ -129,11 +129,48 @@ describe("ObservabilityAws", () => {
     expect(observability.workloadLogGroupName).toBe(`/aws/eks/${CLUSTER}/workloads`);
   });
 
-  test("creates the alert topic encrypted with the given key, or SNS's AWS-managed key, never unencrypted", () => {
-    // GIVEN the default props  WHEN synthesized  THEN one topic named for the cluster, on the key
-    expect(Object.values(json.resource.aws_sns_topic!)).toEqual([{ name: `${CLUSTER}-alerts`, kms_master_key_id: KEY, tags: { Name: `${CLUSTER}-alerts` } }]);
-    // AND without a customer key it uses alias/aws/sns
-    expect(Object.values(synth({ kmsKeyArn: undefined }).resource.aws_sns_topic!)[0]).toMatchObject({ kms_master_key_id: "alias/aws/sns" });
+  test("creates the alert topic encrypted with its own customer key, whose policy admits CloudWatch alarms of this account and region only", () => {
+    // GIVEN the default props  WHEN synthesized  THEN one topic named for the cluster, on the alert key
+    const [topic] = Object.values(json.resource.aws_sns_topic!);
+    const [keyId] = Object.entries(json.resource.aws_kms_key!).find(([, key]) => String(key.description).includes("alert topic"))!;
+    expect(topic).toEqual({ name: `${CLUSTER}-alerts`, kms_master_key_id: `\${aws_kms_key.${keyId}.arn}`, tags: { Name: `${CLUSTER}-alerts` } });
+    // AND without a workspace key the topic still uses the customer key (CloudWatch cannot use alias/aws/sns)
+    expect(Object.values(synth({ kmsKeyArn: undefined }).resource.aws_sns_topic!)[0]!.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+    // AND the key policy lets cloudwatch.amazonaws.com make the data-key calls SNS needs, for this account's alarms in this region
+    const keyPolicy = policyStatements(json, "alert-key_policy");
+    expect(keyPolicy.find((s) => s.sid === "CloudWatchAlarmsPublishToTheAlertTopic")).toEqual({
+      sid: "CloudWatchAlarmsPublishToTheAlertTopic",
+      effect: "Allow",
+      principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+      actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      resources: ["*"],
+      condition: [
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["111111111111"] },
+        { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:cloudwatch:us-east-1:111111111111:alarm:*"] },
+      ],
+    });
+  });
+
+  test("the alert topic's policy lets CloudWatch alarms of this account and region publish, nothing more", () => {
+    // GIVEN the default props  WHEN synthesized
+    const [topicId] = Object.keys(json.resource.aws_sns_topic!);
+    const [policy] = Object.values(json.resource.aws_sns_topic_policy!);
+    // THEN the policy is attached to the topic
+    expect(policy!.arn).toBe(`\${aws_sns_topic.${topicId}.arn}`);
+    // AND its one statement admits the CloudWatch service principal for sns:Publish under source conditions
+    expect(policyStatements(json, "alert-topic-policy")).toEqual([
+      {
+        sid: "CloudWatchAlarmsPublish",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+        actions: ["sns:Publish"],
+        resources: [`\${aws_sns_topic.${topicId}.arn}`],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: ["111111111111"] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:cloudwatch:us-east-1:111111111111:alarm:*"] },
+        ],
+      },
+    ]);
   });
 
   test("subscribes each alert email to the topic, and nothing without emails", () => {
@@ -157,7 +194,7 @@ describe("ObservabilityAws", () => {
     expect(trust.flatMap((s) => s.condition ?? []).find((c) => c.variable.endsWith(":sub"))!.values).toEqual(["system:serviceaccount:monitoring:alertmanager"]);
     expect(statementsOf(json, OBSERVABILITY_WORKLOADS.alertmanager.roleId, "permissions")).toEqual([
       { sid: "PublishToTheAlertTopic", effect: "Allow", actions: ["sns:Publish"], resources: [observability.alertTopicArn] },
-      { sid: "EncryptForTheAlertTopic", effect: "Allow", actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [KEY] },
+      { sid: "EncryptForTheAlertTopic", effect: "Allow", actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [`\${aws_kms_key.${Object.keys(json.resource.aws_kms_key!)[0]}.arn}`] },
     ]);
   });
 

@@ -24,6 +24,7 @@ const props = (overrides: Partial<RegionFailureDrillProps> = {}): RegionFailureD
   accountId: ACCOUNT,
   partition: "aws",
   auroraClusterIdentifier: CLUSTER,
+  auroraRole: "writer",
   publicSubnetArns: SUBNETS,
   failoverStopAlarmArn: NO_HEALTHY_TARGETS,
   ingressLossStopAlarmArn: REPLICATION_LAG,
@@ -358,5 +359,26 @@ describe("RegionFailureDrill", () => {
     test("throws when name is empty", () => {
       expect(build({ name: " " })).toThrow('RegionFailureDrill  : name " " must not be empty');
     });
+  });
+});
+
+describe("RegionFailureDrill in the reader region", () => {
+  // GIVEN the drill for a region whose member is the global secondary
+  const { stack, drill } = stackWith({ auroraRole: "reader" });
+  const json = synthJson(stack);
+
+  test("creates no writer-failover template or role: FailoverDBCluster on a secondary would fail", () => {
+    // THEN only the ingress-loss template and role exist
+    expect(drill.auroraWriterFailover).toBeUndefined();
+    expect(blocks(json, "aws_fis_experiment_template").map(([, t]) => (t.tags as Record<string, string>)[DRILL_TAG])).toEqual([INGRESS]);
+    expect(blocks(json, "aws_iam_role").filter(([id]) => id.includes(FAILOVER))).toEqual([]);
+    expect(blocks(json, "aws_iam_role_policy").filter(([id]) => id.includes(FAILOVER))).toEqual([]);
+  });
+
+  test("keeps the failover drill's log group at the same address as in the writer region", () => {
+    const writerJson = synth();
+    const logGroupIds = (j: SynthesizedJson) => blocks(j, "aws_cloudwatch_log_group").map(([id]) => id).sort();
+    expect(logGroupIds(json)).toEqual(logGroupIds(writerJson));
+    expect(drill.auroraWriterFailoverLogGroup).toBeDefined();
   });
 });

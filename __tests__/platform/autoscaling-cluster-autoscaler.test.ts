@@ -22,7 +22,7 @@ const GROUPS: AutoscaledGroup[] = [
   { name: "spot", class: "spot", perAvailabilityZone: false },
   { name: "gpu", class: "gpu", perAvailabilityZone: false },
 ];
-const SYSTEM_AFFINITY: INodeSelectorRequirement[] = [{ key: "node.kubernetes.io/class", operator: "In", values: ["system"] }];
+const SYSTEM_AFFINITY: INodeSelectorRequirement[] = [{ key: "node.meridian.io/class", operator: "In", values: ["system"] }];
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/222222222222/meridian-staging-us-east-1-interruption";
 
 const caProps = (overrides: Partial<ClusterAutoscalerProps> = {}): ClusterAutoscalerProps => ({

@@ -59,7 +59,7 @@ const props = (overrides: Partial<KarpenterProps> = {}): KarpenterProps => ({
   volumeKmsKeyArn: KEY,
   availabilityZones: ZONES,
   nodePools: [SYSTEM, SPOT, GPU],
-  controllerNodeAffinity: [{ key: "node.kubernetes.io/class", operator: "In", values: ["system"] }],
+  controllerNodeAffinity: [{ key: "node.meridian.io/class", operator: "In", values: ["system"] }],
   ...overrides,
 });
 
@@ -145,7 +145,7 @@ describe("Karpenter construct", () => {
     expect(affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       {
         matchExpressions: [
-          { key: "node.kubernetes.io/class", operator: "In", values: ["system"] },
+          { key: "node.meridian.io/class", operator: "In", values: ["system"] },
           { key: "karpenter.sh/nodepool", operator: "DoesNotExist" },
         ],
       },
@@ -242,7 +242,7 @@ describe("NodePools by class", () => {
     expect(requirement(pool, "karpenter.sh/capacity-type")!.values).toEqual(["on-demand"]);
     expect(requirement(pool, "karpenter.k8s.aws/instance-category")!.values).toEqual(["c", "m", "r"]);
     expect(requirement(pool, "karpenter.k8s.aws/instance-generation")).toEqual({ key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] });
-    expect(pool.spec.template.metadata!.labels).toEqual({ "node.meridian.io/class": "system", "node.kubernetes.io/class": "system" });
+    expect(pool.spec.template.metadata!.labels).toEqual({ "node.meridian.io/class": "system" });
     expect(pool.spec.template.spec.taints).toBeUndefined();
   });
 
@@ -259,7 +259,7 @@ describe("NodePools by class", () => {
     expect(requirement(pool, "karpenter.k8s.aws/instance-family")!.values).toEqual(["g5", "g6"]);
     expect(requirement(pool, "karpenter.k8s.aws/instance-gpu-manufacturer")!.values).toEqual(["nvidia"]);
     expect(pool.spec.template.spec.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }]);
-    expect(pool.spec.template.metadata!.labels).toMatchObject({ "nvidia.com/gpu.present": "true", "node.kubernetes.io/class": "gpu" });
+    expect(pool.spec.template.metadata!.labels).toMatchObject({ "nvidia.com/gpu.present": "true", "node.meridian.io/class": "gpu" });
   });
 
   test("limits: maxSize nodes of the group's largest type, and no node above twice that type", () => {

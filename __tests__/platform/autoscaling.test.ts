@@ -138,6 +138,13 @@ describe.each(PRODUCTION)("Karpenter in %s", (name) => {
     }
   });
 
+  test("node classes use the AMI release the catalogue pins (not al2023@latest), so Karpenter's nodes move only when it is raised", () => {
+    // GIVEN production's pin 1.33.13-20260714 WHEN its EC2NodeClasses are rendered THEN each selects that release's AL2023 AMIs
+    for (const nodeClass of manifests.filter((m) => m.kind === "EC2NodeClass") as unknown as { spec: { amiSelectorTerms: unknown } }[]) {
+      expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: "al2023@v20260714" }]);
+    }
+  });
+
   test("every rendered object passes its schema (Kubernetes and Karpenter CRDs)", () => {
     expect(manifests.length).toBeGreaterThan(0);
     for (const manifest of manifests) {
@@ -186,7 +193,7 @@ describe.each(STAGING)("Cluster Autoscaler and Node Termination Handler in %s", 
   test("both run on the system nodes with a disruption budget", () => {
     for (const values of [ca, nth]) {
       expect(values).toMatchObject({ podDisruptionBudget: { maxUnavailable: 1 }, priorityClassName: "system-cluster-critical" });
-      expect(JSON.stringify(values.affinity)).toContain('"key":"node.kubernetes.io/class","operator":"In","values":["system"]');
+      expect(JSON.stringify(values.affinity)).toContain('"key":"node.meridian.io/class","operator":"In","values":["system"]');
     }
   });
 });

@@ -152,7 +152,7 @@ describe("node-group-class-spread", () => {
   test("flags on-demand system capacity below two nodes across the per-AZ groups", () => {
     // GIVEN the system class as one group per AZ, only one of which keeps a node
     const stack = nodeStack(
-      Object.fromEntries(ZONES.map((z, i) => [`system-${z}`, group(`system-${z}`, [`private-${z}`], { labels: { "node.kubernetes.io/class": "system" }, scaling_config: { min_size: i === 0 ? 1 : 0, max_size: 3 } })])),
+      Object.fromEntries(ZONES.map((z, i) => [`system-${z}`, group(`system-${z}`, [`private-${z}`], { labels: { "node.meridian.io/class": "system" }, scaling_config: { min_size: i === 0 ? 1 : 0, max_size: 3 } })])),
     );
     // THEN the class is judged once, on its first group
     expect(messages(nodeGroupClassSpread, stack)).toEqual([

@@ -120,12 +120,25 @@ describe("draining a region is configuration", () => {
   // GIVEN production with eu-west-1's dial at 0
   const drained = synthStacks(validCatalogue((raw) => (raw.environments[1]!.edge!.trafficDials["eu-west-1"] = 0)));
 
-  test("changes exactly one argument: the drained region's traffic dial", () => {
-    // THEN the only difference anywhere is that endpoint group's dial
+  test("changes two arguments: the drained region's traffic dial and the inversion of its latency record's health check", () => {
+    // THEN the only differences anywhere are that endpoint group's dial and that health check's inversion
     // (resources and data sources both ways, outputs, providers and the backend)
-    expect(diffStacks(production, drained.get("production-edge")!)).toEqual(["resource.aws_globalaccelerator_endpoint_group.accelerator_listener-443-eu-west-1.traffic_dial_percentage"]);
+    expect(diffStacks(production, drained.get("production-edge")!)).toEqual([
+      "resource.aws_globalaccelerator_endpoint_group.accelerator_listener-443-eu-west-1.traffic_dial_percentage",
+      "resource.aws_route53_health_check.dns_health-eu-west-1.invert_healthcheck",
+    ]);
     const group = resourcesOf(drained.get("production-edge")!, "aws_globalaccelerator_endpoint_group").find((g) => g.endpoint_group_region === "eu-west-1")!;
     expect(group.traffic_dial_percentage).toBe(0);
+    // the check of the drained region is inverted (Route 53 stops answering with its record); the other is not
+    const checks = resourcesOf(drained.get("production-edge")!, "aws_route53_health_check");
+    expect(Object.fromEntries(checks.map((c) => [(c.tags as Block).Name, c.invert_healthcheck ?? false]))).toEqual({
+      "direct.app.meridian.example.com-us-east-1": false,
+      "direct.app.meridian.example.com-eu-west-1": true,
+    });
+  });
+
+  test("the replacement table does not list invert_healthcheck: it updates in place", () => {
+    expect(REPLACEMENT_ARGUMENTS.aws_route53_health_check).not.toContain("invert_healthcheck");
   });
 
   test("the replacement table does not list traffic_dial_percentage", () => {

@@ -20,6 +20,19 @@ const environmentStacks = [...before.keys()].filter((name) => name !== "state-bo
 
 type Address = string;
 
+/**
+ * The Aurora writer failover drill exists only in the writer's regional stack (FailoverDBCluster
+ * fails on a global secondary), so a flip moves its template, role and policy to the new writer's
+ * stack: created there, destroyed in the old one. None is stateful or has a fixed name; its log
+ * group stays in both stacks.
+ */
+const MOVES_WITH_THE_WRITER = [
+  "aws_fis_experiment_template.region-failure-drill_aurora-writer-failover-template",
+  "aws_iam_role.region-failure-drill_aurora-writer-failover-role",
+  "aws_iam_role_policy.region-failure-drill_aurora-writer-failover-role-policy",
+];
+const movesWithTheWriter = (address: Address) => MOVES_WITH_THE_WRITER.some((prefix) => address.startsWith(`${prefix}_`));
+
 function resources(json: SynthesizedJson): Map<Address, { type: string; block: Block }> {
   const found = new Map<Address, { type: string; block: Block }>();
   for (const [type, blocks] of Object.entries(json.resource ?? {})) {
@@ -56,8 +69,18 @@ describe("flipping the primary region", () => {
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
   });
 
-  test.each(environmentStacks)("%s: every resource keeps its address", (name) => {
-    expect([...resources(after.get(name)!).keys()].sort()).toEqual([...resources(before.get(name)!).keys()].sort());
+  test.each(environmentStacks)("%s: every resource keeps its address, except the writer failover drill, which follows the writer", (name) => {
+    const kept = (json: SynthesizedJson) => [...resources(json).keys()].filter((a) => !movesWithTheWriter(a)).sort();
+    expect(kept(after.get(name)!)).toEqual(kept(before.get(name)!));
+    const moving = (json: SynthesizedJson) => [...resources(json).keys()].filter(movesWithTheWriter).length;
+    if (name.includes("-regional-")) {
+      const region = name.split("-regional-")[1]!;
+      const environment = validCatalogue().environments.find((e) => name.startsWith(`${e.name}-`))!;
+      // THEN the drill is in the writer's stack before the flip and in the other one after it
+      expect([moving(before.get(name)!), moving(after.get(name)!)]).toEqual(region === environment.primaryRegion ? [3, 0] : [0, 3]);
+    } else {
+      expect([moving(before.get(name)!), moving(after.get(name)!)]).toEqual([0, 0]);
+    }
   });
 
   test.each(environmentStacks)("%s: the stack holds its stateful resources before and after", (name) => {
@@ -76,7 +99,7 @@ describe("flipping the primary region", () => {
   test.each(environmentStacks)("%s: every resource stays in its region", (name) => {
     const was = before.get(name)!;
     const is = after.get(name)!;
-    for (const [address, { block }] of resources(was)) {
+    for (const [address, { block }] of [...resources(was)].filter(([a]) => !movesWithTheWriter(a))) {
       const now = resources(is).get(address)!.block;
       expect([address, regionOf(is, now)]).toEqual([address, regionOf(was, block)]);
     }
@@ -85,7 +108,7 @@ describe("flipping the primary region", () => {
   test.each(environmentStacks)("%s: no argument that forces replacement changes, unless Terraform is told to ignore it", (name) => {
     const was = resources(before.get(name)!);
     const is = resources(after.get(name)!);
-    for (const [address, { type, block }] of was) {
+    for (const [address, { type, block }] of [...was].filter(([a]) => !movesWithTheWriter(a))) {
       const forcing = REPLACEMENT_ARGUMENTS[type] ?? [];
       const now = is.get(address)!.block;
       for (const argument of differingArguments(block, now).filter((a) => forcing.includes(a))) {
@@ -102,7 +125,7 @@ describe("flipping the primary region", () => {
 
   // The explicit list: everything a flip changes, in resources, data sources, ephemeral values,
   // outputs, providers and the backend. Anything else differing fails.
-  test.each(environmentStacks)("%s: only the member clusters' role arguments, the writer's secret read and the role-named provider aliases change", (name) => {
+  test.each(environmentStacks)("%s: only the member clusters' role arguments, the writer's secret read, the writer failover drill and the role-named provider aliases change", (name) => {
     const changed = diffStacks(before.get(name)!, after.get(name)!);
     if (name.endsWith("-global-database")) {
       // The `primary` and `secondary` aliases swap regions; the replica key and its alias, in the
@@ -117,9 +140,14 @@ describe("flipping the primary region", () => {
       // Endpoint groups, in-cluster add-ons and the GitOps network path are per region, never per role.
       expect(changed).toEqual([]);
     } else {
-      // The member's role arguments, and the ephemeral read of the master secret, which only the writer makes.
+      // The member's role arguments, the ephemeral read of the master secret, which only the
+      // writer makes, and the writer failover drill, which only the writer's region has.
       expect(changed).toEqual([
+        "data.aws_iam_policy_document.region-failure-drill_aurora-writer-failover-permissions",
         "ephemeral.aws_secretsmanager_secret_version.aurora_master-secret",
+        "resource.aws_fis_experiment_template.region-failure-drill_aurora-writer-failover-template",
+        "resource.aws_iam_role.region-failure-drill_aurora-writer-failover-role",
+        "resource.aws_iam_role_policy.region-failure-drill_aurora-writer-failover-role-policy",
         "resource.aws_rds_cluster.aurora_cluster.database_name",
         "resource.aws_rds_cluster.aurora_cluster.lifecycle",
         "resource.aws_rds_cluster.aurora_cluster.master_password_wo",

@@ -1,4 +1,5 @@
-import { instanceSizeRank } from "../aws-limits";
+import { GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH, GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT, instanceSizeRank } from "../aws-limits";
+import { amiReleaseVersionProblem, amiTypeOf, managedNodeGroupsOf, type EksAmiType } from "../eks-nodes";
 import { cidrsOverlap } from "./cidr";
 import { isGitOpsHub } from "./gitops-hub";
 import { parseRoleArn } from "../aws-formats";
@@ -102,6 +103,7 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
     if (!env.nodeGroups.some((g) => g.class === "system")) {
       violations.push({ path: at("nodeGroups"), message: "needs a node group of class 'system' for cluster add-ons" });
     }
+    violations.push(...nodeCapacityRules(env, at));
     violations.push(...ciRoleRules(env, at));
   });
 
@@ -229,6 +231,17 @@ function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]
       message: `leaves the secondary (${env.secondaryRegion}: ${readerClass}) smaller than the writer (${env.primaryRegion}: ${writerClass}); the secondary must be able to take the writer's load after a switchover`,
     });
   }
+  if (db.globalDbRpoSeconds !== undefined) {
+    // Managed RPO (Aurora user guide, "Managing RPOs for Aurora PostgreSQL-based global databases"):
+    // when no secondary is within the RPO, the writer blocks commits until one is. With the one
+    // secondary every environment has, losing that region would stop production writes.
+    violations.push({
+      path: at("database", "globalDbRpoSeconds"),
+      message:
+        `blocks every commit on the writer in ${env.primaryRegion} whenever the only secondary (${env.secondaryRegion}) lags more than ${db.globalDbRpoSeconds} s: ` +
+        "an outage of the secondary region would stop production writes. Leave it unset; the replication-lag alarm pages when the secondary falls behind (docs/runbooks/aurora-global-database.md, \"Managed RPO\")",
+    });
+  }
   if (env.tier === "production" && db.backupRetentionDays < 7) {
     violations.push({ path: at("database", "backupRetentionDays"), message: "must be >= 7 in production" });
   }
@@ -266,8 +279,61 @@ function edgeRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) =>
       message: `must be the NLB's listener port ${env.ingress.port}: health checks reach the endpoint through the same listener as traffic`,
     });
   }
+  // Clients (and the edge's health checks) reach the listener port with TLS either way: the NLB
+  // ends it (TLS) or passes it through to the pods (TCP). An HTTP check there can never succeed.
   if (edge.healthCheck.protocol === "HTTP" && env.ingress.protocol === "TLS") {
     violations.push({ path: at("edge", "healthCheck", "protocol"), message: "is HTTP, but the NLB listener terminates TLS; use HTTPS" });
+  }
+  if (edge.healthCheck.protocol === "HTTP" && env.ingress.protocol === "TCP") {
+    violations.push({ path: at("edge", "healthCheck", "protocol"), message: "is HTTP, but the NLB listener passes TLS through to the pods, so the listener port speaks TLS; use HTTPS (or TCP)" });
+  }
+  const path = edge.healthCheck.path;
+  if (path !== undefined && (!GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH.test(path) || path.length > GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT)) {
+    violations.push({
+      path: at("edge", "healthCheck", "path"),
+      message: `is not a path Global Accelerator accepts: at most ${GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT} characters of letters, digits and - @ : % _ + . ~ # ? & / = after the leading /`,
+    });
+  }
+  return violations;
+}
+
+/**
+ * Node capacity that nothing would use, and the AMI pins of the managed node groups. Under
+ * Karpenter, non-system classes are NodePools only: their minimum, desired size and per-AZ
+ * fan-out describe managed groups that do not exist, so setting them is refused rather than
+ * silently ignored. Every AMI type a managed group uses needs a pinned release of the cluster's
+ * Kubernetes version, and no pin may be left for a type nothing uses.
+ */
+function nodeCapacityRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) => (string | number)[]): RuleViolation[] {
+  const violations: RuleViolation[] = [];
+  if (env.cluster.autoscaler === "karpenter") {
+    env.nodeGroups.forEach((group, g) => {
+      if (group.class === "system") {
+        return;
+      }
+      const why = `: with cluster.autoscaler "karpenter" class ${group.class} is a Karpenter NodePool, not a managed node group, and Karpenter keeps no idle nodes`;
+      for (const field of ["minSize", "desiredSize"] as const) {
+        if (group[field] !== 0) {
+          violations.push({ path: at("nodeGroups", g, field), message: `must be 0${why}` });
+        }
+      }
+      if (group.perAvailabilityZone) {
+        violations.push({ path: at("nodeGroups", g, "perAvailabilityZone"), message: `must be false${why} (its pool spans every zone)` });
+      }
+    });
+  }
+  const managed = managedNodeGroupsOf(env.cluster.autoscaler, env.nodeGroups);
+  const used = new Map(managed.map((group) => [amiTypeOf(group), group.name] as const));
+  for (const [amiType, groupName] of used) {
+    if (env.nodeAmiReleaseVersions[amiType] === undefined) {
+      violations.push({ path: at("nodeAmiReleaseVersions"), message: `has no release for ${amiType}, which managed node group ${groupName} uses; pin one such as ${env.kubernetesVersion}.<patch>-<YYYYMMDD>` });
+    }
+  }
+  for (const [amiType, release] of Object.entries(env.nodeAmiReleaseVersions)) {
+    const problem = used.has(amiType as EksAmiType) ? amiReleaseVersionProblem(release!, env.kubernetesVersion) : "is a release for an AMI type no managed node group uses; remove it";
+    if (problem) {
+      violations.push({ path: at("nodeAmiReleaseVersions", amiType), message: problem });
+    }
   }
   return violations;
 }

@@ -29,6 +29,12 @@ const ADDON_VERSIONS_1_33 = {
   podIdentityAgent: "v1.3.7-eksbuild.2",
 };
 
+/**
+ * EKS-optimized AL2023 AMI release of the managed nodes for Kubernetes 1.33 (amazon-eks-ami
+ * v20260714; one release version covers every AL2023 type). Raise it with the add-on builds.
+ */
+const NODE_AMI_RELEASE_1_33 = "1.33.13-20260714";
+
 /** Aurora PostgreSQL version of every global database member; raised through the global cluster. */
 const AURORA_POSTGRESQL_VERSION = "16.6";
 
@@ -76,6 +82,7 @@ export const BUILT_IN_CATALOGUE = {
       ],
       natGateways: "single",
       kubernetesVersion: "1.33",
+      nodeAmiReleaseVersions: { AL2023_x86_64_STANDARD: NODE_AMI_RELEASE_1_33, AL2023_x86_64_NVIDIA: NODE_AMI_RELEASE_1_33 },
       nodeGroups: [
         {
           name: "system",
@@ -84,6 +91,7 @@ export const BUILT_IN_CATALOGUE = {
           minSize: 2,
           desiredSize: 3,
           maxSize: 6,
+          evacuation: { minSize: 4, maxSize: 12 },
           diskSizeGiB: 50,
           perAvailabilityZone: false,
           maxUnavailablePercentage: 33,
@@ -97,6 +105,7 @@ export const BUILT_IN_CATALOGUE = {
           minSize: 0,
           desiredSize: 0,
           maxSize: 10,
+          evacuation: { minSize: 0, maxSize: 20 },
           diskSizeGiB: 50,
           perAvailabilityZone: false,
           maxUnavailablePercentage: 50,
@@ -172,6 +181,8 @@ export const BUILT_IN_CATALOGUE = {
       ],
       natGateways: "per-az",
       kubernetesVersion: "1.33",
+      // Karpenter provisions spot and GPU nodes; the managed (system) nodes are x86_64 standard.
+      nodeAmiReleaseVersions: { AL2023_x86_64_STANDARD: NODE_AMI_RELEASE_1_33 },
       nodeGroups: [
         {
           name: "system",
@@ -180,6 +191,7 @@ export const BUILT_IN_CATALOGUE = {
           minSize: 3,
           desiredSize: 3,
           maxSize: 9,
+          evacuation: { minSize: 6, maxSize: 18 },
           diskSizeGiB: 100,
           // One group per AZ: Cluster Autoscaler can then grow the zone a pending zonal pod needs.
           perAvailabilityZone: true,
@@ -194,6 +206,7 @@ export const BUILT_IN_CATALOGUE = {
           minSize: 0,
           desiredSize: 0,
           maxSize: 30,
+          evacuation: { minSize: 0, maxSize: 60 },
           diskSizeGiB: 100,
           perAvailabilityZone: false,
           maxUnavailablePercentage: 33,
@@ -240,8 +253,8 @@ export const BUILT_IN_CATALOGUE = {
         backupWindow: "07:00-08:00",
         maintenanceWindow: "tue:09:00-tue:10:00",
         logMinDurationStatementMs: 1000,
-        // Commits pause rather than let the secondary fall more than a minute behind.
-        globalDbRpoSeconds: 60,
+        // No managed RPO (rds.global_db_rpo): with one secondary it would stop writes whenever
+        // that region is out; the replication-lag alarm pages instead (runbook, "Managed RPO").
         monitoringIntervalSeconds: 15,
         performanceInsightsRetentionDays: 465,
         logRetentionDays: 365,

@@ -19,6 +19,8 @@ export const CHARTS = {
   // Helm installs a chart's crds/ only once and never upgrades them, so Karpenter's CRDs come from
   // their own chart, released before the controller and at the same version.
   karpenterCrd: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: "1.6.3" },
+  // Only where the environment has a GPU class: the AL2023 NVIDIA AMIs carry the driver, not the plugin.
+  nvidiaDevicePlugin: { repository: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.20.0" },
   clusterAutoscaler: { repository: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.50.1" },
   metricsServer: { repository: "https://kubernetes-sigs.github.io/metrics-server", chart: "metrics-server", version: "3.13.0" },
   externalDns: { repository: "https://kubernetes-sigs.github.io/external-dns", chart: "external-dns", version: "1.19.0" },

@@ -4,6 +4,15 @@ import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBl
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
 import { IAM_ROLE_ARN } from "../aws-formats";
 import { PUBLIC_DNS_NAME } from "../kubernetes-formats";
+import {
+  AMI_RELEASE_VERSION,
+  EKS_AMI_TYPES,
+  EKS_TAINTS_PER_NODE_GROUP,
+  NODE_CLASS_LABEL,
+  isGravitonType,
+  nodeGroupLabelProblem,
+  nodeGroupTaintProblem,
+} from "../eks-nodes";
 
 /**
  * The environment catalogue's schema. Field-level rules live here; rules that relate several
@@ -183,8 +192,10 @@ export const IngressSchema = z
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m6i.large" });
 
 const taint = z.strictObject({
-  key: z.string().min(1).max(253),
-  value: z.string().max(63).optional(),
+  /** Label-key syntax, at most 63 characters (EKS `taintKey`). */
+  key: z.string(),
+  /** Label-value syntax. @default - no value */
+  value: z.string().optional(),
   effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
 });
 
@@ -204,12 +215,54 @@ export const NodeGroupSchema = z
     perAvailabilityZone: z.boolean(),
     /** Share of nodes replaced at once during updates. */
     maxUnavailablePercentage: z.int().min(1, { message: "must be 1-100" }).max(100, { message: "must be 1-100" }),
+    /**
+     * Node labels (Kubernetes label syntax, at most 63-character keys, non-empty values, no
+     * `kubernetes.io/`, `k8s.io/` or `eks.amazonaws.com/`). The class label is set from `class`.
+     */
     labels: z.record(z.string(), z.string()),
-    taints: z.array(taint),
+    taints: z.array(taint).max(EKS_TAINTS_PER_NODE_GROUP, { message: `must be at most ${EKS_TAINTS_PER_NODE_GROUP} taints (the EKS limit per node group)` }),
     /** IMDS hop limit: 1 keeps pods off the node's credentials; 2 only for pods that need IMDS. @default 1 */
     metadataHopLimit: z.union([z.literal(1), z.literal(2)], { message: "must be 1, or 2 where pods need IMDS" }).default(1),
+    /**
+     * The group's size in the surviving region while the other region is evacuated: `npm run
+     * evacuate` raises the live group's minimum and maximum (and, with Karpenter, the pool's CPU
+     * limit) to these, and the fail-back lowers them again. @default - the group keeps its size
+     */
+    evacuation: z
+      .strictObject({
+        minSize: z.int().min(0, { message: "must be >= 0" }),
+        maxSize: z.int().min(1, { message: "must be >= 1" }).max(1000, { message: "must be <= 1000" }),
+      })
+      .optional(),
   })
   .superRefine((group, ctx) => {
+    for (const [key, value] of Object.entries(group.labels)) {
+      const problem =
+        key === NODE_CLASS_LABEL && value !== group.class
+          ? `is set from class ("${group.class}"); remove it or give it the class's value`
+          : nodeGroupLabelProblem(key, value);
+      if (problem) {
+        ctx.addIssue({ code: "custom", path: ["labels", key], message: problem });
+      }
+    }
+    group.taints.forEach((t, index) => {
+      const problem = nodeGroupTaintProblem(t.key, t.value);
+      if (problem) {
+        ctx.addIssue({ code: "custom", path: ["taints", index], message: problem });
+      }
+    });
+    if (group.evacuation) {
+      const evacuation = group.evacuation;
+      if (evacuation.minSize < group.minSize) {
+        ctx.addIssue({ code: "custom", path: ["evacuation", "minSize"], message: `must be >= minSize (${group.minSize}): an evacuation never shrinks the surviving region` });
+      }
+      if (evacuation.maxSize < group.maxSize) {
+        ctx.addIssue({ code: "custom", path: ["evacuation", "maxSize"], message: `must be >= maxSize (${group.maxSize}): an evacuation never shrinks the surviving region` });
+      }
+      if (evacuation.minSize > evacuation.maxSize) {
+        ctx.addIssue({ code: "custom", path: ["evacuation", "minSize"], message: `must be <= evacuation.maxSize (${evacuation.maxSize})` });
+      }
+    }
     if (group.minSize > group.maxSize) {
       ctx.addIssue({ code: "custom", path: ["minSize"], message: `must be <= maxSize (${group.maxSize})` });
     }
@@ -309,6 +362,8 @@ export const DatabaseSchema = z.strictObject({
   logMinDurationStatementMs: z.int().min(-1, { message: "must be >= -1" }),
   /**
    * `rds.global_db_rpo`: commits block when every secondary lags more than this many seconds.
+   * Refused by the catalogue rules while an environment has a single secondary (its outage
+   * would stop the writer); kept so the refusal names the setting.
    * @default - not set: Aurora's default, no RPO enforcement
    */
   globalDbRpoSeconds: z.int().min(20, { message: "must be 20..2147483647 seconds" }).max(2147483647, { message: "must be 20..2147483647 seconds" }).optional(),
@@ -473,6 +528,15 @@ export const EnvironmentSchema = z.strictObject({
     message: `unsupported Kubernetes version; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
   }),
   nodeGroups: z.array(NodeGroupSchema).min(1, { message: "at least one node group is required" }),
+  /**
+   * EKS-optimized AMI release of the managed node groups, per AMI type they use, e.g.
+   * `{ AL2023_x86_64_STANDARD: "1.33.13-20260714" }`: pinned, so nodes change only when this is
+   * raised (a rolling update). Its Kubernetes version must be `kubernetesVersion`.
+   */
+  nodeAmiReleaseVersions: z.partialRecord(
+    z.enum(EKS_AMI_TYPES, { message: `must be an AMI type: ${EKS_AMI_TYPES.join(", ")}` }),
+    z.string().regex(AMI_RELEASE_VERSION, { message: "must be an EKS AMI release version such as 1.33.13-20260714 (<kubernetes version>-<YYYYMMDD>)" }),
+  ),
   /** The EKS cluster of each region. */
   cluster: ClusterSchema,
   /** The Terraform-owned regional NLB that Global Accelerator points at. */
@@ -561,10 +625,7 @@ export const CatalogueSchema = z.strictObject({
   environments: z.array(EnvironmentSchema).min(1, { message: "at least one environment is required" }),
 });
 
-/** Graviton families carry a `g` after the generation digit: m7g, c6gn, r8g, t4g (not g5, which is NVIDIA). */
-export function isGravitonType(instanceType: string): boolean {
-  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
-}
+export { isGravitonType };
 
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
 export type IngressConfig = z.infer<typeof IngressSchema>;

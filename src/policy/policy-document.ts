@@ -166,3 +166,62 @@ function jsonConditions(value: unknown): PolicyCondition[] {
     isObject(variables) ? Object.entries(variables).map(([variable, values]) => ({ test, variable, values: strings(values) })) : [],
   );
 }
+
+/** One request to decide against resource-policy statements: who asks, for what, and the request context. */
+export interface PolicyRequest {
+  /** `*` for an anonymous caller (e.g. an NFS client mounting without IAM), else a principal ARN or service name. */
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** Condition keys present in the request, e.g. `{ "aws:SecureTransport": "true" }`. */
+  readonly context: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether `statements` allow `request`, by IAM's evaluation order for a single resource policy:
+ * an explicit Deny wins, then an Allow, else the implicit deny. Covers the operators the
+ * platform's resource policies use (String/Arn equality and wildcards, Bool, `...IfExists`);
+ * a condition on a key the request lacks does not match, and an unknown operator throws.
+ * Enough to prove what a synthesized policy admits in tests, not a full IAM engine.
+ */
+export function decide(statements: readonly PolicyStatement[], request: PolicyRequest): "allow" | "deny" {
+  const applies = (s: PolicyStatement) =>
+    principalMatches(s.principals, request.principal) &&
+    s.actions.some((pattern) => actionCovers(pattern, request.action)) &&
+    s.resources.some((pattern) => pattern === "*" || pattern === request.resource) &&
+    s.conditions.every((c) => conditionMatches(c, request.context));
+  const matching = statements.filter(applies);
+  if (matching.some((s) => s.effect === "Deny")) {
+    return "deny";
+  }
+  return matching.some((s) => s.effect === "Allow") ? "allow" : "deny";
+}
+
+function principalMatches(principals: readonly PolicyPrincipal[], principal: string): boolean {
+  return admitsAnyone(principals) || principals.some((p) => p.identifiers.includes(principal));
+}
+
+function conditionMatches(condition: PolicyCondition, context: Readonly<Record<string, string>>): boolean {
+  const ifExists = condition.test.endsWith("IfExists");
+  const operator = ifExists ? condition.test.slice(0, -"IfExists".length) : condition.test;
+  const value = context[condition.variable];
+  if (value === undefined) {
+    return ifExists;
+  }
+  // String and ARN conditions are case-sensitive, unlike action names.
+  const like = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
+  switch (operator) {
+    case "StringEquals":
+    case "ArnEquals":
+      return condition.values.includes(value);
+    case "StringNotEquals":
+      return !condition.values.includes(value);
+    case "StringLike":
+    case "ArnLike":
+      return condition.values.some(like);
+    case "Bool":
+      return condition.values.some((v) => v.toLowerCase() === value.toLowerCase());
+    default:
+      throw new Error(`decide: condition operator ${condition.test} is not supported`);
+  }
+}

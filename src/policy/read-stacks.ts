@@ -42,17 +42,32 @@ export function policyStacks(
 ): PolicyStack[] {
   return synthesized.map((stack) => {
     const configured = synthesizedResources(stack);
+    const backend = backendResources(stack);
     const plan = plans.get(stack.name);
     if (!plan) {
-      return { name: stack.name, source: "synthesized", sourceNote: notes.get(stack.name) ?? "no plan", config: stack.config, resources: configured };
+      return { name: stack.name, source: "synthesized", sourceNote: notes.get(stack.name) ?? "no plan", config: stack.config, resources: [...configured, ...backend] };
     }
     const fromPlan = planResources(stack, plan);
     const drift = planDrift(configured, fromPlan);
     if (drift) {
-      return { name: stack.name, source: "synthesized", sourceNote: `plan out of date (${drift})`, config: stack.config, resources: configured };
+      return { name: stack.name, source: "synthesized", sourceNote: `plan out of date (${drift})`, config: stack.config, resources: [...configured, ...backend] };
     }
-    return { name: stack.name, source: "plan", config: stack.config, resources: fromPlan };
+    return { name: stack.name, source: "plan", config: stack.config, resources: [...fromPlan, ...backend] };
   });
+}
+
+/** Resource type under which rules see a stack's backend block (`terraform.backend.<type>`). */
+export const BACKEND_RESOURCE_TYPE = "terraform_backend";
+
+/**
+ * The stack's `terraform.backend` block as a resource of type {@link BACKEND_RESOURCE_TYPE}
+ * (address `terraform.backend.s3`), so rules check the backend settings like any resource; a
+ * plan never holds it, so its values are always the configured ones.
+ */
+function backendResources(stack: Pick<SynthesizedStack, "name" | "config">): PolicyResource[] {
+  return Object.entries(stack.config.terraform?.backend ?? {})
+    .filter((entry): entry is [string, Record<string, unknown>] => isObject(entry[1]))
+    .map(([type, config]) => ({ stack: stack.name, address: `terraform.backend.${type}`, type: BACKEND_RESOURCE_TYPE, name: type, values: configuredValues(config), config }));
 }
 
 function synthesizedResources(stack: Pick<SynthesizedStack, "name" | "config">): PolicyResource[] {

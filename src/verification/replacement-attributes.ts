@@ -38,6 +38,10 @@ export const REPLACEMENT_ARGUMENTS: Readonly<Record<string, readonly string[]>> 
   aws_security_group: ["description", "name", "name_prefix", "vpc_id"],
   aws_cloudwatch_log_group: ["log_group_class", "name", "name_prefix"],
   aws_iam_role: ["name", "name_prefix", "path"],
+  // `version`, `release_version`, labels, taints, scaling and launch_template.version update in
+  // place (UpdateNodegroupVersion / UpdateNodegroupConfig, a rolling update of the nodes); so do
+  // launch_template.id and .name not, which are nested and not listed here.
+  aws_eks_node_group: ["ami_type", "capacity_type", "cluster_name", "disk_size", "instance_types", "node_group_name", "node_group_name_prefix", "node_role_arn", "remote_access", "subnet_ids"],
   aws_globalaccelerator_accelerator: [],
   aws_globalaccelerator_listener: ["accelerator_arn"],
   aws_globalaccelerator_endpoint_group: ["endpoint_group_region", "listener_arn"],

@@ -5,6 +5,7 @@ import type { NodeGroupConfig } from "../../src/config/schema";
 import { ClusterAutoscaler } from "../../src/constructs/platform/cluster-autoscaler/cluster-autoscaler";
 import { Karpenter } from "../../src/constructs/platform/karpenter/karpenter";
 import { NODE_CLASS_LABEL, TAINT_EFFECT } from "../../src/constructs/eks-cluster/managed-node-groups";
+import { amiTypeOf, karpenterAmiAlias } from "../../src/eks-nodes";
 import { NodeTerminationHandler } from "../../src/constructs/platform/node-termination-handler/node-termination-handler";
 import { workloadRoleArn, type PlatformContext } from "./platform-context";
 
@@ -30,7 +31,7 @@ export interface Autoscaling {
  * - `cluster-autoscaler`: Cluster Autoscaler over the managed node groups, and the Node
  *   Termination Handler in queue mode.
  * Either way exactly one component reads the interruption queue. The controllers run only on the
- * system managed node group (`node.kubernetes.io/class=system`), never on capacity they remove.
+ * system managed node group (`node.meridian.io/class=system`), never on capacity they remove.
  */
 export function installAutoscaling(context: PlatformContext): Autoscaling {
   const { environment, region, regional, clusterName } = context;
@@ -42,7 +43,7 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
     throw new Error(`${where}: environment ${environment.name} has no node group of class "system"; the autoscaler must run on capacity it does not manage`);
   }
   const nodeAffinity: INodeSelectorRequirement[] = [{ key: NODE_CLASS_LABEL, operator: "In", values: ["system"] }];
-  const tolerations = systemTolerations(systemGroups);
+  const tolerations = tolerationsOf(systemGroups);
 
   if (environment.cluster.autoscaler === "karpenter") {
     const aws = regional.karpenter;
@@ -59,6 +60,8 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
       volumeKmsKeyArn: regional.cluster.storageKey.arn,
       availabilityZones: region.availabilityZones,
       nodePools: environment.nodeGroups,
+      // The release the managed system nodes are pinned to (the catalogue requires that pin).
+      amiAlias: karpenterAmiAlias(environment.nodeAmiReleaseVersions[amiTypeOf(systemGroups[0]!)]!),
       controllerNodeAffinity: nodeAffinity,
       controllerTolerations: tolerations,
     });
@@ -86,8 +89,8 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
   return { autoscaler: "cluster-autoscaler", clusterAutoscaler, nodeTerminationHandler, interruptionQueueReader: "aws-node-termination-handler" };
 }
 
-/** Tolerations for every taint of the system node groups. */
-function systemTolerations(groups: readonly NodeGroupConfig[]): IToleration[] {
+/** Tolerations for every taint of the given node groups (each distinct taint once). */
+export function tolerationsOf(groups: readonly NodeGroupConfig[]): IToleration[] {
   const seen = new Set<string>();
   return groups
     .flatMap((g) => g.taints)

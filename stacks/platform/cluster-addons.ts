@@ -3,9 +3,11 @@ import { AwsLoadBalancerController } from "../../src/constructs/platform/aws-loa
 import type { TargetGroupBinding } from "../../src/constructs/platform/aws-load-balancer-controller/target-group-binding";
 import { ExternalDns } from "../../src/constructs/platform/external-dns/external-dns";
 import { MetricsServer } from "../../src/constructs/platform/metrics-server/metrics-server";
+import { NvidiaDevicePlugin } from "../../src/constructs/platform/nvidia-device-plugin/nvidia-device-plugin";
 import { StorageClasses } from "../../src/constructs/platform/storage-classes/storage-classes";
 import { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
 import { WorkloadDefaults } from "../../src/constructs/platform/workload-defaults/workload-defaults";
+import { tolerationsOf } from "./autoscaling";
 import { workloadRoleArn, type PlatformContext } from "./platform-context";
 
 /** What the cluster add-ons installed, for the other parts of the platform stack to depend on. */
@@ -18,6 +20,8 @@ export interface ClusterAddons {
   readonly metricsServer: MetricsServer;
   /** Only when the environment lists hosted zones for it. */
   readonly externalDns?: ExternalDns;
+  /** Only when the environment has a GPU class (managed node group or Karpenter pool). */
+  readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
   readonly storageClasses: StorageClasses;
   /** Kyverno and the workload-default policies. */
   readonly workloadDefaults: WorkloadDefaults;
@@ -26,8 +30,8 @@ export interface ClusterAddons {
 /**
  * The cluster's own add-ons (issue 6, items 2 and 3 without autoscaling, GitOps or observability):
  * priority classes, the AWS Load Balancer Controller and the binding of the ingress Service to
- * the Terraform-owned NLB, metrics-server, external-dns, storage classes, and Kyverno with the
- * workload defaults. Ordering is explicit: classes before the releases that use them, the
+ * the Terraform-owned NLB, metrics-server, external-dns, the NVIDIA device plugin on GPU nodes,
+ * storage classes, and Kyverno with the workload defaults. Ordering is explicit: classes before the releases that use them, the
  * controller before its TargetGroupBinding, Kyverno before its policies.
  */
 export function installClusterAddons(context: PlatformContext): ClusterAddons {
@@ -64,6 +68,10 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
         })
       : undefined;
 
+  // GPU nodes advertise nvidia.com/gpu only once the device plugin runs on them.
+  const gpuGroups = environment.nodeGroups.filter((g) => g.class === "gpu");
+  const nvidiaDevicePlugin = gpuGroups.length > 0 ? new NvidiaDevicePlugin(scope, "nvidia-device-plugin", { tolerations: tolerationsOf(gpuGroups) }) : undefined;
+
   const storageClasses = new StorageClasses(scope, "storage-classes", {
     fileSystemId: regional.fileSystem.fileSystem.id,
     ebsKmsKeyArn: regional.cluster.storageKey.arn,
@@ -71,6 +79,6 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
 
   const workloadDefaults = new WorkloadDefaults(scope, "workload-defaults", { dependsOn: priorityClasses.all });
 
-  return { priorityClasses, loadBalancerController, ingressBinding, metricsServer, externalDns, storageClasses, workloadDefaults };
+  return { priorityClasses, loadBalancerController, ingressBinding, metricsServer, externalDns, nvidiaDevicePlugin, storageClasses, workloadDefaults };
 }
 

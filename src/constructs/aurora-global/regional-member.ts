@@ -139,7 +139,7 @@ export class AuroraRegionalMember extends Construct {
     this.securityGroup = new SecurityGroup(this, "security-group", {
       provider,
       name: `${name}-aurora`,
-      description: `Aurora PostgreSQL ${name}: PostgreSQL from the cluster's clients only`,
+      description: `Aurora PostgreSQL ${name}: PostgreSQL from the cluster clients only`,
       vpcId: props.vpcId,
       tags: { Name: `${name}-aurora` },
     });

@@ -10,6 +10,11 @@ export interface RegionalLoadBalancer {
   readonly dnsName: string;
   /** The NLB's canonical hosted zone id (for alias records). */
   readonly zoneId: string;
+  /**
+   * The region is drained (its accelerator dial is 0): its health check is inverted, so Route 53
+   * stops answering with its latency record while the NLB stays healthy. @default false
+   */
+  readonly drained?: boolean;
 }
 
 export interface EdgeDnsProps {
@@ -81,6 +86,8 @@ export class EdgeDns extends Construct {
         requestInterval: latency.intervalSeconds ?? 30,
         failureThreshold: latency.failureThreshold ?? 3,
         measureLatency: true,
+        // What `npm run evacuate` sets live; declared here so the next apply keeps it.
+        invertHealthcheck: lb.drained ? true : undefined,
         tags: { Name: `${latency.recordName}-${lb.region}` },
       });
       this.healthChecks.set(lb.region, check);

@@ -7,7 +7,8 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { formatPath } from "../../config/load";
-import { NodeGroupSchema, isGravitonType, type NodeGroupConfig } from "../../config/schema";
+import { NodeGroupSchema, type NodeGroupConfig } from "../../config/schema";
+import { NODE_CLASS_LABEL, amiReleaseVersionProblem, amiTypeOf, nodeGroupLabelProblem, type EksAmiType } from "../../eks-nodes";
 import type { ClusterSubnet } from "./eks-cluster";
 
 /** One class of managed nodes; the same shape as a catalogue node group. */
@@ -23,6 +24,16 @@ export interface ManagedNodeGroupsProps {
   /** Private subnets the nodes live in, one or more per AZ. */
   readonly subnets: readonly ClusterSubnet[];
   readonly groups: readonly ManagedNodeGroupSpec[];
+  /**
+   * Kubernetes `major.minor` of the nodes: the cluster's. Set on every group (`version`), so a
+   * cluster upgrade rolls the groups after the control plane instead of leaving them behind.
+   */
+  readonly kubernetesVersion: string;
+  /**
+   * EKS-optimized AMI release per AMI type the groups use (`release_version`, e.g.
+   * `1.33.13-20260714`), of `kubernetesVersion`. Pinned: nodes change only when it is raised.
+   */
+  readonly amiReleaseVersions: Readonly<Partial<Record<EksAmiType, string>>>;
   /** Customer key for the encrypted root volumes. */
   readonly volumeKeyArn: string;
   /** Resources nodes need first (the networking add-ons). @default [] */
@@ -41,8 +52,7 @@ export interface CreatedNodeGroup {
 /** EKS node-group taint effects as Kubernetes spells them. */
 export const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
 
-/** Label every node carries with its node-group class (`system`, `spot`, `gpu`), managed or Karpenter-launched. */
-export const NODE_CLASS_LABEL = "node.kubernetes.io/class";
+export { NODE_CLASS_LABEL, amiTypeOf };
 const NODE_GROUP_NAME_PREFIX_MAX = 37;
 
 /**
@@ -50,7 +60,10 @@ const NODE_GROUP_NAME_PREFIX_MAX = 37;
  * to one group per AZ (`perAvailabilityZone`) so Cluster Autoscaler can grow the zone a zonal
  * volume needs. Launch templates enforce IMDSv2 (hop limit 1 unless the class says 2),
  * encrypted gp3 root volumes with the customer key, no SSH key and no public IP.
- * `desired_size` is ignored after creation so the autoscaler owns it.
+ * `desired_size` is ignored after creation so the autoscaler owns it. Every group runs the
+ * cluster's Kubernetes version and a pinned AMI release: the launch templates name no AMI, so
+ * EKS picks the EKS-optimized AMI of `version` and `release_version`, and a change of either is
+ * an in-place rolling update (UpdateNodegroupVersion), not a replacement.
  */
 export class ManagedNodeGroups extends Construct {
   readonly nodeRole: IamRole;
@@ -89,6 +102,8 @@ export class ManagedNodeGroups extends Construct {
           nodeRoleArn: this.nodeRole.arn,
           subnetIds: props.subnets.filter((s) => placement.includes(s.availabilityZone)).map((s) => s.id),
           amiType: amiTypeOf(spec),
+          version: props.kubernetesVersion,
+          releaseVersion: props.amiReleaseVersions[amiTypeOf(spec)],
           capacityType: spec.class === "spot" ? "SPOT" : "ON_DEMAND",
           instanceTypes: [...spec.instanceTypes],
           scalingConfig: { minSize: sizes.minSize, desiredSize: sizes.desiredSize, maxSize: sizes.maxSize },
@@ -168,11 +183,6 @@ export class ManagedNodeGroups extends Construct {
   }
 }
 
-export function amiTypeOf(spec: ManagedNodeGroupSpec): string {
-  const arch = spec.instanceTypes.some(isGravitonType) ? "ARM_64" : "x86_64";
-  return spec.class === "gpu" ? `AL2023_${arch}_NVIDIA` : `AL2023_${arch}_STANDARD`;
-}
-
 /** Sizes of each per-AZ group: the class's sizes spread over the zones, rounded up. */
 export function perZoneSizes(spec: ManagedNodeGroupSpec, zoneCount: number): { minSize: number; desiredSize: number; maxSize: number } {
   const share = (n: number) => Math.ceil(n / zoneCount);
@@ -190,6 +200,19 @@ function validate(props: ManagedNodeGroupsProps): void {
         problems.push(`groups[${index}] (${group.name}).${formatPath(issue.path.filter((k): k is string | number => typeof k !== "symbol"))}: ${issue.message}`),
       );
     }
+    // The class label the construct adds must pass EKS's rules too, whatever the spec says.
+    for (const [key, value] of Object.entries({ ...group.labels, [NODE_CLASS_LABEL]: group.class })) {
+      const problem = nodeGroupLabelProblem(key, value);
+      if (problem && parsed.success) {
+        problems.push(`groups[${index}] (${group.name}).labels.${key}: ${problem}`);
+      }
+    }
+    const amiType = amiTypeOf(group);
+    const release = props.amiReleaseVersions[amiType];
+    const releaseProblem = release === undefined ? `no release pinned for ${amiType}` : Token.isUnresolved(props.kubernetesVersion) ? undefined : amiReleaseVersionProblem(release, props.kubernetesVersion);
+    if (releaseProblem) {
+      problems.push(`amiReleaseVersions.${amiType} ${JSON.stringify(release ?? null)} (used by groups[${index}] ${group.name}): ${releaseProblem}`);
+    }
     if (props.groups.findIndex((g) => g.name === group.name) !== index) {
       problems.push(`groups[${index}].name "${group.name}": another group has this name`);
     }
@@ -199,6 +222,9 @@ function validate(props: ManagedNodeGroupsProps): void {
       problems.push(`groups[${index}].name "${group.name}": node group name prefix would be ${prefix.length} characters; EKS allows ${NODE_GROUP_NAME_PREFIX_MAX}`);
     }
   });
+  if (!Token.isUnresolved(props.kubernetesVersion) && !/^1\.\d{2}$/.test(props.kubernetesVersion)) {
+    problems.push(`kubernetesVersion "${props.kubernetesVersion}": must be major.minor, e.g. 1.33`);
+  }
   if (new Set(props.subnets.map((s) => s.availabilityZone)).size < 2) {
     problems.push(`subnets: span ${new Set(props.subnets.map((s) => s.availabilityZone)).size} AZ; node groups need at least 2`);
   }

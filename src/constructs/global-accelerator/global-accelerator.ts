@@ -3,7 +3,7 @@ import { GlobalacceleratorEndpointGroup } from "@cdktf/provider-aws/lib/globalac
 import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalaccelerator-listener";
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { HTTP_PATH } from "../../aws-limits";
+import { GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH, GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT } from "../../aws-limits";
 
 export interface AcceleratorListener {
   readonly port: number;
@@ -65,8 +65,11 @@ export interface GlobalAcceleratorProps {
  * The Global Accelerator API lives only in us-west-2; the AWS provider sends its calls there
  * whatever the provider's region, so any provider works. An endpoint group's region, however,
  * defaults to the *provider's* region and forces replacement, so it is always set explicitly.
- * For NLB endpoints the accelerator follows the load balancer's own target health; the group's
- * health check settings still apply to the group and keep the policy rules satisfied.
+ * For NLB endpoints the accelerator follows the load balancer's own target health (Global
+ * Accelerator developer guide, "Endpoint groups": health check settings apply to EC2 instance and
+ * Elastic IP endpoints; for load balancers they are configured on the load balancer). A region is
+ * healthy here exactly when its NLB target group is, so the target group's check must match what
+ * the pods serve (RegionalIngress); the group's own settings stay valid and satisfy the policy rules.
  */
 export class GlobalAccelerator extends Construct {
   readonly accelerator: GlobalacceleratorAccelerator;
@@ -183,8 +186,8 @@ function validate(props: GlobalAcceleratorProps): void {
   if (protocol === "TCP" && health.path !== undefined) {
     fail("healthCheck.path", health.path, "only applies to HTTP and HTTPS health checks");
   }
-  if (health.path !== undefined && !HTTP_PATH.test(health.path)) {
-    fail("healthCheck.path", health.path, "must be an absolute HTTP path such as /healthz");
+  if (health.path !== undefined && (!GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH.test(health.path) || health.path.length > GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT)) {
+    fail("healthCheck.path", health.path, `must be an absolute HTTP path such as /healthz, at most ${GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT} characters of letters, digits and - @ : % _ + . ~ # ? & / =`);
   }
   if (health.intervalSeconds !== undefined && ![10, 30].includes(health.intervalSeconds)) {
     fail("healthCheck.intervalSeconds", health.intervalSeconds, "must be 10 or 30");

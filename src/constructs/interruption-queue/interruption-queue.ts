@@ -14,9 +14,34 @@ export const INTERRUPTION_EVENTS = {
   "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
 } as const;
 
+export type InterruptionEvent = keyof typeof INTERRUPTION_EVENTS;
+
+/**
+ * The events each node autoscaler's interruption handler needs.
+ * - Karpenter drains and replaces its own nodes on all four (its interruption handling reads them
+ *   all from one queue).
+ * - Under Cluster Autoscaler every node is in an EKS managed node group, and EKS already handles
+ *   spot interruptions and rebalance recommendations (Capacity Rebalancing: it launches a
+ *   replacement, then drains) and drains nodes on every termination it makes. The Node
+ *   Termination Handler's own README says managed node groups do not need it; a second drain on
+ *   the same notices would race EKS's replace-then-drain. What EKS does not handle is AWS Health
+ *   scheduled changes (instance retirement, maintenance reboots), so the handler gets only those.
+ */
+export const INTERRUPTION_EVENTS_BY_AUTOSCALER: Readonly<Record<"karpenter" | "cluster-autoscaler", readonly InterruptionEvent[]>> = {
+  karpenter: ["spot-interruption", "rebalance-recommendation", "instance-state-change", "scheduled-change"],
+  "cluster-autoscaler": ["scheduled-change"],
+};
+
+/** The events the queue forwards for a cluster's autoscaler. */
+export function interruptionEventsFor(autoscaler: "karpenter" | "cluster-autoscaler"): readonly InterruptionEvent[] {
+  return INTERRUPTION_EVENTS_BY_AUTOSCALER[autoscaler];
+}
+
 export interface InterruptionQueueProps {
   /** Queue name, e.g. `<cluster>-interruption`. */
   readonly queueName: string;
+  /** Events forwarded to the queue. @default every event of INTERRUPTION_EVENTS */
+  readonly events?: readonly InterruptionEvent[];
   /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
@@ -63,7 +88,12 @@ export class InterruptionQueue extends Construct {
     });
     new SqsQueuePolicy(this, "queue-policy", { provider, queueUrl: this.queue.url, policy: policy.json });
 
-    for (const [name, pattern] of Object.entries(INTERRUPTION_EVENTS)) {
+    const events = props.events ?? (Object.keys(INTERRUPTION_EVENTS) as InterruptionEvent[]);
+    if (events.length === 0 || new Set(events).size !== events.length) {
+      throw new Error(`InterruptionQueue ${props.queueName}: events ${JSON.stringify(events)} must name at least one event, each once`);
+    }
+    for (const name of events) {
+      const pattern = INTERRUPTION_EVENTS[name];
       const rule = new CloudwatchEventRule(this, `${name}-rule`, {
         provider,
         name: `${props.queueName}-${name}`.slice(0, 64),

@@ -1,6 +1,5 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
-import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
@@ -28,13 +27,15 @@ export interface KarpenterAwsResourcesProps {
 }
 
 /**
- * The AWS side of Karpenter: the role its nodes run with (plus instance profile and the EC2_LINUX
- * access entry that lets them join an API-mode cluster) and the controller's IRSA role, whose
- * permissions are scoped to this cluster's tags, its node role and its interruption queue.
+ * The AWS side of Karpenter: the role its nodes run with (and the EC2_LINUX access entry that lets
+ * them join an API-mode cluster) and the controller's IRSA role, whose permissions are scoped to
+ * this cluster's tags, its node role and its interruption queue. No instance profile: each
+ * EC2NodeClass names the role (`spec.role`), and Karpenter v1 creates and deletes the instance
+ * profile of each class itself (the controller policy's scoped instance-profile actions); a
+ * Terraform-made profile would be one nothing launches with.
  */
 export class KarpenterAwsResources extends Construct {
   readonly nodeRole: IamRole;
-  readonly instanceProfile: IamInstanceProfile;
   readonly controllerRole: IrsaRole;
 
   constructor(scope: Construct, id: string, props: KarpenterAwsResourcesProps) {
@@ -53,11 +54,6 @@ export class KarpenterAwsResources extends Construct {
           policyArn: `arn:${props.partition}:iam::aws:policy/${policy}`,
         }),
     );
-    this.instanceProfile = new IamInstanceProfile(this, "instance-profile", {
-      provider,
-      name: `${props.clusterName}-karpenter-node`,
-      role: this.nodeRole.name,
-    });
     new EksAccessEntry(this, "node-access-entry", {
       provider,
       clusterName: props.clusterName,

@@ -1,12 +1,15 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../../aws-limits";
+import { CustomerKey } from "../customer-key/customer-key";
 import { IrsaRole, type OidcIssuer } from "../eks-cluster/irsa-role";
 import { OBSERVABILITY_WORKLOADS, alertTopicArn, alertTopicName, workloadLogGroupName, workspaceLogGroupName, type ObservabilityWorkloadName } from "./workloads";
 import { ACCOUNT_ID, IAM_ROLE_NAME_LIMIT, REGION_NAME } from "../../aws-formats";
@@ -74,6 +77,20 @@ export function alertPublishStatements(topicArn: string, kmsKeyArn: string | und
   ];
 }
 
+/**
+ * The conditions under which CloudWatch may act for the alert topic: only for alarms of this
+ * account in this region (confused-deputy protection). CloudWatch sends both keys with its
+ * publishes and with the KMS calls SNS makes for them (SNS developer guide, "Enable compatibility
+ * between event sources from AWS services and encrypted topics"; CloudWatch user guide, "Using
+ * Amazon SNS notifications with alarms").
+ */
+export function cloudWatchAlarmSourceConditions(partition: string, region: string, accountId: string): NonNullable<Statement["condition"]> {
+  return [
+    { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+    { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*`] },
+  ];
+}
+
 /** X-Ray's trace and sampling APIs have no resource-level permissions, so `*` is the only resource (as in AWSXRayDaemonWriteAccess). */
 export function xrayStatements(): Statement[] {
   return [
@@ -108,8 +125,13 @@ export class ObservabilityAws extends Construct {
   readonly workspace: PrometheusWorkspace;
   readonly workspaceLogGroup: CloudwatchLogGroup;
   readonly workloadLogGroup: CloudwatchLogGroup;
-  /** Where Alertmanager publishes every alert of the cluster. */
+  /** Where Alertmanager and the region's CloudWatch alarms publish every alert of the cluster. */
   readonly alertTopic: SnsTopic;
+  /**
+   * The alert topic's own key: its policy admits CloudWatch alarms, which the AWS-managed
+   * `aws/sns` key (whose policy cannot change) and the volume key must not.
+   */
+  readonly alertKey: CustomerKey;
   readonly roles: Readonly<Record<ObservabilityWorkloadName, IrsaRole>>;
   readonly clusterName: string;
   readonly region: string;
@@ -145,13 +167,46 @@ export class ObservabilityAws extends Construct {
       retentionInDays,
     });
 
+    const alarmSources = cloudWatchAlarmSourceConditions(props.partition, props.region, props.accountId);
+    this.alertKey = new CustomerKey(this, "alert-key", {
+      provider,
+      alias: alertTopicName(props.clusterName),
+      description: `Messages of the ${alertTopicName(props.clusterName)} alert topic`,
+      accountId: props.accountId,
+      partition: props.partition,
+      serviceStatements: [
+        {
+          sid: "CloudWatchAlarmsPublishToTheAlertTopic",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          resources: ["*"],
+          condition: alarmSources,
+        },
+      ],
+    });
     this.alertTopic = new SnsTopic(this, "alert-topic", {
       provider,
       name: alertTopicName(props.clusterName),
-      // The AWS-managed SNS key when no customer key is given: never unencrypted.
-      kmsMasterKeyId: props.kmsKeyArn ?? "alias/aws/sns",
+      kmsMasterKeyId: this.alertKey.arn,
       tags: { Name: alertTopicName(props.clusterName) },
     });
+    // Same-account publishers (Alertmanager's role, Terraform) are allowed through IAM; the topic
+    // policy only adds the CloudWatch service principal, for this account's alarms in this region.
+    const topicPolicy = new DataAwsIamPolicyDocument(this, "alert-topic-policy", {
+      provider,
+      statement: [
+        {
+          sid: "CloudWatchAlarmsPublish",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["sns:Publish"],
+          resources: [this.alertTopic.arn],
+          condition: alarmSources,
+        },
+      ],
+    });
+    new SnsTopicPolicy(this, "alert-topic-access", { provider, arn: this.alertTopic.arn, policy: topicPolicy.json });
     for (const email of props.alertEmails ?? []) {
       new SnsTopicSubscription(this, `alert-email-${email}`, { provider, topicArn: this.alertTopic.arn, protocol: "email", endpoint: email });
     }
@@ -161,7 +216,7 @@ export class ObservabilityAws extends Construct {
     const statements: Record<ObservabilityWorkloadName, Statement[]> = {
       prometheus: remoteWriteStatements(this.workspace.arn),
       fluentBit: fluentBitStatements(logGroupArn),
-      alertmanager: alertPublishStatements(this.alertTopicArn, props.kmsKeyArn),
+      alertmanager: alertPublishStatements(this.alertTopicArn, this.alertKey.arn),
       otelCollector: xrayStatements(),
     };
     const roles = {} as Record<ObservabilityWorkloadName, IrsaRole>;

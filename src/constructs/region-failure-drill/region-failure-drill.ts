@@ -50,6 +50,12 @@ export interface RegionFailureDrillProps {
   /** Identifier of this region's Aurora global database member cluster (`AuroraRegionalMemberProps.clusterIdentifier`). */
   readonly auroraClusterIdentifier: string;
   /**
+   * This region's member role. The writer failover drill exists only where the writer is:
+   * `aws:rds:failover-db-cluster` (FailoverDBCluster) fails on a global secondary, which has no
+   * writer instance, and an FIS experiment cannot target a cluster in another region.
+   */
+  readonly auroraRole: "writer" | "reader";
+  /**
    * The region's public subnets (tokens allowed), where the ingress NLB and the NAT gateways live;
    * 1 to 5 of them (an FIS limit per target).
    */
@@ -83,14 +89,15 @@ export interface RegionFailureDrillExperiment {
  * Two AWS FIS experiment templates that rehearse losing this region, run while an operator
  * measures time-to-recovery through Global Accelerator with `npm run smoke-check`:
  *
- * - **Aurora writer failover** (`drill=aurora-writer-failover`): `aws:rds:failover-db-cluster` on
- *   this region's Aurora global database member, promoting one of its readers to writer. It only
- *   has an effect while this region's member is the writer: a global secondary has no writer to
- *   fail over, so run there the experiment is expected to fail without changing anything. The
- *   template exists in both regions anyway so that the regional stacks stay identical whichever
- *   region is primary; a primary flip must change nothing stateful, and this construct takes no
- *   role input for that reason. Stops when the ingress `noHealthyTargetsAlarm` fires: if failing
- *   over the database takes the whole app down, stop.
+ * - **Aurora writer failover** (`drill=aurora-writer-failover`, writer region only):
+ *   `aws:rds:failover-db-cluster` on this region's Aurora global database member, promoting one of
+ *   its readers to writer. A global secondary has no writer to fail over (the action fails there)
+ *   and FIS targets only its own region, so the template, its role and policy exist only in the
+ *   writer's regional stack and move with the writer on a primary flip (created in the new
+ *   writer's stack, destroyed in the old one; nothing stateful, no fixed names). The drill's log
+ *   group stays in both regions so the history of drills run there survives a flip. Stops when the
+ *   ingress `noHealthyTargetsAlarm` fires: if failing over the database takes the whole app down,
+ *   stop.
  * - **Regional ingress loss** (`drill=regional-ingress-loss`): `aws:network:disrupt-connectivity`
  *   with scope `all` on the region's public subnets (FIS swaps in a deny-all clone of each
  *   subnet's network ACL and restores the original afterwards), for `ingressLossMinutes`. The
@@ -105,8 +112,10 @@ export interface RegionFailureDrillExperiment {
  * template (`aws fis start-experiment --experiment-template-id …`).
  */
 export class RegionFailureDrill extends Construct {
-  /** The Aurora writer failover drill. */
-  readonly auroraWriterFailover: RegionFailureDrillExperiment;
+  /** The Aurora writer failover drill; only in the writer's region. */
+  readonly auroraWriterFailover?: RegionFailureDrillExperiment;
+  /** The writer failover drill's log group, in both regions (its history survives a primary flip). */
+  readonly auroraWriterFailoverLogGroup: CloudwatchLogGroup;
   /** The regional ingress loss drill. */
   readonly regionalIngressLoss: RegionFailureDrillExperiment;
   /** ARN of the Aurora member cluster the failover drill targets. */
@@ -130,8 +139,9 @@ export class RegionFailureDrill extends Construct {
     // One role per drill rather than one shared role: the failover role cannot touch a network
     // ACL and the ingress-loss role cannot fail over the database, so a mistake in (or misuse of)
     // one template can only do what that drill is meant to do.
-    const experiment = (drill: string, description: string, statements: DataAwsIamPolicyDocumentStatement[]) => {
-      const logGroup = experimentLogGroup(this, `${drill}-log-group`, { provider, name: props.name, experiment: drill, retentionInDays: retentionDays, tags: { [DRILL_TAG]: drill } });
+    const logGroupOf = (drill: string) =>
+      experimentLogGroup(this, `${drill}-log-group`, { provider, name: props.name, experiment: drill, retentionInDays: retentionDays, tags: { [DRILL_TAG]: drill } });
+    const experiment = (drill: string, description: string, statements: DataAwsIamPolicyDocumentStatement[], logGroup = logGroupOf(drill)) => {
       const permissions = new DataAwsIamPolicyDocument(this, `${drill}-permissions`, { provider, statement: [...statements, ...logDelivery] });
       const role = new IamRole(this, `${drill}-role`, {
         provider,
@@ -144,48 +154,51 @@ export class RegionFailureDrill extends Construct {
       return { logGroup, role, policy };
     };
 
-    const failoverDescription = `Aurora writer failover of ${props.auroraClusterIdentifier} in ${region} (no effect unless this region's member is the writer)`;
-    const failover = experiment(REGION_FAILURE_DRILLS.auroraWriterFailover, failoverDescription, [
-      {
-        sid: "FailOverTheRegionsAuroraMember",
-        effect: "Allow",
-        actions: ["rds:FailoverDBCluster"],
-        resources: [this.auroraClusterArn],
-      },
-      {
-        // DescribeDBClusters does support resource-level permissions (resource type `cluster`), but
-        // a call without a cluster identifier is authorized against `cluster:*`, and how FIS resolves
-        // an ARN target is not documented; this region's and account's clusters cover both forms.
-        sid: "ResolveTheCluster",
-        effect: "Allow",
-        actions: ["rds:DescribeDBClusters"],
-        resources: [arn("rds", "cluster:*")],
-      },
-    ]);
-    this.auroraWriterFailover = {
-      logGroup: failover.logGroup,
-      role: failover.role,
-      template: new FisExperimentTemplate(this, `${REGION_FAILURE_DRILLS.auroraWriterFailover}-template`, {
-        provider,
-        description: `Region failure drill: ${failoverDescription}`,
-        roleArn: failover.role.arn,
-        stopCondition: alarmStopCondition(props.failoverStopAlarmArn),
-        target: [{ name: "aurora-member", resourceType: "aws:rds:cluster", resourceArns: [this.auroraClusterArn], selectionMode: "ALL" }],
-        action: [
-          {
-            name: "fail-over-writer",
-            actionId: "aws:rds:failover-db-cluster",
-            description: `Promote a reader of ${props.auroraClusterIdentifier} to writer`,
-            target: { key: "Clusters", value: "aurora-member" },
-          },
-        ],
-        experimentOptions: EXPERIMENT_OPTIONS,
-        logConfiguration: experimentLogConfiguration(failover.logGroup),
-        tags: { Name: `${props.name}-${REGION_FAILURE_DRILLS.auroraWriterFailover}`, [DRILL_TAG]: REGION_FAILURE_DRILLS.auroraWriterFailover },
-        // A template whose role cannot act yet would fail its first experiment.
-        dependsOn: [failover.policy],
-      }),
-    };
+    this.auroraWriterFailoverLogGroup = logGroupOf(REGION_FAILURE_DRILLS.auroraWriterFailover);
+    if (props.auroraRole === "writer") {
+      const failoverDescription = `Aurora writer failover of ${props.auroraClusterIdentifier} in ${region} (the writer's region)`;
+      const failover = experiment(REGION_FAILURE_DRILLS.auroraWriterFailover, failoverDescription, [
+        {
+          sid: "FailOverTheRegionsAuroraMember",
+          effect: "Allow",
+          actions: ["rds:FailoverDBCluster"],
+          resources: [this.auroraClusterArn],
+        },
+        {
+          // DescribeDBClusters does support resource-level permissions (resource type `cluster`), but
+          // a call without a cluster identifier is authorized against `cluster:*`, and how FIS resolves
+          // an ARN target is not documented; this region's and account's clusters cover both forms.
+          sid: "ResolveTheCluster",
+          effect: "Allow",
+          actions: ["rds:DescribeDBClusters"],
+          resources: [arn("rds", "cluster:*")],
+        },
+      ], this.auroraWriterFailoverLogGroup);
+      this.auroraWriterFailover = {
+        logGroup: failover.logGroup,
+        role: failover.role,
+        template: new FisExperimentTemplate(this, `${REGION_FAILURE_DRILLS.auroraWriterFailover}-template`, {
+          provider,
+          description: `Region failure drill: ${failoverDescription}`,
+          roleArn: failover.role.arn,
+          stopCondition: alarmStopCondition(props.failoverStopAlarmArn),
+          target: [{ name: "aurora-member", resourceType: "aws:rds:cluster", resourceArns: [this.auroraClusterArn], selectionMode: "ALL" }],
+          action: [
+            {
+              name: "fail-over-writer",
+              actionId: "aws:rds:failover-db-cluster",
+              description: `Promote a reader of ${props.auroraClusterIdentifier} to writer`,
+              target: { key: "Clusters", value: "aurora-member" },
+            },
+          ],
+          experimentOptions: EXPERIMENT_OPTIONS,
+          logConfiguration: experimentLogConfiguration(failover.logGroup),
+          tags: { Name: `${props.name}-${REGION_FAILURE_DRILLS.auroraWriterFailover}`, [DRILL_TAG]: REGION_FAILURE_DRILLS.auroraWriterFailover },
+          // A template whose role cannot act yet would fail its first experiment.
+          dependsOn: [failover.policy],
+        }),
+      };
+    }
 
     const ingressDescription = `loss of ${region}'s public subnets (ingress NLB and NAT gateways) for ${this.ingressLossDuration}`;
     const ingress = experiment(REGION_FAILURE_DRILLS.regionalIngressLoss, ingressDescription, disruptConnectivityStatements(arn, props.publicSubnetArns));

@@ -7,7 +7,28 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { HTTP_PATH } from "../../aws-limits";
 import { suppressPolicy } from "../../policy/suppressions";
+
+/** The target group name is `<name>-pods`; ELB names are at most 32 characters. */
+const TARGET_GROUP_SUFFIX = "-pods";
+const ELB_NAME_LIMIT = 32;
+/** ELB's HealthCheckPath is 1-1024 characters. */
+const HEALTH_CHECK_PATH_LIMIT = 1024;
+
+/** What the target health check speaks to each pod on the traffic port. */
+export type TargetHealthCheckProtocol = "HTTP" | "HTTPS" | "TCP";
+
+/**
+ * What the pods serve on the target port, given the listener: a `TCP` listener passes TLS through
+ * (the pods serve TLS, so HTTPS), a `TLS` listener ends TLS on the NLB and forwards plain TCP
+ * (so HTTP). NLB HTTPS health checks do not validate the pod's certificate, but fail against a
+ * target that offers only TLS 1.3, and cannot present a client certificate (an mTLS pod takes a
+ * TCP check) (ELB guide, "Health checks for Network Load Balancer target groups").
+ */
+export function defaultHealthCheckProtocol(listenerProtocol: "TCP" | "TLS"): TargetHealthCheckProtocol {
+  return listenerProtocol === "TCP" ? "HTTPS" : "HTTP";
+}
 
 export interface RegionalIngressProps {
   /** Load balancer name (at most 32 characters) and tag prefix. */
@@ -25,8 +46,16 @@ export interface RegionalIngressProps {
   readonly protocol: "TCP" | "TLS";
   /** Required for `TLS`. @default - none */
   readonly certificateArn?: string;
-  /** HTTP path of the health check the NLB sends to each pod. */
+  /** HTTP path of the health check the NLB sends to each pod (HTTP and HTTPS checks). */
   readonly healthCheckPath: string;
+  /**
+   * Protocol of the target health check; only what the pods serve can succeed (HTTPS for TCP
+   * passthrough, HTTP behind a TLS listener), or TCP, which only opens a connection.
+   * @default - what the pods serve ({@link defaultHealthCheckProtocol})
+   */
+  readonly healthCheckProtocol?: TargetHealthCheckProtocol;
+  /** SNS topics the no-healthy-targets alarm notifies when it fires and when it clears. @default [] */
+  readonly alarmActions?: readonly string[];
   /** Refuse deletion through the API (production). @default true */
   readonly deletionProtection?: boolean;
   /** @default - the stack's default AWS provider */
@@ -49,7 +78,7 @@ export class RegionalIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionalIngressProps) {
     super(scope, id);
-    validate(props);
+    const healthCheckProtocol = validate(props);
     const provider = props.provider;
     this.securityGroup = new SecurityGroup(this, "security-group", {
       provider,
@@ -108,18 +137,26 @@ export class RegionalIngress extends Construct {
     }
     this.targetGroup = new LbTargetGroup(this, "targets", {
       provider,
-      name: `${props.name}-pods`.slice(0, 32),
+      name: `${props.name}${TARGET_GROUP_SUFFIX}`,
       vpcId: props.vpcId,
       targetType: "ip",
       protocol: "TCP",
       port: props.targetPort,
       deregistrationDelay: "30",
       preserveClientIp: "true",
+      // Global Accelerator and the no-healthy-targets alarm follow this check for NLB endpoints.
+      // NLB limits (ELB target group health check settings): interval 5-300 s, timeout 2-120 s and
+      // below the interval ("Health check interval must be greater than the timeout"), thresholds
+      // 2-10, HTTP codes 200-599. The TCP target group's default timeout is 10 s, equal to this
+      // interval, hence the explicit 5 s.
       healthCheck: {
-        protocol: "HTTP",
+        enabled: true,
+        protocol: healthCheckProtocol,
         port: "traffic-port",
-        path: props.healthCheckPath,
+        path: healthCheckProtocol === "TCP" ? undefined : props.healthCheckPath,
+        matcher: healthCheckProtocol === "TCP" ? undefined : "200-299",
         interval: 10,
+        timeout: 5,
         healthyThreshold: 3,
         unhealthyThreshold: 3,
       },
@@ -147,16 +184,29 @@ export class RegionalIngress extends Construct {
       threshold: 1,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",
+      alarmActions: [...(props.alarmActions ?? [])],
+      okActions: [...(props.alarmActions ?? [])],
     });
   }
 }
 
-function validate(props: RegionalIngressProps): void {
-  const fail = (setting: string, value: unknown, rule: string) => {
+function validate(props: RegionalIngressProps): TargetHealthCheckProtocol {
+  const fail = (setting: string, value: unknown, rule: string): never => {
     throw new Error(`RegionalIngress ${props.name}: ${setting} ${JSON.stringify(value)} ${rule}`);
   };
   if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/.test(props.name)) {
     fail("name", props.name, "must be 1-32 letters, digits and '-' (an ELB name), not starting or ending with '-'");
+  }
+  const nameLimit = ELB_NAME_LIMIT - TARGET_GROUP_SUFFIX.length;
+  if (props.name.length > nameLimit) {
+    fail("name", props.name, `is ${props.name.length} characters; the target group "<name>${TARGET_GROUP_SUFFIX}" must fit ELB's ${ELB_NAME_LIMIT}, so at most ${nameLimit}`);
+  }
+  // CreateLoadBalancer: a name must not begin with "internal-"; CreateSecurityGroup: a group name cannot start with "sg-".
+  if (props.name.toLowerCase().startsWith("internal-")) {
+    fail("name", props.name, 'must not start with "internal-": ELB reserves it for internal load balancers\' DNS names');
+  }
+  if (props.name.toLowerCase().startsWith("sg-")) {
+    fail("name", props.name, 'must not start with "sg-": EC2 refuses security group names with that prefix (the NLB\'s group is "<name>-nlb")');
   }
   for (const [setting, port] of [["listenerPort", props.listenerPort], ["targetPort", props.targetPort]] as const) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -169,7 +219,20 @@ function validate(props: RegionalIngressProps): void {
   if (props.publicSubnetIds.length < 2) {
     fail("publicSubnetIds", props.publicSubnetIds, "must name subnets in at least 2 AZs");
   }
-  if (!props.healthCheckPath.startsWith("/")) {
-    fail("healthCheckPath", props.healthCheckPath, "must be an absolute HTTP path such as /healthz");
+  if (!HTTP_PATH.test(props.healthCheckPath)) {
+    fail("healthCheckPath", props.healthCheckPath, "must be an absolute HTTP path such as /healthz (no spaces or control characters)");
   }
+  if (props.healthCheckPath.length > HEALTH_CHECK_PATH_LIMIT) {
+    fail("healthCheckPath", `${props.healthCheckPath.slice(0, 40)}…`, `is ${props.healthCheckPath.length} characters; ELB allows at most ${HEALTH_CHECK_PATH_LIMIT}`);
+  }
+  const served = defaultHealthCheckProtocol(props.protocol);
+  const protocol = props.healthCheckProtocol ?? served;
+  if (protocol !== "TCP" && protocol !== served) {
+    const what =
+      props.protocol === "TCP"
+        ? `with a TCP listener TLS passes through and the pods serve TLS on targetPort ${props.targetPort}`
+        : `with a TLS listener the NLB ends TLS and the pods receive plain TCP on targetPort ${props.targetPort}`;
+    fail("healthCheckProtocol", protocol, `cannot succeed: ${what}; use ${served} (or TCP)`);
+  }
+  return protocol;
 }

@@ -27,7 +27,8 @@ export interface SharedFileSystemProps {
 /**
  * An encrypted, backed-up EFS file system with a mount target in every AZ, so a pod rescheduled
  * into another zone finds its volume (what zonal EBS cannot do). Only NFS from the cluster's
- * security groups reaches it, and the file-system policy refuses unencrypted mounts.
+ * security groups reaches it, and the file-system policy admits read-write mounts only through
+ * its mount targets and only over TLS.
  * Access points are made per volume by the EFS CSI driver's dynamic provisioning.
  */
 export class SharedFileSystem extends Construct {
@@ -56,9 +57,24 @@ export class SharedFileSystem extends Construct {
       tags: { Name: props.name },
     });
     new EfsBackupPolicy(this, "backup-policy", { provider, fileSystemId: this.fileSystem.id, backupPolicy: { status: "ENABLED" } });
+    // A file-system policy replaces EFS's default (every client with network access may mount),
+    // so it must allow the mounts it wants: ClientMount and ClientWrite through the file system's
+    // own mount targets. NFS clients without the `iam` mount option (the EFS CSI driver's
+    // default) are anonymous, hence principal "*", narrowed by the mount-target condition and by
+    // the security group. No ClientRootAccess: the driver's access points set each volume's POSIX
+    // user. (EFS user guide, "Using IAM to control file system data access" and "Resource-based
+    // policies"; condition key elasticfilesystem:AccessedViaMountTarget.)
     const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
       provider,
       statement: [
+        {
+          sid: "MountAndWriteThroughMountTargets",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+          resources: [this.fileSystem.arn],
+          condition: [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }],
+        },
         {
           sid: "DenyUnencryptedMounts",
           effect: "Deny",

@@ -1,4 +1,6 @@
 import type { Rule } from "../rule";
+import { APPLY_TIME_RULES } from "./apply-time";
+import { NAME_RULES } from "./apply-time-names";
 import { AURORA_RULES } from "./aurora";
 import { DYNAMODB_RULES } from "./dynamodb";
 import { EDGE_RULES } from "./edge";
@@ -26,6 +28,9 @@ export const RULES: readonly Rule[] = [
   ...EFS_RULES,
   ...EDGE_RULES,
   ...LOAD_BALANCER_RULES,
+  // Apply-time: what AWS APIs refuse when the resource is created, which a plan cannot see.
+  ...APPLY_TIME_RULES,
+  ...NAME_RULES,
 ];
 
 /** The rules a suppression id (a rule id or a public id) names. */

@@ -1,3 +1,4 @@
+import { NODE_CLASS_LABEL } from "../../eks-nodes";
 import type { PolicyInput, PolicyResource } from "../policy-input";
 import { cannotTell, fail, type CheckOutcome, type Rule } from "../rule";
 import { asBoolean, asNumber, asStrings, blocks, dig, isUnknown, show } from "../terraform-values";
@@ -170,8 +171,8 @@ export const nodeGroupRemoteAccess: Rule = {
   },
 };
 
-/** Label keys that name a node group's class. */
-const CLASS_LABELS = ["node.kubernetes.io/class", "node.meridian.io/class"];
+/** Label keys that name a node group's class: the platform's own (EKS refuses `kubernetes.io/` keys on node groups). */
+const CLASS_LABELS = [NODE_CLASS_LABEL];
 /** The class whose on-demand capacity runs the cluster's own workloads (CoreDNS, controllers). */
 const SYSTEM_CLASS = "system";
 

@@ -193,6 +193,6 @@ function validate(props: ClusterAutoscalerProps): void {
     fail("availabilityZones", props.availabilityZones, "must list at least 2 zones");
   }
   if (props.nodeAffinity.length === 0) {
-    fail("nodeAffinity", props.nodeAffinity, "must place the autoscaler on the system nodes (e.g. node.kubernetes.io/class In [system]); otherwise it may run on a node it removes");
+    fail("nodeAffinity", props.nodeAffinity, "must place the autoscaler on the system nodes (e.g. node.meridian.io/class In [system]); otherwise it may run on a node it removes");
   }
 }

@@ -26,7 +26,12 @@ export const KARPENTER_CRD_RELEASE = "karpenter-crd";
 export const KARPENTER_NODES_RELEASE = "karpenter-nodes";
 /** Tag the network construct puts on the private subnets (`karpenter.sh/discovery = <cluster>`). */
 export const SUBNET_DISCOVERY_TAG = "karpenter.sh/discovery";
-/** Label domains Karpenter refuses on NodePool labels (its CRD's validation rules). */
+/**
+ * Label domains Karpenter refuses on NodePool labels (its CRD's validation rules), and the
+ * exceptions it allows. This is Karpenter's rule only: catalogue node groups are held to the
+ * stricter EKS node-group rule (no key containing kubernetes.io/, src/eks-nodes.ts), so one class
+ * definition is valid under either autoscaler.
+ */
 const RESTRICTED_LABEL_DOMAINS = ["kubernetes.io", "k8s.io", "karpenter.sh", "karpenter.k8s.aws"];
 const ALLOWED_LABEL_SUBDOMAINS = ["node.kubernetes.io", "node-restriction.kubernetes.io", "kops.k8s.io"];
 const ALLOWED_LABELS = ["topology.kubernetes.io/zone", "topology.kubernetes.io/region", "kubernetes.io/arch", "kubernetes.io/os", "karpenter.sh/capacity-type"];

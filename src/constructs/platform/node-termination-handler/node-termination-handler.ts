@@ -43,8 +43,10 @@ export function interruptionQueueUrl(region: string, accountId: string, queueNam
 
 /**
  * AWS Node Termination Handler in queue-processor mode, next to Cluster Autoscaler: it reads the
- * interruption queue (spot interruption and rebalance notices, instance state changes, AWS Health
- * scheduled changes) and cordons, taints and drains the affected node before it goes. It drains
+ * interruption queue and cordons, taints and drains the affected node before it goes. Beside EKS
+ * managed node groups the regional stack routes only AWS Health scheduled changes (instance
+ * retirement, maintenance reboots) to that queue: EKS already drains spot nodes on rebalance and
+ * interruption notices and every node it terminates (`INTERRUPTION_EVENTS_BY_AUTOSCALER`). It drains
  * only instances whose Auto Scaling group carries `k8s.io/cluster-autoscaler/<cluster>` (every
  * EKS managed node group of this cluster), the tag its IAM policy is scoped to as well. A
  * Deployment of two replicas on the system nodes, never a DaemonSet (that is IMDS mode).
@@ -119,6 +121,6 @@ function validate(props: NodeTerminationHandlerProps): void {
     fail("roleArn", props.roleArn, "must be an IAM role ARN (or a Terraform reference to one)");
   }
   if (props.nodeAffinity.length === 0) {
-    fail("nodeAffinity", props.nodeAffinity, "must place the handler on the system nodes (e.g. node.kubernetes.io/class In [system]); otherwise it may drain the node it runs on");
+    fail("nodeAffinity", props.nodeAffinity, "must place the handler on the system nodes (e.g. node.meridian.io/class In [system]); otherwise it may drain the node it runs on");
   }
 }
