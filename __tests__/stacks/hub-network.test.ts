@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generatedEnvironment } from "../../src/config/generated-environments";
+import { otherEnvironmentKeysRead } from "../../src/state/state-access";
 import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 
 /**
@@ -151,6 +152,14 @@ describe("an environment joins the hub only after it is deployed (joinedToHub)",
       expect([name, JSON.stringify(pending.get(name)).includes("/qa/")]).toEqual([name, false]);
       expect(pending.get(name)).toEqual(stacks.get(name));
     }
+  });
+
+  test("THEN the state roles grant no read of it to the hub, nor of the hub network to it (least privilege follows joinedToHub)", () => {
+    const production = withNewEnvironment.environments.find((e) => e.name === "production")!;
+    const qa = withNewEnvironment.environments.find((e) => e.name === "qa")!;
+    expect(otherEnvironmentKeysRead(withNewEnvironment, production).filter((key) => key.includes("/qa/"))).toEqual([]);
+    expect(otherEnvironmentKeysRead(withNewEnvironment, qa)).toEqual([]);
+    expect(otherEnvironmentKeysRead(catalogue, catalogue.environments.find((e) => e.name === "staging")!)).toEqual(["meridian/production/production-hub-network.tfstate"]);
   });
 
   test("a joined spoke is read by the hub network (the built-in staging is)", () => {
