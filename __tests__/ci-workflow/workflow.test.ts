@@ -183,15 +183,15 @@ describe("pull-request.yml", () => {
     expect((wf as unknown as { concurrency: unknown }).concurrency).toEqual({ group: "pull-request-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
   });
 
-  test("the checks job runs install, typecheck, lint, test, verify, policy and the gate, in that order, with Node 20 and Terraform 1.11", () => {
+  test("the checks job runs install, typecheck, lint, the support calendar, test, verify, policy and the gate, in that order, with Node 22 and Terraform 1.11", () => {
     const commands = runs(checks!);
-    const order = ["npm ci", "npm run typecheck", "npm run lint", "npm test", "npm run verify", "npm run policy", "npm run gate --"].map((c) =>
+    const order = ["npm ci", "npm run typecheck", "npm run lint", "npm run currency", "npm test", "npm run verify", "npm run policy", "npm run gate --"].map((c) =>
       commands.findIndex((run) => run.startsWith(c) || run.includes(`\n${c}`) || run.includes(` ${c}`)),
     );
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(stepUsing(checks!, "actions/checkout")!.with).toMatchObject({ "fetch-depth": 0 });
-    expect(stepUsing(checks!, "actions/setup-node")!.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(stepUsing(checks!, "actions/setup-node")!.with).toMatchObject({ "node-version": 22, cache: "npm" });
     expect(stepUsing(checks!, "hashicorp/setup-terraform")!.with).toMatchObject({ terraform_version: "${{ env.TERRAFORM_VERSION }}" });
     expect(wf.env!.TERRAFORM_VERSION).toBe("<1.12.0");
   });

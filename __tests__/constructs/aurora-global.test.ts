@@ -1,3 +1,4 @@
+import { AURORA_POSTGRESQL_VERSION } from "../../src/config/catalogue";
 import { Testing, TerraformStack, type App } from "cdktf";
 import { AuroraGlobalDatabase } from "../../src/constructs/aurora-global/global-database";
 import { AuroraRegionalMember, type AuroraRegionalMemberProps } from "../../src/constructs/aurora-global/regional-member";
@@ -25,7 +26,7 @@ describe("global-database stack", () => {
     expect(only(globalDb, "aws_rds_global_cluster")).toMatchObject({
       global_cluster_identifier: "meridian-production",
       engine: "aurora-postgresql",
-      engine_version: "16.6",
+      engine_version: AURORA_POSTGRESQL_VERSION,
       database_name: "meridian",
       storage_encrypted: true,
       deletion_protection: true,
@@ -84,7 +85,7 @@ describe.each([
     expect(cluster).toMatchObject({
       cluster_identifier: `meridian-production-${region}`,
       engine: "aurora-postgresql",
-      engine_version: "16.6",
+      engine_version: AURORA_POSTGRESQL_VERSION,
       engine_mode: "provisioned",
       storage_encrypted: true,
     });

@@ -160,6 +160,21 @@ describe("karpenterControllerStatements", () => {
     expect(granting(karpenter(), "ssm:GetParameter")).toEqual([expect.objectContaining({ resources: ["arn:aws:ssm:us-east-1::parameter/aws/service/*"] })]);
   });
 
+  test("reads the ARC zonal shift status of this cluster only (Karpenter >= 1.12, settings.enableZonalShift)", () => {
+    expect(granting(karpenter(), "arc-zonal-shift:GetManagedResource")).toEqual([
+      expect.objectContaining({
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "arc-zonal-shift:ResourceIdentifier", values: [`arn:aws:eks:us-east-1:111111111111:cluster/${CLUSTER}`] }],
+      }),
+    ]);
+  });
+
+  test("may check instance status (interruption health checks, >= 1.12) and placement groups (>= 1.11) in its region", () => {
+    for (const action of ["ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"]) {
+      expect(granting(karpenter(), action)).toEqual([expect.objectContaining({ condition: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: ["us-east-1"] }] })]);
+    }
+  });
+
   test("limits EC2 describe calls to the cluster's region", () => {
     expect(granting(karpenter(), "ec2:DescribeInstances")).toEqual([
       expect.objectContaining({ resources: ["*"], condition: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: ["us-east-1"] }] }),

@@ -1,4 +1,5 @@
 import { NODE_CLASS_LABEL, nodeGroupLabelProblem } from "../../src/eks-nodes";
+import { ADDON_VERSIONS, KUBERNETES_VERSION, NODE_AMI_RELEASE } from "../../src/config/catalogue";
 import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
@@ -43,7 +44,7 @@ describe("managed node groups", () => {
     const groups = resourcesOf(json, "aws_eks_node_group");
     expect(groups.length).toBeGreaterThan(0);
     for (const group of groups) {
-      expect(group).toMatchObject({ version: "1.33", release_version: "1.33.13-20260714" });
+      expect(group).toMatchObject({ version: KUBERNETES_VERSION, release_version: NODE_AMI_RELEASE });
       // The launch template names no AMI, so release_version (not an image id) picks it.
       expect(resourcesOf(json, "aws_launch_template").every((t) => t.image_id === undefined)).toBe(true);
     }
@@ -125,7 +126,7 @@ describe("EKS cluster", () => {
     expect(cluster!.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
     expect(cluster!.encryption_config).toEqual({ resources: ["secrets"], provider: { key_arn: expect.stringContaining("aws_kms_key.") } });
     expect(cluster!.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false });
-    expect(cluster!.version).toBe("1.33");
+    expect(cluster!.version).toBe(KUBERNETES_VERSION);
     resourcesOf(json, "aws_kms_key").forEach((key) => expect(key.enable_key_rotation).toBe(true));
   });
 
@@ -162,12 +163,12 @@ describe("EKS cluster", () => {
   test("managed add-ons are pinned to the catalogue's versions", () => {
     const versions = Object.fromEntries(resourcesOf(production, "aws_eks_addon").map((a) => [a.addon_name, a.addon_version]));
     expect(versions).toEqual({
-      "vpc-cni": "v1.19.6-eksbuild.7",
-      "kube-proxy": "v1.33.0-eksbuild.2",
-      "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
-      coredns: "v1.12.1-eksbuild.2",
-      "aws-ebs-csi-driver": "v1.45.0-eksbuild.2",
-      "aws-efs-csi-driver": "v2.1.9-eksbuild.1",
+      "vpc-cni": ADDON_VERSIONS.vpcCni,
+      "kube-proxy": ADDON_VERSIONS.kubeProxy,
+      "eks-pod-identity-agent": ADDON_VERSIONS.podIdentityAgent,
+      coredns: ADDON_VERSIONS.coreDns,
+      "aws-ebs-csi-driver": ADDON_VERSIONS.ebsCsiDriver,
+      "aws-efs-csi-driver": ADDON_VERSIONS.efsCsiDriver,
     });
   });
 

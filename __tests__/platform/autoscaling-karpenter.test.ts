@@ -134,9 +134,9 @@ describe("Karpenter construct", () => {
     expect(listed.sort()).toEqual([...renderedCrds, "nodeclaims.karpenter.sh"].sort());
   });
 
-  test("annotates the service account with the controller role and reads the interruption queue by name", () => {
+  test("annotates the service account with the controller role, reads the interruption queue by name and honours ARC zonal shift", () => {
     expect(controller.serviceAccount).toEqual({ create: true, name: "karpenter", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::333333333333:role/${CLUSTER}-karpenter` } });
-    expect(controller.settings).toEqual({ clusterName: CLUSTER, interruptionQueue: `${CLUSTER}-interruption` });
+    expect(controller.settings).toEqual({ clusterName: CLUSTER, interruptionQueue: `${CLUSTER}-interruption`, enableZonalShift: true });
   });
 
   test("runs 2 replicas with a disruption budget, zone spread, system-cluster-critical, on system nodes it does not manage", () => {

@@ -139,7 +139,7 @@ describe.each(PRODUCTION)("Karpenter in %s", (name) => {
   });
 
   test("node classes use the AMI release the catalogue pins (not al2023@latest), so Karpenter's nodes move only when it is raised", () => {
-    // GIVEN production's pin 1.33.13-20260714 WHEN its EC2NodeClasses are rendered THEN each selects that release's AL2023 AMIs
+    // GIVEN production's pinned AMI release (v20260714) WHEN its EC2NodeClasses are rendered THEN each selects that release's AL2023 AMIs
     for (const nodeClass of manifests.filter((m) => m.kind === "EC2NodeClass") as unknown as { spec: { amiSelectorTerms: unknown } }[]) {
       expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: "al2023@v20260714" }]);
     }

@@ -1,3 +1,4 @@
+import { KUBERNETES_VERSION, NODE_AMI_RELEASE } from "../../src/config/catalogue";
 import { REPLACEMENT_ARGUMENTS } from "../../src/verification/replacement-attributes";
 import { diffStacks, resourcesOf, synthStacks, validCatalogue } from "../helpers";
 
@@ -7,16 +8,16 @@ import { diffStacks, resourcesOf, synthStacks, validCatalogue } from "../helpers
  * plane in place (a rolling update), never be replaced or left on the old version.
  */
 
-// GIVEN the built-in catalogue, and the same catalogue with staging raised from 1.33 to 1.34
-const before = synthStacks();
-const after = synthStacks(
+// GIVEN the built-in catalogue with staging one minor back (1.34), and the built-in catalogue (1.35)
+const before = synthStacks(
   validCatalogue((raw) => {
     const staging = raw.environments.find((env) => env.name === "staging")!;
     staging.kubernetesVersion = "1.34";
-    staging.cluster.addonVersions = { ...staging.cluster.addonVersions, kubeProxy: "v1.34.0-eksbuild.2" };
+    staging.cluster.addonVersions = { ...staging.cluster.addonVersions, kubeProxy: "v1.34.6-eksbuild.2" };
     staging.nodeAmiReleaseVersions = { AL2023_x86_64_STANDARD: "1.34.9-20260714", AL2023_x86_64_NVIDIA: "1.34.9-20260714" };
   }),
 );
+const after = synthStacks();
 const regionalStacks = [...before.keys()].filter((name) => name.startsWith("staging-regional-"));
 
 describe("a Kubernetes minor upgrade", () => {
@@ -30,7 +31,7 @@ describe("a Kubernetes minor upgrade", () => {
 
     // THEN every group names the new minor and its AMI release
     expect(groups.length).toBeGreaterThan(0);
-    groups.forEach((group) => expect(group).toMatchObject({ version: "1.34", release_version: "1.34.9-20260714" }));
+    groups.forEach((group) => expect(group).toMatchObject({ version: KUBERNETES_VERSION, release_version: NODE_AMI_RELEASE }));
   });
 
   test.each(regionalStacks)("%s: the node groups change in place (version and release_version only), nothing is replaced", (name) => {

@@ -19,24 +19,40 @@ export function vpcSlot(slot: number): string {
   return cidrSubnet(PLATFORM_SUPERNET, 6, slot);
 }
 
-/** EKS add-on builds for Kubernetes 1.33, pinned so every region runs the same bits. */
-const ADDON_VERSIONS_1_33 = {
-  vpcCni: "v1.19.6-eksbuild.7",
-  coreDns: "v1.12.1-eksbuild.2",
-  kubeProxy: "v1.33.0-eksbuild.2",
-  ebsCsiDriver: "v1.45.0-eksbuild.2",
+/** The Kubernetes minor every cluster runs; see docs/upgrading.md for the path between minors. */
+export const KUBERNETES_VERSION = "1.35";
+
+/**
+ * EKS add-on builds for Kubernetes 1.35, pinned so every region runs the same bits. Read from the
+ * EKS user guide's per-version tables (kube-proxy, CoreDNS) and from published add-on pins of
+ * EKS users where the guide has no table (see src/config/support-calendar.ts for each source).
+ * Confirm each with `aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name <name>`
+ * before the first apply: the builds offered for a minor cannot be listed offline.
+ */
+export const ADDON_VERSIONS = {
+  vpcCni: "v1.22.3-eksbuild.1",
+  coreDns: "v1.14.2-eksbuild.4",
+  kubeProxy: "v1.35.3-eksbuild.2",
+  ebsCsiDriver: "v1.66.0-eksbuild.1",
+  // Stays on the 2.x line: EFS CSI 3.x splits the driver's IAM role into controller and node roles.
   efsCsiDriver: "v2.1.9-eksbuild.1",
-  podIdentityAgent: "v1.3.7-eksbuild.2",
+  podIdentityAgent: "v1.3.9-eksbuild.1",
 };
 
 /**
- * EKS-optimized AL2023 AMI release of the managed nodes for Kubernetes 1.33 (amazon-eks-ami
- * v20260714; one release version covers every AL2023 type). Raise it with the add-on builds.
+/**
+ * EKS-optimized AL2023 AMI release of the managed nodes for KUBERNETES_VERSION (amazon-eks-ami
+ * v20260714 release notes: 1.35.6-20260714; one release version covers every AL2023 type). Raise
+ * it with the Kubernetes minor and the add-on builds: the catalogue refuses a release of another minor.
  */
-const NODE_AMI_RELEASE_1_33 = "1.33.13-20260714";
+export const NODE_AMI_RELEASE = "1.35.6-20260714";
 
-/** Aurora PostgreSQL version of every global database member; raised through the global cluster. */
-const AURORA_POSTGRESQL_VERSION = "16.6";
+/**
+ * Aurora PostgreSQL version of every global database member; raised through the global cluster
+ * (a minor upgrade of a global database is in place). 16.13: the newest 16.x minor found offered
+ * (`describe-db-engine-versions`); confirm it is offered in both regions before applying.
+ */
+export const AURORA_POSTGRESQL_VERSION = "16.13";
 
 const NO_TAINTS: NodeGroupConfig["taints"] = [];
 
@@ -81,8 +97,8 @@ export const BUILT_IN_CATALOGUE = {
         { region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"], vpcCidr: vpcSlot(1) },
       ],
       natGateways: "single",
-      kubernetesVersion: "1.33",
-      nodeAmiReleaseVersions: { AL2023_x86_64_STANDARD: NODE_AMI_RELEASE_1_33, AL2023_x86_64_NVIDIA: NODE_AMI_RELEASE_1_33 },
+      kubernetesVersion: KUBERNETES_VERSION,
+      nodeAmiReleaseVersions: { AL2023_x86_64_STANDARD: NODE_AMI_RELEASE, AL2023_x86_64_NVIDIA: NODE_AMI_RELEASE },
       nodeGroups: [
         {
           name: "system",
@@ -134,7 +150,7 @@ export const BUILT_IN_CATALOGUE = {
         autoscaler: "cluster-autoscaler",
         externalDnsHostedZoneIds: ["Z0STAGINGEXAMPLE000001"],
         serviceCidr: "172.20.0.0/16",
-        addonVersions: ADDON_VERSIONS_1_33,
+        addonVersions: ADDON_VERSIONS,
       },
       ingress: { port: 443, protocol: "TCP", targetPort: 8443, healthCheckPath: "/healthz" },
       tags: {},
@@ -180,9 +196,9 @@ export const BUILT_IN_CATALOGUE = {
         { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], vpcCidr: vpcSlot(9) },
       ],
       natGateways: "per-az",
-      kubernetesVersion: "1.33",
+      kubernetesVersion: KUBERNETES_VERSION,
       // Karpenter provisions spot and GPU nodes; the managed (system) nodes are x86_64 standard.
-      nodeAmiReleaseVersions: { AL2023_x86_64_STANDARD: NODE_AMI_RELEASE_1_33 },
+      nodeAmiReleaseVersions: { AL2023_x86_64_STANDARD: NODE_AMI_RELEASE },
       nodeGroups: [
         {
           name: "system",
@@ -237,7 +253,7 @@ export const BUILT_IN_CATALOGUE = {
         alertEmails: ["platform-oncall@example.com"],
         externalDnsHostedZoneIds: ["Z0PRODUCTIONEXAMPLE001"],
         serviceCidr: "172.20.0.0/16",
-        addonVersions: ADDON_VERSIONS_1_33,
+        addonVersions: ADDON_VERSIONS,
       },
       ingress: { port: 443, protocol: "TCP", targetPort: 8443, healthCheckPath: "/healthz" },
       tags: { "data-classification": "confidential" },

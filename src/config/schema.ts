@@ -20,8 +20,12 @@ import {
  * `catalogue-rules.ts`. Both report through zod issues so every error carries its path.
  */
 
-/** EKS versions this code base is tested against. Raise together with add-on versions. */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34"] as const;
+/**
+ * EKS versions this code base is tested against and EKS still runs (standard or extended support;
+ * each has a row in src/config/support-calendar.ts). EKS upgrades one minor at a time, so the
+ * versions a running cluster passes through stay listed. Raise together with add-on versions.
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
 
 /** Instance families with NVIDIA GPUs that the EKS AL2023 NVIDIA AMI supports. */
 export const GPU_INSTANCE_FAMILIES = ["g4dn", "g5", "g6", "g6e", "gr6", "p3", "p4d", "p4de", "p5", "p5e", "p5en"] as const;

@@ -10,8 +10,9 @@ import { synthStacks, type Block } from "../../helpers";
  * unknown key silently, so a misspelt or renamed key is a setting that never took effect.
  *
  * The charts cannot be downloaded here, so `inventory/<chart>.json` records the key paths of the
- * upstream values.yaml as read from a public copy (`source`: repository@commit:path), down to the
- * depth our values need, plus the free-form subtrees with the reason each one is free-form.
+ * upstream values.yaml as read from a git copy of the chart's repository at the release
+ * (`source`: repository@commit:path), plus the free-form subtrees with the reason each one is
+ * free-form. `tsx scripts/chart-inventory.ts` writes an inventory (see docs/upgrading.md).
  */
 
 interface Inventory {
@@ -36,32 +37,7 @@ const NOT_INSTALLED: Partial<Record<ChartName, string>> = {
  * the pinned release). `read` must equal the inventory's `version`, so the table stays in step
  * with the files; drop an entry when the inventory is re-read at the pin.
  */
-const VERSION_MISMATCH_ACKNOWLEDGED: Partial<Record<ChartName, { readonly read: string; readonly reason: string }>> = {
-  awsLoadBalancerController: {
-    read: "1.14.0",
-    reason: "pin 1.13.4; newest copy found is a fork of the chart source at app v2.14.0; aws/eks-charts is indexed only at 0.1.3/1.4.9",
-  },
-  nodeTerminationHandler: {
-    read: "1.0.0-fork (upstream >= 0.26)",
-    reason: "pin 0.27.2; upstream is indexed only at chart ~0.9 (app v1.7/v1.8); a fork carrying the >= 0.26 values (heartbeat*) was used, its own spotGuard block excluded",
-  },
-  karpenter: { read: "1.8.1", reason: "pin 1.6.3; aws/karpenter-provider-aws is indexed only at 0.30-0.35; a mirror at 1.8.1 was used" },
-  karpenterCrd: { read: "0.35.x-1.x (values unchanged)", reason: "pin 1.6.3; only the webhook block exists upstream and the platform sets no value" },
-  clusterAutoscaler: {
-    read: "9.x (image v1.23.0)",
-    reason: "pin 9.50.1; kubernetes/autoscaler values.yaml is indexed at image v1.18/v1.23 only; the keys we set are unchanged since",
-  },
-  metricsServer: { read: "3.12.x (addon-resizer 1.8.21)", reason: "pin 3.13.0; newest indexed values.yaml of the chart source" },
-  externalDns: {
-    read: "1.21.1+unreleased (keys pruned to 1.19.0)",
-    reason: "pin 1.19.0; newer values.yaml, keys added after 1.19.0 removed per the chart CHANGELOG",
-  },
-  kyverno: { read: "3.1.x", reason: "pin 3.5.2; kyverno/kyverno is indexed only with 2.x values; a vendored 3.1.x copy was used" },
-  argoCd: { read: "9.4.18", reason: "pin 8.5.8; the closest argo-helm commit holding both Chart.yaml and values.yaml" },
-  kubePrometheusStack: { read: "61.x (prometheus v2.53.0)", reason: "pin 77.12.0; newest commit of the chart source whose values.yaml is indexed" },
-  fluentBit: { read: "0.1.33/0.1.34 (image 2.32.2.20240425)", reason: "pin 0.1.35; newest indexed values.yaml of aws/eks-charts" },
-  openTelemetryCollector: { read: "0.130.1", reason: "pin 0.134.0; values.schema.json of 0.130.1 was the closest indexed version" },
-};
+const VERSION_MISMATCH_ACKNOWLEDGED: Partial<Record<ChartName, { readonly read: string; readonly reason: string }>> = {};
 
 const INVENTORY_DIR = join(__dirname, "inventory");
 

@@ -154,9 +154,13 @@ export function karpenterControllerStatements(
         "ec2:DescribeCapacityReservations",
         "ec2:DescribeImages",
         "ec2:DescribeInstances",
+        // Instance status health checks of the interruption controller (Karpenter >= 1.12).
+        "ec2:DescribeInstanceStatus",
         "ec2:DescribeInstanceTypeOfferings",
         "ec2:DescribeInstanceTypes",
         "ec2:DescribeLaunchTemplates",
+        // Placement groups named by an EC2NodeClass (Karpenter >= 1.11).
+        "ec2:DescribePlacementGroups",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeSpotPriceHistory",
         "ec2:DescribeSubnets",
@@ -234,6 +238,15 @@ export function karpenterControllerStatements(
       effect: "Allow",
       actions: ["eks:DescribeCluster"],
       resources: [arn.eks(`cluster/${cluster}`)],
+    },
+    {
+      // Karpenter >= 1.12 stops launching into a zone ARC has shifted this cluster away from
+      // (settings.enableZonalShift); it reads the shift status of this cluster only.
+      sid: "AllowZonalShiftStatusReadOnly",
+      effect: "Allow",
+      actions: ["arc-zonal-shift:GetManagedResource"],
+      resources: ["*"],
+      condition: [when("StringEquals", "arc-zonal-shift:ResourceIdentifier", arn.eks(`cluster/${cluster}`))],
     },
   ];
 }

@@ -135,6 +135,9 @@ export class Karpenter extends Construct {
           clusterName: props.clusterName,
           ...(props.clusterEndpoint ? { clusterEndpoint: props.clusterEndpoint } : {}),
           interruptionQueue: props.interruptionQueueName,
+          // The clusters enable ARC zonal shift; without this Karpenter (>= 1.12) keeps launching
+          // into the zone traffic was shifted away from. Needs arc-zonal-shift:GetManagedResource.
+          enableZonalShift: true,
         },
         replicas: ha.replicas,
         podDisruptionBudget: { name: KARPENTER_RELEASE, maxUnavailable: ha.podDisruptionBudget.maxUnavailable },
