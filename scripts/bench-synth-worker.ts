@@ -3,7 +3,8 @@
  * builds the app for BENCH_ENVIRONMENTS generated environments (or the built-in catalogue),
  * synthesizes into BENCH_OUTDIR and prints one JSON line of timings.
  */
-import { BUILT_IN_CATALOGUE, vpcSlot } from "../src/config/catalogue";
+import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
+import { generatedEnvironment } from "../src/config/generated-environments";
 import { loadCatalogue } from "../src/config/load";
 import { leanSynthTraces } from "../src/synth-traces";
 import { buildPlatformApp } from "../stacks/platform-app";
@@ -17,11 +18,7 @@ const raw = structuredClone(BUILT_IN_CATALOGUE);
 if (count > 0) {
   // N copies of the staging environment, each with its own pair of VPC slots.
   const template = raw.environments[0]!;
-  raw.environments = Array.from({ length: count }, (_, i) => ({
-    ...structuredClone(template),
-    name: `env${i}`,
-    regions: template.regions.map((r, j) => ({ ...r, vpcCidr: vpcSlot(2 * i + j) })),
-  }));
+  raw.environments = Array.from({ length: count }, (_, i) => generatedEnvironment(template, { name: `env${i}`, firstVpcSlot: 2 * i }));
   // The teams' projects span every generated environment, as they span staging and production.
   const projects = raw.gitopsHub.projects.map((project) => ({ ...project, environments: raw.environments.map((env) => env.name) }));
   raw.gitopsHub = { ...raw.gitopsHub, environment: "env0", region: template.primaryRegion, projects };

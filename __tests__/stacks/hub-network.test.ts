@@ -4,6 +4,8 @@ import { BUILT_IN_CATALOGUE } from "../../src/config/catalogue";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { generatedEnvironment } from "../../src/config/generated-environments";
+import { otherEnvironmentKeysRead } from "../../src/state/state-access";
 import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 
 /**
@@ -131,5 +133,37 @@ describe("partial synth", () => {
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("an environment joins the hub only after it is deployed (joinedToHub)", () => {
+  // GIVEN the built-in catalogue plus a new environment (own account, new VPC slots) that has not joined
+  const withNewEnvironment = validCatalogue((raw) => {
+    raw.environments.push(generatedEnvironment(raw.environments[0]!, { name: "qa", firstVpcSlot: 16, accountId: "444444444444", joinedToHub: false }));
+  });
+  const pending = synthStacks(withNewEnvironment);
+
+  test("WHEN synthesized THEN only its AWS stacks exist: no hub link, no platform stack", () => {
+    expect([...pending.keys()].filter((name) => name.startsWith("qa-")).sort()).toEqual(["qa-edge", "qa-global-database", "qa-regional-us-east-1", "qa-regional-us-west-2"]);
+  });
+
+  test("THEN the hub's network and platform stacks are exactly as before: they read no state of it", () => {
+    for (const name of ["production-hub-network", "production-platform-us-east-1"]) {
+      expect([name, JSON.stringify(pending.get(name)).includes("/qa/")]).toEqual([name, false]);
+      expect(pending.get(name)).toEqual(stacks.get(name));
+    }
+  });
+
+  test("THEN the state roles grant no read of it to the hub, nor of the hub network to it (least privilege follows joinedToHub)", () => {
+    const production = withNewEnvironment.environments.find((e) => e.name === "production")!;
+    const qa = withNewEnvironment.environments.find((e) => e.name === "qa")!;
+    expect(otherEnvironmentKeysRead(withNewEnvironment, production).filter((key) => key.includes("/qa/"))).toEqual([]);
+    expect(otherEnvironmentKeysRead(withNewEnvironment, qa)).toEqual([]);
+    expect(otherEnvironmentKeysRead(catalogue, catalogue.environments.find((e) => e.name === "staging")!)).toEqual(["meridian/production/production-hub-network.tfstate"]);
+  });
+
+  test("a joined spoke is read by the hub network (the built-in staging is)", () => {
+    const keys = Object.values(hubNetwork.data!.terraform_remote_state!).map((block) => (block as { config: { key: string } }).config.key);
+    expect(keys).toContain("meridian/staging/staging-regional-us-west-2.tfstate");
   });
 });

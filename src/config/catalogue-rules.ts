@@ -127,6 +127,12 @@ export function checkCatalogueRules(catalogue: Catalogue): RuleViolation[] {
     violations.push({ path: ["gitopsHub", "region"], message: `is not a region of environment ${hub.name}` });
   } else {
     violations.push(...spokeEndpointRules(catalogue));
+    if (!hub.joinedToHub) {
+      violations.push({
+        path: ["environments", catalogue.environments.indexOf(hub), "joinedToHub"],
+        message: `is false, but ${hub.name} runs the GitOps hub (gitopsHub.environment): the hub's own environment is always joined; set it true`,
+      });
+    }
   }
   violations.push(...gitOpsProjectRules(catalogue));
 

@@ -179,6 +179,8 @@ export const BUILT_IN_CATALOGUE = {
         trafficDials: { "us-east-1": 100, "us-west-2": 100 },
         dns: { hostedZoneId: "Z0STAGINGEXAMPLE000001", recordName: "staging.meridian.example.com" },
       },
+      // Deployed, then joined (README, "Adding an environment").
+      joinedToHub: true,
     },
     {
       name: "production",
@@ -291,6 +293,8 @@ export const BUILT_IN_CATALOGUE = {
           healthCheckIntervalSeconds: 10,
         },
       },
+      // The GitOps hub's own environment.
+      joinedToHub: true,
     },
   ],
 };

@@ -553,6 +553,14 @@ export const EnvironmentSchema = z.strictObject({
   keyValueTables: z.array(KeyValueTableSchema).default([]),
   /** Global Accelerator (and Route 53) in front of both regions. @default - no edge stack */
   edge: EdgeSchema.optional(),
+  /**
+   * Whether the GitOps hub peers with and registers this environment's clusters (its hub links
+   * and platform stacks exist, and the hub's network and platform stacks read its regional
+   * state). The hub reads a state only once it exists, so a new environment starts `false`, is
+   * deployed, and is then set `true` (README, "Adding an environment"). The hub's own
+   * environment is always joined. @default false
+   */
+  joinedToHub: z.boolean().default(false),
 });
 
 export const StateSchema = z.strictObject({

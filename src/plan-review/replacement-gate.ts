@@ -176,26 +176,11 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
     return failed("simulated state", (error as Error).message);
   }
   // 2. Self-check: the base planned against its own simulated state must change nothing.
-  //    Terraform's plan settles what the simulation could not compute (policy documents,
-  //    templates); each round folds that back, keeping simulated ids.
-  let plans = 0;
-  for (;;) {
-    writeFileSync(join(baseDir, WORKSPACE_STATE_FILE), JSON.stringify(stateFile(resources, ctx.version, `review-${name}`)));
-    const shown = await planJsonText(baseDir, ctx.terraform);
-    plans++;
-    if (!shown.ok) {
-      return failed(`self-check ${shown.step}`, shown.message);
-    }
-    const plan = JSON.parse(shown.stdout) as PlanJson;
-    const remaining = reviewedChanges(plan);
-    if (remaining.length === 0) {
-      break;
-    }
-    if (plans >= ctx.maxSelfCheckPlans) {
-      return failed("self-check", `the base still plans ${remaining.length} change(s) against its simulated state after ${plans} plans: ${remaining.slice(0, 10).map((c) => `${c.kind} ${c.address}${c.forcedBy.length ? ` (${c.forcedBy.join(", ")})` : ""}`).join("; ")}`);
-    }
-    foldPlannedChanges(resources, plan);
+  const settled = await settleSimulatedState(baseDir, resources, { terraform: ctx.terraform, version: ctx.version, lineage: `review-${name}`, maxPlans: ctx.maxSelfCheckPlans });
+  if (!settled.ok) {
+    return failed(settled.step, settled.message);
   }
+  const plans = settled.plans;
   // 3. The head against the base's state.
   const headDir = join(ctx.workRoot, "head", name);
   prepareWorkspace(headStack, ctx.head, headDir);
@@ -214,6 +199,41 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   ctx.log(`${name}: reviewed in ${seconds} s (self-check after ${plans} plan(s)): ${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete`);
   return { stack: name, status: "reviewed", counts, changes, selfCheckPlans: plans, seconds };
+}
+
+/**
+ * The self-check: plans the configuration in `dir` against `resources` (its simulated applied
+ * state) until Terraform sees no changes. Terraform's plan settles what the simulation could not
+ * compute (policy documents, templates); each round folds that back into `resources`, keeping
+ * simulated ids. Shared by the gate and the deploy rehearsal.
+ */
+export async function settleSimulatedState(
+  dir: string,
+  resources: SimulatedResource[],
+  options: { readonly terraform: OfflineTerraform; readonly version: string; readonly lineage: string; readonly maxPlans: number },
+): Promise<{ readonly ok: true; readonly plans: number; readonly lastPlan: PlanJson } | { readonly ok: false; readonly step: string; readonly message: string }> {
+  let plans = 0;
+  for (;;) {
+    writeFileSync(join(dir, WORKSPACE_STATE_FILE), JSON.stringify(stateFile(resources, options.version, options.lineage)));
+    const shown = await planJsonText(dir, options.terraform);
+    plans++;
+    if (!shown.ok) {
+      return { ok: false, step: `self-check ${shown.step}`, message: shown.message };
+    }
+    const plan = JSON.parse(shown.stdout) as PlanJson;
+    const remaining = reviewedChanges(plan);
+    if (remaining.length === 0) {
+      return { ok: true, plans, lastPlan: plan };
+    }
+    if (plans >= options.maxPlans) {
+      return {
+        ok: false,
+        step: "self-check",
+        message: `the configuration still plans ${remaining.length} change(s) against its simulated state after ${plans} plans: ${remaining.slice(0, 10).map((c) => `${c.kind} ${c.address}${c.forcedBy.length ? ` (${c.forcedBy.join(", ")})` : ""}`).join("; ")}`,
+      };
+    }
+    foldPlannedChanges(resources, plan);
+  }
 }
 
 function failedReview(stack: string, step: string, message: string, ctx: ReviewContext): StackReview {

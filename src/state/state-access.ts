@@ -55,18 +55,19 @@ export function hubNetworkStateKey(catalogue: Catalogue): string {
 
 /**
  * State keys of other environments that `environment`'s stacks read. The hub environment's
- * hub-network and hub platform stacks read every cluster's regional stack; every spoke cluster's
- * hub-link stack reads the hub network's state.
+ * hub-network and hub platform stacks read every joined cluster's regional stack; every joined
+ * spoke cluster's hub-link stack reads the hub network's state.
  */
 export function otherEnvironmentKeysRead(catalogue: Catalogue, environment: EnvironmentConfig): string[] {
   const keys = new Set<string>();
   const hub = gitOpsHubSite(catalogue);
   if (environment.name === hub.environment.name) {
-    for (const other of catalogue.environments) {
+    // Only joined environments: the hub reads no state of one that has not joined (joinedToHub).
+    for (const other of catalogue.environments.filter((e) => e.joinedToHub)) {
       other.regions.forEach((r) => keys.add(regionalStateKey(catalogue, other.name, r.region)));
     }
   }
-  if (environment.regions.some((r) => !isGitOpsHub(catalogue, environment.name, r.region))) {
+  if (environment.joinedToHub && environment.regions.some((r) => !isGitOpsHub(catalogue, environment.name, r.region))) {
     keys.add(hubNetworkStateKey(catalogue));
   }
   const own = stateKeyPrefix(catalogue.project, environment.name);

@@ -36,7 +36,13 @@ const FAKE_CREDENTIALS = {
   allowed_account_ids: null,
 };
 
-export function offlineOverrides(stack: SynthesizedStack, all: readonly SynthesizedStack[]): TerraformJson {
+/**
+ * @param servedRemoteStates - for the deploy rehearsal: per `terraform_remote_state` name, the local
+ *   state file (relative to the workspace) holding the producer's simulated outputs. Reads are then
+ *   answered from those files without `defaults`, so an output the producer lacks fails the plan.
+ *   @default - every read answered from placeholders
+ */
+export function offlineOverrides(stack: SynthesizedStack, all: readonly SynthesizedStack[], servedRemoteStates?: ReadonlyMap<string, string>): TerraformJson {
   const providers: Record<string, Record<string, unknown>[]> = {};
   for (const block of stack.config.provider?.aws ?? []) {
     providers.aws = [...(providers.aws ?? []), { ...(block.alias ? { alias: block.alias } : {}), ...FAKE_CREDENTIALS }];
@@ -44,13 +50,15 @@ export function offlineOverrides(stack: SynthesizedStack, all: readonly Synthesi
   const remoteStates = stack.config.data?.terraform_remote_state ?? {};
   const data: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const [name, block] of Object.entries(remoteStates)) {
+    const served = servedRemoteStates?.get(name);
+    if (servedRemoteStates && served === undefined) {
+      throw new Error(`${stack.name}: data.terraform_remote_state.${name} has no simulated state to read`);
+    }
     data.terraform_remote_state = {
       ...data.terraform_remote_state,
-      [name]: {
-        backend: "local",
-        config: { path: EMPTY_REMOTE_STATE_FILE },
-        defaults: placeholderOutputs(stack, name, block, all),
-      },
+      [name]: served !== undefined
+        ? { backend: "local", config: { path: served } }
+        : { backend: "local", config: { path: EMPTY_REMOTE_STATE_FILE }, defaults: placeholderOutputs(stack, name, block, all) },
     };
   }
   return {

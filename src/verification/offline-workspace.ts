@@ -82,12 +82,15 @@ async function installProviders(required: RequiredProviders, dir: string, env: N
     : { ok: false, step: "init", message: `installing the providers failed: ${terraformErrors(result)}` };
 }
 
-/** Copies `stack` to `dir` with the offline overrides, ready for `initWorkspace`. */
-export function prepareWorkspace(stack: SynthesizedStack, all: readonly SynthesizedStack[], dir: string): void {
+/**
+ * Copies `stack` to `dir` with the offline overrides, ready for `initWorkspace`; `servedRemoteStates`
+ * as for {@link offlineOverrides} (the rehearsal writes those files into `dir` itself).
+ */
+export function prepareWorkspace(stack: SynthesizedStack, all: readonly SynthesizedStack[], dir: string, servedRemoteStates?: ReadonlyMap<string, string>): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(stack.directory, dir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
-  writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverrides(stack, all), null, 2));
+  writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverrides(stack, all, servedRemoteStates), null, 2));
   const deferred = deferEphemeralResources(stack.config);
   if (deferred) {
     writeFileSync(join(dir, SYNTHESIZED_FILE), JSON.stringify(deferred, null, 2));

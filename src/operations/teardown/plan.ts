@@ -43,11 +43,13 @@ export function destroyOrder(catalogue: Catalogue, environment: EnvironmentConfi
   const regions = environment.regions.map((r) => r.region);
   const hubLast = [...regions].sort((a, b) => Number(clusterTarget(catalogue, environment, a).isGitOpsHub) - Number(clusterTarget(catalogue, environment, b).isGitOpsHub));
   const readerFirst = [...regions].sort((a, b) => Number(a === environment.primaryRegion) - Number(b === environment.primaryRegion));
+  // An environment that has not joined the hub has neither platform stacks nor hub links.
+  const joined = environment.joinedToHub;
   return [
-    ...hubLast.map((region) => ({ name: platformStackName(environment.name, region), kind: "platform" as const })),
+    ...(joined ? hubLast : []).map((region) => ({ name: platformStackName(environment.name, region), kind: "platform" as const })),
     ...(environment.edge ? [{ name: edgeStackName(environment.name), kind: "edge" as const }] : []),
     ...regions
-      .filter((region) => !clusterTarget(catalogue, environment, region).isGitOpsHub)
+      .filter((region) => joined && !clusterTarget(catalogue, environment, region).isGitOpsHub)
       .map((region) => ({ name: hubLinkStackName(environment.name, region), kind: "hub-link" as const })),
     ...(catalogue.gitopsHub.environment === environment.name ? [{ name: hubNetworkStackName(environment.name), kind: "hub-network" as const }] : []),
     ...readerFirst.map((region) => ({ name: regionalStackName(environment.name, region), kind: "regional" as const })),
@@ -92,7 +94,7 @@ export function teardownPlan(catalogue: Catalogue, request: TeardownRequest): Te
     ...hubFirstOrLast.map((cluster) => gitOpsStep(hub, cluster)),
     ...clusters.flatMap((cluster) => clusterSteps(cluster)),
     ...clusters.map((cluster) => awsLeftoversStep(cluster)),
-    ...clusters.filter((cluster) => !cluster.isGitOpsHub).map((cluster) => hubPeeringStep(cluster)),
+    ...clusters.filter((cluster) => environment.joinedToHub && !cluster.isGitOpsHub).map((cluster) => hubPeeringStep(cluster)),
     ...(request.skipDestroy ? [] : [synthStep(synthScope, request.profile), ...stacks.map((s) => destroyStep(synthScope, s.name, s.kind, request.profile))]),
   ];
   return { refusal, clusters, hub, stacks, steps };
