@@ -5,8 +5,7 @@
  *   npx tsx scripts/deploy-targets.ts [--outdir cdktf.out] >> "$GITHUB_OUTPUT"
  */
 import { resolve } from "node:path";
-import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
-import { loadCatalogue } from "../src/config/load";
+import { loadConfiguredCatalogue } from "../src/config/catalogue-source";
 import { parseFlags } from "../src/operations/command-line/flags";
 import { processOutput } from "../src/operations/command-line/output";
 import { parseOrExitCode } from "../src/operations/command-line/usage";
@@ -18,6 +17,6 @@ const parsed = parseOrExitCode(() => parseFlags(process.argv.slice(2), { outdir:
 if (typeof parsed === "number") {
   process.exit(parsed);
 }
-const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+const { catalogue } = loadConfiguredCatalogue();
 const targets = deployTargets(readSynthesizedStacks(resolve(String(parsed.outdir))), catalogue.environments.map((env) => env.name));
 console.log(githubOutputLines(targets).join("\n"));

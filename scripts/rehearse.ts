@@ -14,7 +14,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
+import type { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
+import { catalogueOrigin, readCatalogueInput } from "../src/config/catalogue-source";
 import { loadCatalogue } from "../src/config/load";
 import { parseFlags } from "../src/operations/command-line/flags";
 import { processOutput } from "../src/operations/command-line/output";
@@ -31,7 +32,9 @@ import { buildPlatformApp } from "../stacks/platform-app";
 const USAGE = `usage: npm run rehearse -- [--scenario ${SCENARIOS.join("|")}|all] [--environment <name>] [--no-plan] [--report <dir>] [--concurrency <n>]`;
 
 async function main(): Promise<number> {
-  const { catalogue } = loadCatalogue(BUILT_IN_CATALOGUE);
+  // The built-in catalogue, or the file CATALOGUE names; scenarios derive their changes from its raw form.
+  const raw = readCatalogueInput(catalogueOrigin()) as typeof BUILT_IN_CATALOGUE;
+  const { catalogue } = loadCatalogue(raw);
   const parsed = parseOrExitCode(
     () => {
       const flags = parseFlags(process.argv.slice(2), {
@@ -80,7 +83,7 @@ async function main(): Promise<number> {
     const terraform = await offlineTerraform(join(workRoot, "terraform"), stacks);
     engine = { terraform, version, schemas: schemaReader(terraform), log, concurrency: parsed.concurrency };
   }
-  const results = await rehearse({ catalogue, raw: BUILT_IN_CATALOGUE, stacks, workRoot, ...(engine ? { engine } : {}), ...(parsed.environment ? { environment: parsed.environment } : {}) }, parsed.scenarios);
+  const results = await rehearse({ catalogue, raw, stacks, workRoot, ...(engine ? { engine } : {}), ...(parsed.environment ? { environment: parsed.environment } : {}) }, parsed.scenarios);
   const report = rehearsalReport(results);
   mkdirSync(workRoot, { recursive: true });
   writeFileSync(join(workRoot, "report.md"), report);

@@ -1,3 +1,4 @@
+import { movesWithTheAuroraWriter } from "../../src/constructs/region-failure-drill/region-failure-drill";
 import { REPLACEMENT_ARGUMENTS, STATEFUL_RESOURCE_TYPES } from "../../src/verification/replacement-attributes";
 import { diffStacks, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 
@@ -20,18 +21,8 @@ const environmentStacks = [...before.keys()].filter((name) => name !== "state-bo
 
 type Address = string;
 
-/**
- * The Aurora writer failover drill exists only in the writer's regional stack (FailoverDBCluster
- * fails on a global secondary), so a flip moves its template, role and policy to the new writer's
- * stack: created there, destroyed in the old one. None is stateful or has a fixed name; its log
- * group stays in both stacks.
- */
-const MOVES_WITH_THE_WRITER = [
-  "aws_fis_experiment_template.region-failure-drill_aurora-writer-failover-template",
-  "aws_iam_role.region-failure-drill_aurora-writer-failover-role",
-  "aws_iam_role_policy.region-failure-drill_aurora-writer-failover-role-policy",
-];
-const movesWithTheWriter = (address: Address) => MOVES_WITH_THE_WRITER.some((prefix) => address.startsWith(`${prefix}_`));
+// The writer failover drill's template, role and policy follow the writer (movesWithTheAuroraWriter).
+const movesWithTheWriter = (address: Address) => movesWithTheAuroraWriter(address);
 
 function resources(json: SynthesizedJson): Map<Address, { type: string; block: Block }> {
   const found = new Map<Address, { type: string; block: Block }>();

@@ -66,7 +66,12 @@ export interface ChangeOptions {
   readonly principalOf: (model: StackModel) => Principal;
   readonly grants: StateGrants;
   /** Fails a step whose plan replaces or deletes anything (`in-place`), or anything but creates (`additions`) in the named stacks. */
-  readonly allowed?: { readonly inPlaceOnly?: boolean; readonly additionsOnly?: readonly string[] };
+  readonly allowed?: {
+    readonly inPlaceOnly?: boolean;
+    /** Resources that may still be created or deleted under `inPlaceOnly` (unguarded ones the change moves on purpose). */
+    readonly mayMove?: (address: string) => boolean;
+    readonly additionsOnly?: readonly string[];
+  };
   readonly engine?: PlanEngine;
   readonly workRoot: string;
 }
@@ -326,7 +331,7 @@ async function planAndApply(world: World, model: StackModel, digest: string, ste
   for (const change of changes) {
     if ((change.kind === "replace" || change.kind === "delete") && change.loses !== undefined) {
       step.failures.push(`${change.kind === "replace" ? "replaces" : "deletes"} guarded ${change.address}${change.forcedBy.length ? ` (forced by ${change.forcedBy.join(", ")})` : ""}: loses ${change.loses}`);
-    } else if (options.allowed?.inPlaceOnly && (change.kind === "replace" || change.kind === "delete")) {
+    } else if (options.allowed?.inPlaceOnly && (change.kind === "replace" || change.kind === "delete") && !(change.kind === "delete" && options.allowed.mayMove?.(change.address))) {
       step.failures.push(`${change.kind === "replace" ? "replaces" : "deletes"} ${change.address}${change.forcedBy.length ? ` (forced by ${change.forcedBy.join(", ")})` : ""}: this change must be in place`);
     } else if (options.allowed?.additionsOnly?.includes(model.name) && change.kind !== "create") {
       step.failures.push(`${change.kind}s ${change.address}: this stack may change only by additions`);

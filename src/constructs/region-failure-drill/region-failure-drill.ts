@@ -38,6 +38,18 @@ export const REGION_FAILURE_DRILLS = {
   regionalIngressLoss: "regional-ingress-loss",
 } as const;
 
+/**
+ * Whether a synthesized resource (`type.name` address) belongs to the Aurora writer failover drill
+ * and so moves with the writer: the drill exists only in the writer's region (FailoverDBCluster
+ * fails on a global secondary), so a primary flip creates its template, role and policy in the new
+ * writer's stack and destroys them in the old one. None is stateful or has a fixed name. Its log
+ * group stays in every region, so drill history survives a flip.
+ */
+export function movesWithTheAuroraWriter(address: string): boolean {
+  const drill = REGION_FAILURE_DRILLS.auroraWriterFailover;
+  return [`_${drill}-template_`, `_${drill}-role_`, `_${drill}-role-policy_`].some((part) => address.includes(part));
+}
+
 export interface RegionFailureDrillProps {
   /** Prefix for names, e.g. `meridian-production-us-east-1`. */
   readonly name: string;
