@@ -1,5 +1,5 @@
 import type { Catalogue, DatabaseConfig, EnvironmentConfig } from "../../config/schema";
-import { parseFlags, wholeNumberFlag } from "../command-line/flags";
+import { environmentFlag, parseFlags, wholeNumberFlag } from "../command-line/flags";
 import { UsageError } from "../command-line/usage";
 
 /**
@@ -62,14 +62,7 @@ export function parseFailoverArguments(argv: readonly string[], catalogue: Catal
     return "help";
   }
 
-  const known = catalogue.environments.map((env) => env.name);
-  if (values.environment === undefined) {
-    throw new UsageError(`--environment is required: the catalogue environment to act on (${known.join(", ")})`);
-  }
-  const environment = catalogue.environments.find((env) => env.name === values.environment);
-  if (!environment) {
-    throw new UsageError(`--environment "${values.environment}": names no environment; known: ${known.join(", ")}`);
-  }
+  const environment = environmentFlag(catalogue.environments, values.environment, "the catalogue environment to act on");
   if (!hasDatabase(environment)) {
     throw new UsageError(`--environment "${environment.name}": has no database in the catalogue, so there is no global cluster to switch over`);
   }

@@ -30,3 +30,20 @@ export function wholeNumberFlag(flag: string, raw: string, min: number, max: num
   }
   return value;
 }
+
+/**
+ * The catalogue environment `--environment` names. Throws a {@link UsageError} when the flag is
+ * missing (`purpose` says what it selects, e.g. `the catalogue environment to act on`) or names no
+ * environment, listing the known ones either way.
+ */
+export function environmentFlag<Environment extends { readonly name: string }>(environments: readonly Environment[], value: string | undefined, purpose: string): Environment {
+  const known = environments.map((env) => env.name).join(", ");
+  if (value === undefined) {
+    throw new UsageError(`--environment is required: ${purpose} (${known})`);
+  }
+  const environment = environments.find((env) => env.name === value);
+  if (!environment) {
+    throw new UsageError(`--environment "${value}": names no environment; known: ${known}`);
+  }
+  return environment;
+}

@@ -1,5 +1,5 @@
 import type { Catalogue, EnvironmentConfig } from "../../config/schema";
-import { parseFlags, wholeNumberFlag } from "../command-line/flags";
+import { environmentFlag, parseFlags, wholeNumberFlag } from "../command-line/flags";
 import { UsageError } from "../command-line/usage";
 
 /** `evacuation` drains `--from`; `fail-back` (the reverse run) brings it back. */
@@ -75,14 +75,7 @@ export function parseEvacuationArguments(argv: readonly string[], catalogue: Cat
   if (values.help) {
     return "help";
   }
-  const known = catalogue.environments.map((env) => env.name);
-  if (values.environment === undefined) {
-    throw new UsageError(`--environment is required: the catalogue environment to act on (${known.join(", ")})`);
-  }
-  const environment = catalogue.environments.find((env) => env.name === values.environment);
-  if (!environment) {
-    throw new UsageError(`--environment "${values.environment}": names no environment; known: ${known.join(", ")}`);
-  }
+  const environment = environmentFlag(catalogue.environments, values.environment, "the catalogue environment to act on");
   const regions = environment.regions.map((r) => r.region);
   if (values.from === undefined) {
     throw new UsageError(`--from is required: the region to evacuate (${regions.join(" or ")})`);

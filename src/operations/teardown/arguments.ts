@@ -1,5 +1,5 @@
 import type { Catalogue, EnvironmentConfig } from "../../config/schema";
-import { parseFlags, wholeNumberFlag } from "../command-line/flags";
+import { environmentFlag, parseFlags, wholeNumberFlag } from "../command-line/flags";
 import { UsageError } from "../command-line/usage";
 
 /** What the operator asked for, validated against the catalogue. */
@@ -64,14 +64,7 @@ export function parseTeardownArguments(argv: readonly string[], catalogue: Catal
   if (values.help) {
     return "help";
   }
-  const known = catalogue.environments.map((env) => env.name);
-  if (values.environment === undefined) {
-    throw new UsageError(`--environment is required: the catalogue environment to tear down (${known.join(", ")})`);
-  }
-  const environment = catalogue.environments.find((env) => env.name === values.environment);
-  if (!environment) {
-    throw new UsageError(`--environment "${values.environment}": names no environment; known: ${known.join(", ")}`);
-  }
+  const environment = environmentFlag(catalogue.environments, values.environment, "the catalogue environment to tear down");
   const timeoutMinutes = wholeNumber("--timeout-minutes", values["timeout-minutes"], 20, 1, 240, "minutes");
   const pollSeconds = wholeNumber("--poll-seconds", values["poll-seconds"], 15, 1, 600, "seconds");
   if (pollSeconds > timeoutMinutes * 60) {
