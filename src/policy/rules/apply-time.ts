@@ -1,4 +1,4 @@
-import { isDnsSubdomain } from "../../kubernetes-formats";
+import { nodeGroupLabelProblem } from "../../eks-nodes";
 import { NAME_CONSTRAINTS } from "./apply-time-names";
 import { actionCovers, policyDocument, type PolicyStatement } from "../policy-document";
 import type { PolicyInput, PolicyResource } from "../policy-input";
@@ -11,25 +11,6 @@ import { asNumber, asStrings, blocks, dig, isObject, isSet, isUnknown, show } fr
  * misbehaves on) that `terraform plan` cannot see. Each rule's guidance is the AWS error text or
  * the documentation stating the constraint. Names: apply-time-names.ts.
  */
-
-/** Substrings the EKS node group API refuses in label keys ("Label cannot contain reserved prefixes"). */
-export const EKS_RESERVED_LABEL_PREFIXES = ["kubernetes.io/", "k8s.io/", "eks.amazonaws.com/"] as const;
-
-/** A Kubernetes label name (the part after an optional `prefix/`): 1-63, alphanumeric at both ends. */
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-/** A label value: empty, or like a label name. */
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
-/** Why `key` is not a Kubernetes label key, or undefined when it is one. */
-export function labelKeyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf("/");
-  const prefix = slash === -1 ? undefined : key.slice(0, slash);
-  const name = slash === -1 ? key : key.slice(slash + 1);
-  if (prefix !== undefined && !isDnsSubdomain(prefix)) {
-    return `its prefix ${JSON.stringify(prefix)} is not a DNS subdomain (<= 253, lowercase alphanumerics, - and .)`;
-  }
-  return LABEL_NAME.test(name) ? undefined : `its name ${JSON.stringify(name)} is not 1-63 alphanumerics, -, _ and . (alphanumeric at both ends)`;
-}
 
 export const eksNodeGroupLabels: Rule = {
   id: "eks-node-group-labels",
@@ -49,22 +30,11 @@ export const eksNodeGroupLabels: Rule = {
     if (!isObject(labels)) {
       return [];
     }
-    const outcomes: CheckOutcome[] = [];
-    for (const [key, value] of Object.entries(labels)) {
-      const reserved = EKS_RESERVED_LABEL_PREFIXES.find((prefix) => key.includes(prefix));
-      if (reserved) {
-        outcomes.push(fail(`labels["${key}"] contains the reserved prefix ${reserved}: CreateNodegroup fails with "Label cannot contain reserved prefixes"`));
-        continue;
-      }
-      const problem = labelKeyProblem(key);
-      if (problem) {
-        outcomes.push(fail(`labels["${key}"]: ${problem}`));
-      }
-      if (typeof value === "string" && !LABEL_VALUE.test(value)) {
-        outcomes.push(fail(`labels["${key}"] = ${JSON.stringify(value)} is not a label value (<= 63 alphanumerics, -, _ and .)`));
-      }
-    }
-    return outcomes;
+    // The rule is src/eks-nodes.ts's, which the catalogue and the node-group construct apply too.
+    return Object.entries(labels).flatMap(([key, value]) => {
+      const problem = typeof value === "string" ? nodeGroupLabelProblem(key, value) : undefined;
+      return problem ? [fail(`labels["${key}"] ${problem}`)] : [];
+    });
   },
 };
 
