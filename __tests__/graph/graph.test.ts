@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { globalDatabaseStackName, platformStackName, regionalStackName, STATE_BOOTSTRAP_STACK } from "../../src/config/naming";
 import { renderMermaid, wrap } from "../../src/graph/mermaid";
-import { currentGraphBlock, graphBlock, GRAPH_END, GRAPH_START, withGraphBlock } from "../../src/graph/readme-block";
+import { GRAPH_BLOCK } from "../../src/graph/readme-block";
+
+const { start: GRAPH_START, end: GRAPH_END } = GRAPH_BLOCK;
+const graphBlock = GRAPH_BLOCK.block;
+const currentGraphBlock = GRAPH_BLOCK.current;
+const withGraphBlock = GRAPH_BLOCK.replace;
 import { describeStack } from "../../src/graph/resource-labels";
 import { buildStackGraph, mermaidId, readStackGraph, type StackGraph } from "../../src/graph/stack-graph";
 import { readSynthesizedStacks, type SynthesizedStack, type TerraformJson } from "../../src/verification/synthesized-stacks";

@@ -4,15 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUILT_IN_CATALOGUE } from "../../src/config/catalogue";
 import { loadCatalogue } from "../../src/config/load";
-import {
-  REGION_DOWN_END,
-  REGION_DOWN_START,
-  currentRegionDownBlock,
-  regionDownBlock,
-  regionDownMap,
-  renderRegionDownMarkdown,
-  stackDependencies,
-} from "../../src/operations/region-evacuation/region-down-map";
+import { REGION_DOWN_BLOCK, regionDownMap, renderRegionDownMarkdown, stackDependencies } from "../../src/operations/region-evacuation/region-down-map";
+
+const { start: REGION_DOWN_START, end: REGION_DOWN_END } = REGION_DOWN_BLOCK;
 import { readSynthesizedStacks } from "../../src/verification/synthesized-stacks";
 import { BUILT_IN_SYNTH_DIR_VARIABLE } from "../helpers";
 
@@ -67,8 +61,8 @@ describe("the region-down map of the built-in catalogue", () => {
 describe("docs/region-down.md", () => {
   test("its map is what the built-in catalogue synthesizes (else run `npm run region-down`)", () => {
     const document = readFileSync(join(ROOT, "docs", "region-down.md"), "utf8");
-    const expected = regionDownBlock(renderRegionDownMarkdown(sections));
-    if (currentRegionDownBlock(document) !== expected) {
+    const expected = REGION_DOWN_BLOCK.block(renderRegionDownMarkdown(sections));
+    if (REGION_DOWN_BLOCK.current(document) !== expected) {
       throw new Error(`docs/region-down.md's map (between ${REGION_DOWN_START} and ${REGION_DOWN_END}) is out of date: run \`npm run region-down\` and commit it.\nexpected:\n${expected}`);
     }
   });

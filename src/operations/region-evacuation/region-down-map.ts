@@ -3,6 +3,7 @@ import { replicaBucketName } from "../../config/naming";
 import type { Catalogue, EnvironmentConfig } from "../../config/schema";
 import type { SynthesizedStack } from "../../verification/synthesized-stacks";
 import { GLOBAL_ACCELERATOR_API_REGION, ROUTE53_API_REGION } from "./clients";
+import { markedBlock } from "../../docs/marked-block";
 
 /**
  * "What still works when a region is down", derived from the synthesized stacks (their backends,
@@ -188,25 +189,6 @@ export function renderRegionDownMarkdown(sections: readonly RegionDownSection[])
   return lines.join("\n");
 }
 
-export const REGION_DOWN_START = "<!-- region-down:start -->";
-export const REGION_DOWN_END = "<!-- region-down:end -->";
+/** The map's place in docs/region-down.md. */
+export const REGION_DOWN_BLOCK = markedBlock("region-down");
 
-/** The text between the markers; throws unless each appears once, start before end. */
-export function currentRegionDownBlock(document: string): string {
-  const start = document.indexOf(REGION_DOWN_START);
-  const end = document.indexOf(REGION_DOWN_END);
-  if (start < 0 || end < start || document.indexOf(REGION_DOWN_START, start + 1) >= 0 || document.indexOf(REGION_DOWN_END, end + 1) >= 0) {
-    throw new Error(`the document must contain ${REGION_DOWN_START} and then ${REGION_DOWN_END}, once each`);
-  }
-  return document.slice(start + REGION_DOWN_START.length, end);
-}
-
-export function regionDownBlock(markdown: string): string {
-  return `\n${markdown}`;
-}
-
-export function withRegionDownBlock(document: string, markdown: string): string {
-  const current = currentRegionDownBlock(document);
-  const start = document.indexOf(REGION_DOWN_START) + REGION_DOWN_START.length;
-  return `${document.slice(0, start)}${regionDownBlock(markdown)}${document.slice(start + current.length)}`;
-}
