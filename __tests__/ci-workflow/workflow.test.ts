@@ -276,20 +276,27 @@ describe("pull-request.yml", () => {
     expect(stepUsing(plan!, "actions/upload-artifact")!.with).toMatchObject({ name: "plan-${{ matrix.stack.name }}" });
   });
 
-  test("the plan reaches its state through the environment's state reader, not the writer the backend names", () => {
+  test.each([
+    ["an environment stack", "staging-edge", "arn:aws:iam::111111111111:role/meridian-staging-state-reader"],
+    // Its backend names no role (it runs in the state account): an empty role_arn would fail init.
+    ["the state bootstrap once its state is in S3", "state-bootstrap", ""],
+  ])("the plan of %s reaches its state through the environment's state reader, not the writer the backend names", (_what, stack, reader) => {
     expect(plan!.env).toMatchObject({ STATE_READER_ROLE_ARN: "${{ matrix.stack.stateReaderRoleArn }}" });
     const step = plan!.steps!.find((s) => s.id === "plan")!;
     const work = mkdtempSync(join(tmpdir(), "ci-plan-"));
     try {
       // A stand-in terraform that records its arguments.
       writeFileSync(join(work, "terraform"), `#!/bin/sh\necho "$@" >> "${join(work, "calls")}"\n`, { mode: 0o755 });
-      const reader = "arn:aws:iam::111111111111:role/meridian-staging-state-reader";
       execFileSync("bash", ["-e", "-c", step.run!], {
         cwd: work,
-        env: { ...process.env, PATH: `${work}:${process.env.PATH}`, STACK: "staging-edge", STATE_READER_ROLE_ARN: reader, GITHUB_OUTPUT: join(work, "out") },
+        env: { ...process.env, PATH: `${work}:${process.env.PATH}`, STACK: stack, STATE_READER_ROLE_ARN: reader, GITHUB_OUTPUT: join(work, "out") },
       });
       const [init, planCall] = readFileSync(join(work, "calls"), "utf8").trim().split("\n");
-      expect(init).toContain(`init -input=false -no-color -backend-config=assume_role={role_arn="${reader}"}`);
+      if (reader) {
+        expect(init).toContain(`init -input=false -no-color -backend-config=assume_role={role_arn="${reader}"}`);
+      } else {
+        expect(init).toBe(`-chdir=cdktf.out/stacks/${stack} init -input=false -no-color`);
+      }
       expect(planCall).toContain("plan -input=false -lock=false");
     } finally {
       rmSync(work, { recursive: true, force: true });
