@@ -13,6 +13,13 @@ export const HTTP_PATH = /^\/[\x21-\x7e]*$/;
 export const GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH = /^\/[-a-zA-Z0-9@:%_+.~#?&/=]*$/;
 export const GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT = 255;
 
+/** Why Global Accelerator would refuse `path` as a health-check path, or `undefined`. */
+export function globalAcceleratorHealthCheckPathProblem(path: string): string | undefined {
+  return GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH.test(path) && path.length <= GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT
+    ? undefined
+    : `must be an absolute HTTP path such as /healthz that Global Accelerator accepts: at most ${GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT} characters of letters, digits and - @ : % _ + . ~ # ? & / = after the leading /`;
+}
+
 /** Aurora instance sizes in order of capacity; a larger index can carry the load of a smaller one. */
 export const DB_INSTANCE_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge"] as const;
 

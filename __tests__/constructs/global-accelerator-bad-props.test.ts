@@ -81,7 +81,7 @@ describe("GlobalAccelerator rejects bad settings", () => {
   });
 
   test("throws when the health check path has characters or a length Global Accelerator refuses", () => {
-    expect(() => accelerator({ healthCheck: { protocol: "HTTPS", path: "/health(z)" } })).toThrow('healthCheck.path "/health(z)" must be an absolute HTTP path such as /healthz, at most 255 characters');
+    expect(() => accelerator({ healthCheck: { protocol: "HTTPS", path: "/health(z)" } })).toThrow('healthCheck.path "/health(z)" must be an absolute HTTP path such as /healthz that Global Accelerator accepts: at most 255 characters');
     expect(() => accelerator({ healthCheck: { protocol: "HTTPS", path: `/${"a".repeat(255)}` } })).toThrow("at most 255 characters");
   });
 

@@ -1,4 +1,4 @@
-import { GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH, GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT, instanceSizeRank } from "../aws-limits";
+import { instanceSizeRank } from "../aws-limits";
 import { amiReleaseVersionProblem, amiTypeOf, managedNodeGroupsOf, type EksAmiType } from "../eks-nodes";
 import { cidrsOverlap } from "./cidr";
 import { isGitOpsHub } from "./gitops-hub";
@@ -281,18 +281,9 @@ function edgeRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) =>
   }
   // Clients (and the edge's health checks) reach the listener port with TLS either way: the NLB
   // ends it (TLS) or passes it through to the pods (TCP). An HTTP check there can never succeed.
-  if (edge.healthCheck.protocol === "HTTP" && env.ingress.protocol === "TLS") {
-    violations.push({ path: at("edge", "healthCheck", "protocol"), message: "is HTTP, but the NLB listener terminates TLS; use HTTPS" });
-  }
-  if (edge.healthCheck.protocol === "HTTP" && env.ingress.protocol === "TCP") {
-    violations.push({ path: at("edge", "healthCheck", "protocol"), message: "is HTTP, but the NLB listener passes TLS through to the pods, so the listener port speaks TLS; use HTTPS (or TCP)" });
-  }
-  const path = edge.healthCheck.path;
-  if (path !== undefined && (!GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH.test(path) || path.length > GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT)) {
-    violations.push({
-      path: at("edge", "healthCheck", "path"),
-      message: `is not a path Global Accelerator accepts: at most ${GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT} characters of letters, digits and - @ : % _ + . ~ # ? & / = after the leading /`,
-    });
+  if (edge.healthCheck.protocol === "HTTP") {
+    const how = env.ingress.protocol === "TLS" ? "the NLB listener terminates TLS" : "the NLB listener passes TLS through to the pods, so the listener port speaks TLS";
+    violations.push({ path: at("edge", "healthCheck", "protocol"), message: `is HTTP, but ${how}; use HTTPS (or TCP)` });
   }
   return violations;
 }

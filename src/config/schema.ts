@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS } from "../aws-limits";
+import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS, globalAcceleratorHealthCheckPathProblem } from "../aws-limits";
 import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "./cidr";
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
 import { IAM_ROLE_ARN } from "../aws-formats";
@@ -443,7 +443,15 @@ export const EdgeSchema = z
         /** @default - the first listener's port */
         port: port.optional(),
         /** Required for HTTP and HTTPS. */
-        path: httpPath.optional(),
+        path: z
+          .string()
+          .superRefine((value, ctx) => {
+            const problem = globalAcceleratorHealthCheckPathProblem(value);
+            if (problem) {
+              ctx.addIssue({ code: "custom", message: problem });
+            }
+          })
+          .optional(),
         /** @default 10 */
         intervalSeconds: z.literal([10, 30], { message: "must be 10 or 30 seconds" }).default(10),
         /** Consecutive results that change an endpoint's health. @default 3 */

@@ -3,7 +3,7 @@ import { GlobalacceleratorEndpointGroup } from "@cdktf/provider-aws/lib/globalac
 import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalaccelerator-listener";
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH, GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT } from "../../aws-limits";
+import { globalAcceleratorHealthCheckPathProblem } from "../../aws-limits";
 
 export interface AcceleratorListener {
   readonly port: number;
@@ -186,8 +186,9 @@ function validate(props: GlobalAcceleratorProps): void {
   if (protocol === "TCP" && health.path !== undefined) {
     fail("healthCheck.path", health.path, "only applies to HTTP and HTTPS health checks");
   }
-  if (health.path !== undefined && (!GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH.test(health.path) || health.path.length > GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT)) {
-    fail("healthCheck.path", health.path, `must be an absolute HTTP path such as /healthz, at most ${GLOBAL_ACCELERATOR_HEALTH_CHECK_PATH_LIMIT} characters of letters, digits and - @ : % _ + . ~ # ? & / =`);
+  const pathProblem = health.path === undefined ? undefined : globalAcceleratorHealthCheckPathProblem(health.path);
+  if (pathProblem) {
+    fail("healthCheck.path", health.path, pathProblem);
   }
   if (health.intervalSeconds !== undefined && ![10, 30].includes(health.intervalSeconds)) {
     fail("healthCheck.intervalSeconds", health.intervalSeconds, "must be 10 or 30");
