@@ -32,7 +32,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { BUILT_IN_CATALOGUE } from "../../src/config/catalogue";
 import { loadCatalogue } from "../../src/config/load";
 import { systemClock, type Clock } from "../../src/operations/command-line/clock";
@@ -352,6 +352,8 @@ describe("npm run evacuate: dry run", () => {
     expect(summary.traffic).toContain(`would set traffic dial of ${GROUP_ARN("us-east-1")} (us-east-1): 100% → 0%`);
     expect(summary.traffic).toContain("would set Route 53 health check hc-us-east-1 of direct.app.meridian.example.com (us-east-1): inverted false → true");
     expect(summary.data).toContain(`would send SwitchoverGlobalCluster {"GlobalClusterIdentifier":"${GLOBAL_ID}","TargetDbClusterIdentifier":"${ARN("eu-west-1")}"} through RDS in eu-west-1`);
+    // a dry run changed nothing, so it leaves no catalogue change to commit
+    expect(result.report!.catalogueChange).toEqual([]);
     // and the report files exist
     expect(JSON.parse(readFileSync(result.reportPath!, "utf8")).outcome).toBe("dry-run");
     expect(readFileSync(result.reportPath!.replace(/\.json$/, ".md"), "utf8")).toContain("# Evacuation of production from us-east-1 to eu-west-1");
@@ -476,7 +478,8 @@ describe("a step that fails stops the run and the resume finishes it", () => {
     expect(report.steps.filter((s) => s.status === "done").map((s) => s.id)).toEqual(doneBefore);
     expect(report.steps.filter((s) => s.status === "not-run").length).toBeGreaterThan(0);
     expect(report.failure!.notDone[0]).toMatch(new RegExp(`step ${step}`));
-    expect(report.failure!.resume).toBe(`npm run evacuate -- --environment production --from us-east-1 --execute --smoke-url ${report.smokeCheck!.url} --resume ${first.reportPath}`);
+    // The resume repeats the settings of the interrupted run (this test's --settle-seconds 0 and report directory).
+    expect(report.failure!.resume).toBe(`npm run evacuate -- --environment production --from us-east-1 --execute --smoke-url ${report.smokeCheck!.url} --settle-seconds 0 --report-dir ${dirname(first.reportPath!)} --resume ${first.reportPath}`);
     expect(report.failure!.rollback).toContain("--fail-back");
     expect(first.stderr).toContain(`FAILED at step ${step}`);
     expect(first.stderr).toContain(`resume:    ${report.failure!.resume}`);
@@ -601,6 +604,34 @@ describe("evacuating us-west-2, where Global Accelerator's control plane is", ()
     expect(skipped.summary).toContain("It is in the evacuated region: the dial stays as it is and the accelerator's health checks keep clients off the failed region; resume once us-west-2 answers");
     // AND for us-east-1 it fails the step
     await expect(trafficStep(context("us-east-1"))).rejects.toThrow("cannot read the accelerator through Global Accelerator's control plane in us-west-2: TimeoutError: connect ETIMEDOUT");
+  });
+});
+
+describe("the resume and rollback commands", () => {
+  test("repeat every setting of the interrupted run that is not the default", () => {
+    // GIVEN a run with a longer timeout, a faster poll and a higher accepted lag
+    const catalogue = loadCatalogue(structuredClone(BUILT_IN_CATALOGUE)).catalogue;
+    const request = parseEvacuationArguments(["--environment", "production", "--from", "us-east-1", "--execute", "--timeout-minutes", "90", "--poll-seconds", "5", "--max-lag-ms", "5000"], catalogue);
+    if (request === "help") {
+      throw new Error("unexpected help");
+    }
+    // WHEN its resume command is written THEN the resumed run waits, polls and accepts lag the same way
+    expect(commandLineOf(request, { resume: "r.json" })).toBe("npm run evacuate -- --environment production --from us-east-1 --execute --max-lag-ms 5000 --timeout-minutes 90 --poll-seconds 5 --resume r.json");
+  });
+});
+
+describe("Route 53 (best effort)", () => {
+  test("when its control plane does not answer, the traffic step still succeeds and its summary says Route 53 was not changed", async () => {
+    // GIVEN Route 53 refuses the health-check update (its control plane is in the evacuated us-east-1)
+    w.route53Mock.on(UpdateHealthCheckCommand).rejects(new Error("ServiceUnavailable: Route 53 is not available"));
+    // WHEN the evacuation runs
+    const result = await w.evacuate(...EVACUATE_EAST, "--execute");
+    // THEN the run completes and the traffic step reports the dial change and the unchanged record
+    expect(result.exitCode).toBe(0);
+    const traffic = result.report!.steps.find((step) => step.id === "traffic")!;
+    expect(traffic.status).toBe("done");
+    expect(traffic.summary).toContain("Route 53 (control plane in us-east-1) could not be changed: ServiceUnavailable: Route 53 is not available");
+    expect(w.state.dials["us-east-1"]).toBe(0);
   });
 });
 

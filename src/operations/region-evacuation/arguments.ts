@@ -103,8 +103,8 @@ export function parseEvacuationArguments(argv: readonly string[], catalogue: Cat
   } else if (!environment.edge) {
     throw new UsageError(`--smoke-url is required for environment ${environment.name}: it has no edge (accelerator) in the catalogue to derive the address from`);
   }
-  const timeoutMinutes = wholeNumber("--timeout-minutes", values["timeout-minutes"], 30, 1, 24 * 60, "minutes");
-  const pollSeconds = wholeNumber("--poll-seconds", values["poll-seconds"], 15, 1, 3600, "seconds");
+  const timeoutMinutes = wholeNumber("--timeout-minutes", values["timeout-minutes"], DEFAULTS.timeoutMinutes, 1, 24 * 60, "minutes");
+  const pollSeconds = wholeNumber("--poll-seconds", values["poll-seconds"], DEFAULTS.pollSeconds, 1, 3600, "seconds");
   if (pollSeconds > timeoutMinutes * 60) {
     throw new UsageError(`--poll-seconds "${pollSeconds}": must not exceed --timeout-minutes (${timeoutMinutes} min = ${timeoutMinutes * 60} s)`);
   }
@@ -119,13 +119,20 @@ export function parseEvacuationArguments(argv: readonly string[], catalogue: Cat
     allowDataLoss: values["allow-data-loss"] ?? false,
     rehearsal,
     resumeFrom: values.resume,
-    reportDirectory: values["report-dir"] ?? "evacuation-reports",
+    reportDirectory: values["report-dir"] ?? DEFAULTS.reportDirectory,
     smokeUrl,
-    maxLagMs: wholeNumber("--max-lag-ms", values["max-lag-ms"], environment.database?.replicationLagAlarmMs ?? 1000, 0, 3_600_000, "milliseconds"),
+    maxLagMs: wholeNumber("--max-lag-ms", values["max-lag-ms"], defaultMaxLagMs(environment), 0, 3_600_000, "milliseconds"),
     timeoutMs: timeoutMinutes * 60_000,
     pollMs: pollSeconds * 1000,
-    settleMs: wholeNumber("--settle-seconds", values["settle-seconds"], 60, 0, 3600, "seconds") * 1000,
+    settleMs: wholeNumber("--settle-seconds", values["settle-seconds"], DEFAULTS.settleSeconds, 0, 3600, "seconds") * 1000,
   };
+}
+
+/** What a run uses when a flag is not given; the resume and rollback hints repeat every other value. */
+const DEFAULTS = { timeoutMinutes: 30, pollSeconds: 15, settleSeconds: 60, reportDirectory: "evacuation-reports" } as const;
+
+function defaultMaxLagMs(environment: EvacuationRequest["environment"]): number {
+  return environment.database?.replicationLagAlarmMs ?? 1000;
 }
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number, unit: string): number {
@@ -149,6 +156,19 @@ export function commandLineOf(request: EvacuationRequest, options: { direction?:
   }
   if (request.smokeUrl) {
     words.push("--smoke-url", request.smokeUrl.href);
+  }
+  // A resumed run must wait, poll and accept lag as the interrupted one did.
+  const settings: [string, number | string, number | string][] = [
+    ["--max-lag-ms", request.maxLagMs, defaultMaxLagMs(request.environment)],
+    ["--timeout-minutes", request.timeoutMs / 60_000, DEFAULTS.timeoutMinutes],
+    ["--poll-seconds", request.pollMs / 1000, DEFAULTS.pollSeconds],
+    ["--settle-seconds", request.settleMs / 1000, DEFAULTS.settleSeconds],
+    ["--report-dir", request.reportDirectory, DEFAULTS.reportDirectory],
+  ];
+  for (const [flag, value, fallback] of settings) {
+    if (value !== fallback) {
+      words.push(flag, String(value));
+    }
   }
   if (options.resume) {
     words.push("--resume", options.resume);

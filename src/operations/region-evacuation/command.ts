@@ -104,7 +104,7 @@ export async function runEvacuation(argv: readonly string[], deps: EvacuationDep
   const save = () => writeReport(report, reportPath);
 
   let monitor: SmokeMonitor | undefined;
-  let trafficStartedAt: number | undefined;
+  let disruptionStartedAt: number | undefined;
   let failed = false;
   const run: Record<StepId, () => Promise<StepResult>> = {
     preflight: () => preflightStep(ctx),
@@ -123,8 +123,9 @@ export async function runEvacuation(argv: readonly string[], deps: EvacuationDep
         monitor = new SmokeMonitor(ctx, url);
       }
     }
-    if (planned.id === "traffic") {
-      trafficStartedAt = clock.now();
+    // The outage a run may cause starts with whichever of traffic and data comes first (data, in a fail-back).
+    if ((planned.id === "traffic" || planned.id === "data") && disruptionStartedAt === undefined) {
+      disruptionStartedAt = clock.now();
     }
     step.startedAt = new Date(clock.now()).toISOString();
     ctx.log(`started: ${planned.title}`);
@@ -157,12 +158,13 @@ export async function runEvacuation(argv: readonly string[], deps: EvacuationDep
   if (monitor) {
     const summary = summarize(probes, ctx.smoke.recoveredAfter, endedAt);
     report.smokeCheck = { url: monitor.url.href, probes: summary.probes, succeeded: summary.succeeded, outages: [...summary.outages] };
-    report.rto = measureRto(probes, trafficStartedAt, ctx.smoke.recoveredAfter, endedAt);
+    report.rto = measureRto(probes, disruptionStartedAt, ctx.smoke.recoveredAfter, endedAt);
   }
   if (request.execute) {
     report.rpo = measureRpo(facts);
   }
-  report.catalogueChange = failed && !hasChanges(report) ? [] : catalogueChange(request, facts);
+  // Only a run that changed something leaves a change to commit; a dry run changed nothing.
+  report.catalogueChange = request.execute && (!failed || hasChanges(report)) ? catalogueChange(request, facts) : [];
 
   if (failed) {
     const failedStep = report.steps.find((s) => s.status === "failed")!;

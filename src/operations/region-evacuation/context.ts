@@ -32,15 +32,11 @@ export class StepFailure extends Error {
 /** What one step learns that a later step or the report needs. */
 export interface RunFacts {
   accelerator?: { readonly arn: string; readonly dnsName: string; readonly firstListenerPort: number };
-  /** The Aurora writer's region before the data step, and whether the step moved it. */
-  writerRegionBefore?: string;
+  /** The Aurora writer's region after the data step. */
   writerRegionAfter?: string;
   /** The request the data step sent and the target's replication lag just before it (RPO). */
   dataAction?: { readonly operation: "SwitchoverGlobalCluster" | "FailoverGlobalCluster"; readonly at: number; readonly lagMs: number | undefined };
-  /** Traffic dial the evacuated region's endpoint groups had before the traffic step. */
-  dialBefore?: number;
-  dialAfter?: number;
-  /** Set when Route 53 could not be changed: the run goes on (its health checks act by themselves) and the report says so. */
+  /** Set when Route 53 could not be changed: the run goes on (its health checks act by themselves) and the traffic step's summary says so. */
   route53NotChanged?: string;
 }
 

@@ -22,7 +22,6 @@ export async function dataStep(ctx: StepContext): Promise<StepResult> {
   const target = receivingRegion(request);
   let mode: FailoverMode = "switchover";
   let preflight = await runPreflight(failoverRequestFor(request, target, mode), ctx.clients.aurora, ctx.clock);
-  ctx.facts.writerRegionBefore ??= preflight.writer?.region;
   if (preflight.writer?.region === target) {
     ctx.facts.writerRegionAfter = target;
     return { status: "already-done", summary: `the writer is already ${preflight.targetClusterIdentifier} in ${target}` };

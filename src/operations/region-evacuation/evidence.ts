@@ -17,18 +17,18 @@ export interface RecoveryPoint {
 }
 
 /**
- * RTO from the probes: the outages still open when the traffic step started or beginning after it
- * count, from the first failed probe of the first of them to the first good probe that ended the
+ * RTO from the probes: the outages still open when the run began to disrupt (the first of the
+ * traffic and data steps) or beginning after it count, from the first failed probe of the first of them to the first good probe that ended the
  * last. No such outage: 0 (clients saw no failure). An outage not recovered by the end: unknown.
  */
-export function measureRto(probes: readonly Probe[], trafficStartedAt: number | undefined, recoveredAfter: number, endedAt: number): RecoveryTime {
+export function measureRto(probes: readonly Probe[], disruptionStartedAt: number | undefined, recoveredAfter: number, endedAt: number): RecoveryTime {
   if (probes.length === 0) {
     return { ms: undefined, firstFailedProbeAt: undefined, firstGoodProbeAt: undefined, basis: "the smoke check sent no probe" };
   }
-  const from = trafficStartedAt ?? probes[0]!.at;
+  const from = disruptionStartedAt ?? probes[0]!.at;
   const relevant = findOutages(probes, recoveredAfter, endedAt).filter((o) => o.end === undefined || o.end > from);
   if (relevant.length === 0) {
-    return { ms: 0, firstFailedProbeAt: undefined, firstGoodProbeAt: undefined, basis: `no failed probe from the traffic step on (${probes.length} probes)` };
+    return { ms: 0, firstFailedProbeAt: undefined, firstGoodProbeAt: undefined, basis: `no failed probe from the first traffic or data step on (${probes.length} probes)` };
   }
   const first = relevant[0]!;
   const last = relevant.at(-1)!;

@@ -42,7 +42,6 @@ export async function trafficStep(ctx: StepContext): Promise<StepResult> {
   if (groups.length === 0) {
     throw new StepFailure(`the accelerator has no endpoint group in ${request.fromRegion}`);
   }
-  ctx.facts.dialBefore ??= groups[0]!.trafficDial;
   const pending = groups.filter((g) => g.trafficDial !== dial);
   const changes: string[] = [];
   for (const group of pending) {
@@ -66,14 +65,14 @@ export async function trafficStep(ctx: StepContext): Promise<StepResult> {
       ctx.log(`accelerator status: ${status}`);
       return status === "DEPLOYED" ? status : undefined;
     });
-    ctx.facts.dialAfter = dial;
     if (pending.length > 0) {
       ctx.log(`dial change deployed after ${Math.round((ctx.clock.now() - waited) / 1000)} s`);
     }
   }
 
   const route53 = edge.dns?.latencyRecordName ? await latencyRecordStep(ctx, edge.dns.hostedZoneId, edge.dns.latencyRecordName) : [];
-  const all = [...changes, ...route53];
+  // Route 53 is best effort: when it could not be changed, the step still succeeds and says so.
+  const all = [...changes, ...route53, ...(ctx.facts.route53NotChanged ? [`${ctx.facts.route53NotChanged} (its health checks follow the region's health by themselves)`] : [])];
   if (!request.execute) {
     return { status: "would-change", summary: all.length > 0 ? all.join("; ") : `dials already ${dial}%; nothing to change` };
   }
