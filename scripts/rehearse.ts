@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import type { BUILT_IN_CATALOGUE } from "../src/config/catalogue";
 import { catalogueOrigin, readCatalogueInput } from "../src/config/catalogue-source";
 import { loadCatalogue } from "../src/config/load";
-import { parseFlags } from "../src/operations/command-line/flags";
+import { environmentFlag, parseFlags, wholeNumberFlag } from "../src/operations/command-line/flags";
 import { processOutput } from "../src/operations/command-line/output";
 import { UsageError, parseOrExitCode } from "../src/operations/command-line/usage";
 import { rehearsalReport } from "../src/rehearsal/report";
@@ -52,14 +52,9 @@ async function main(): Promise<number> {
       if (scenario !== "all" && !SCENARIOS.includes(scenario as Scenario)) {
         throw new UsageError(`--scenario ${scenario}: must be one of ${SCENARIOS.join(", ")}, all`);
       }
-      if (flags.environment !== undefined && !catalogue.environments.some((e) => e.name === flags.environment)) {
-        throw new UsageError(`--environment ${flags.environment}: names no environment; known: ${catalogue.environments.map((e) => e.name).join(", ")}`);
-      }
-      const concurrency = flags.concurrency === undefined ? availableParallelism() : Number(flags.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) {
-        throw new UsageError(`--concurrency ${flags.concurrency}: must be a whole number >= 1`);
-      }
-      return { scenarios: scenario === "all" ? [...SCENARIOS] : [scenario as Scenario], environment: flags.environment, plan: !flags["no-plan"], report: resolve(String(flags.report)), concurrency };
+      const environment = flags.environment === undefined ? undefined : environmentFlag(catalogue.environments, flags.environment, "the environment to rehearse").name;
+      const concurrency = flags.concurrency === undefined ? availableParallelism() : wholeNumberFlag("--concurrency", flags.concurrency, 1, 64, "a whole number of parallel Terraform runs from 1 to 64");
+      return { scenarios: scenario === "all" ? [...SCENARIOS] : [scenario as Scenario], environment, plan: !flags["no-plan"], report: resolve(String(flags.report)), concurrency };
     },
     USAGE,
     processOutput,
