@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { WORKSPACE_STATE_FILE } from "../verification/offline-overrides";
-import { initWorkspace, offlineTerraform, planJsonText, prepareWorkspace, runBounded, terraformStep, type OfflineTerraform } from "../verification/offline-workspace";
-import { offlineBlocker, readSynthesizedStacks, type SynthesizedStack } from "../verification/synthesized-stacks";
+import { initWorkspace, offlineTerraform, planJsonText, prepareWorkspace, runBounded, schemaReader, type OfflineTerraform } from "../verification/offline-workspace";
+import { offlineBlocker, readSynthesizedStacks, withoutCdktfMetadata, type SynthesizedStack } from "../verification/synthesized-stacks";
 import { terraformVersion } from "../verification/terraform-cli";
 import { GUARDED_RESOURCE_TYPES } from "./guarded-resources";
 import { changeKind, countByKind, formatPath, type ActionCounts, type ChangeKind, type PlanJson, type ResourceChange } from "../terraform/plan-json";
@@ -86,7 +86,7 @@ export async function runReplacementGate(options: GateOptions): Promise<GateResu
   // Only stacks the gate plans: in both base and head, neither side blocked (offlineTerraform skips blocked ones).
   const planned = names.filter((name) => [base, head].every((side) => side.some((s) => s.name === name && offlineBlocker(s) === undefined)));
   const terraform = await offlineTerraform(workRoot, [...base, ...head].filter((s) => planned.includes(s.name)), options.env ?? process.env);
-  const schemas = new SchemaCache(terraform);
+  const schemas = schemaReader(terraform);
   const context: ReviewContext = { base, head, workRoot, terraform, schemas, version, log, maxSelfCheckPlans: options.maxSelfCheckPlans ?? 4, includeUnchanged: options.includeUnchanged ?? false };
   const stacks = await runBounded(
     names.map((name) => () => reviewStack(name, context)),
@@ -111,7 +111,7 @@ interface ReviewContext {
   readonly head: readonly SynthesizedStack[];
   readonly workRoot: string;
   readonly terraform: OfflineTerraform;
-  readonly schemas: SchemaCache;
+  readonly schemas: (initializedDir: string) => Promise<ProviderSchemas>;
   readonly version: string;
   readonly log: (line: string) => void;
   readonly maxSelfCheckPlans: number;
@@ -149,7 +149,7 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
     }
     return { stack: name, status: "not-plannable", reason: blocker };
   }
-  if (!ctx.includeUnchanged && JSON.stringify(withoutMetadata(baseStack.config)) === JSON.stringify(withoutMetadata(headStack.config))) {
+  if (!ctx.includeUnchanged && JSON.stringify(withoutCdktfMetadata(baseStack.config)) === JSON.stringify(withoutCdktfMetadata(headStack.config))) {
     ctx.log(`${name}: unchanged`);
     return { stack: name, status: "unchanged" };
   }
@@ -170,7 +170,7 @@ async function reviewStack(name: string, ctx: ReviewContext): Promise<StackRevie
   let schemas: ProviderSchemas;
   let resources: SimulatedResource[];
   try {
-    schemas = await ctx.schemas.get(baseDir);
+    schemas = await ctx.schemas(baseDir);
     resources = simulateAppliedResources(JSON.parse(basePlan.stdout) as PlanJson, schemas);
   } catch (error) {
     return failed("simulated state", (error as Error).message);
@@ -211,7 +211,11 @@ export async function settleSimulatedState(
   dir: string,
   resources: SimulatedResource[],
   options: { readonly terraform: OfflineTerraform; readonly version: string; readonly lineage: string; readonly maxPlans: number },
-): Promise<{ readonly ok: true; readonly plans: number; readonly lastPlan: PlanJson } | { readonly ok: false; readonly step: string; readonly message: string }> {
+): Promise<
+  | { readonly ok: true; readonly plans: number; readonly lastPlan: PlanJson }
+  // lastPlan: the plan that still had changes after maxPlans; absent when Terraform itself failed.
+  | { readonly ok: false; readonly step: string; readonly message: string; readonly lastPlan?: PlanJson }
+> {
   let plans = 0;
   for (;;) {
     writeFileSync(join(dir, WORKSPACE_STATE_FILE), JSON.stringify(stateFile(resources, options.version, options.lineage)));
@@ -228,6 +232,7 @@ export async function settleSimulatedState(
     if (plans >= options.maxPlans) {
       return {
         ok: false,
+        lastPlan: plan,
         step: "self-check",
         message: `the configuration still plans ${remaining.length} change(s) against its simulated state after ${plans} plans: ${remaining.slice(0, 10).map((c) => `${c.kind} ${c.address}${c.forcedBy.length ? ` (${c.forcedBy.join(", ")})` : ""}`).join("; ")}`,
       };
@@ -271,24 +276,3 @@ function noVisibleChange(change: ResourceChange): boolean {
   return !unknown && JSON.stringify(change.change.before) === JSON.stringify(change.change.after);
 }
 
-function withoutMetadata(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === "//" ? undefined : v)));
-}
-
-/** `terraform providers schema -json`, once per run (the AWS schema is large and the same for every stack). */
-class SchemaCache {
-  private pending?: Promise<ProviderSchemas>;
-
-  constructor(private readonly terraform: OfflineTerraform) {}
-
-  get(initializedDir: string): Promise<ProviderSchemas> {
-    this.pending ??= (async () => {
-      const shown = await terraformStep("providers schema", ["providers", "schema", "-json"], initializedDir, this.terraform);
-      if (!shown.ok) {
-        throw new Error(`terraform providers schema -json failed: ${shown.message}`);
-      }
-      return JSON.parse(shown.stdout) as ProviderSchemas;
-    })();
-    return this.pending;
-  }
-}

@@ -5,8 +5,8 @@ import { simulateAppliedResources, foldPlannedChanges, type SimulatedResource } 
 import { countByKind, type ActionCounts, type JsonValue, type PlanJson } from "../terraform/plan-json";
 import type { ProviderSchemas } from "../terraform/provider-schema";
 import { WORKSPACE_STATE_FILE } from "../verification/offline-overrides";
-import { initWorkspace, planJsonText, prepareWorkspace, terraformStep, type OfflineTerraform } from "../verification/offline-workspace";
-import { configDigest, type SynthesizedStack } from "../verification/synthesized-stacks";
+import { initWorkspace, planJsonText, prepareWorkspace, type OfflineTerraform } from "../verification/offline-workspace";
+import { configDigest, withoutCdktfMetadata, type SynthesizedStack } from "../verification/synthesized-stacks";
 import { stateFile } from "../plan-review/simulated-state";
 import { unreachableReason, type Principal, type StateGrants } from "./reachability";
 import { producerOf, stackModel, type StackModel } from "./stack-model";
@@ -240,16 +240,12 @@ function changedResourceBlocks(before: SynthesizedStack, after: SynthesizedStack
       const next = after.config.resource?.[type]?.[name];
       if (!next) {
         out.push(`removes ${type}.${name}`);
-      } else if (JSON.stringify(withoutMetadata(next)) !== JSON.stringify(withoutMetadata(block))) {
+      } else if (JSON.stringify(withoutCdktfMetadata(next)) !== JSON.stringify(withoutCdktfMetadata(block))) {
         out.push(`changes ${type}.${name}`);
       }
     }
   }
   return out;
-}
-
-function withoutMetadata(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === "//" ? undefined : v)));
 }
 
 /** The cty type of a JSON value, as a state file's output needs it. */
@@ -351,20 +347,15 @@ async function planAndApply(world: World, model: StackModel, digest: string, ste
     return fail("simulated apply", (error as Error).message);
   }
   const settled = await settleSimulatedState(dir, resources, { terraform: engine.terraform, version: engine.version, lineage, maxPlans: engine.maxSettlePlans ?? 3 });
+  if (!settled.ok && settled.lastPlan === undefined) {
+    // Terraform itself failed against the stack's own simulated state: as in the gate, a failure.
+    return fail(settled.step, settled.message);
+  }
   if (!settled.ok) {
     step.notes.push(`simulated state not settled (${settled.step}): ${settled.message.slice(0, 300)}`);
   }
-  // The settled state's plan knows every output the configuration computes from it.
-  let outputsPlan: PlanOutputs;
-  if (settled.ok) {
-    outputsPlan = settled.lastPlan as unknown as PlanOutputs;
-  } else {
-    const final = await terraformStep("show", ["show", "-json", "offline.tfplan"], dir, engine.terraform);
-    if (!final.ok) {
-      return fail("terraform show", final.message);
-    }
-    outputsPlan = JSON.parse(final.stdout) as PlanOutputs;
-  }
+  // The last plan against the (settled) state knows every output the configuration computes from it.
+  const outputsPlan = settled.lastPlan as unknown as PlanOutputs;
   const outputs: Record<string, { value: JsonValue; sensitive: boolean }> = {};
   const unknown: string[] = [];
   for (const name of model.outputs) {

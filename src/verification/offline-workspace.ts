@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ProviderSchemas } from "../terraform/provider-schema";
 import { EMPTY_REMOTE_STATE_FILE, EMPTY_STATE, OVERRIDE_FILE, deferEphemeralResources, offlineOverrides } from "./offline-overrides";
 import { SYNTHESIZED_FILE, offlineBlocker, type SynthesizedStack } from "./synthesized-stacks";
 import { findPluginMirror, runTerraform, terraformErrors, writeCliConfig } from "./terraform-cli";
@@ -149,4 +150,18 @@ export async function runBounded<T>(tasks: readonly (() => Promise<T>)[], limit:
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
   return results;
+}
+
+/** `terraform providers schema -json`, read once per run from the first initialized workspace (the AWS schema is large and the same everywhere). */
+export function schemaReader(terraform: OfflineTerraform): (initializedDir: string) => Promise<ProviderSchemas> {
+  let pending: Promise<ProviderSchemas> | undefined;
+  return (dir) => {
+    pending ??= terraformStep("providers schema", ["providers", "schema", "-json"], dir, terraform).then((shown) => {
+      if (!shown.ok) {
+        throw new Error(`terraform providers schema -json failed: ${shown.message}`);
+      }
+      return JSON.parse(shown.stdout) as ProviderSchemas;
+    });
+    return pending;
+  };
 }

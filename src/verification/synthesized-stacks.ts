@@ -73,3 +73,8 @@ export function configDigest(config: TerraformJson): string {
 export function planDigestFile(plansDirectory: string, stack: string): string {
   return join(plansDirectory, `${stack}.config.sha256`);
 }
+
+/** A synthesized configuration without cdktf's `//` metadata (comments, suppressions), to compare what Terraform sees. */
+export function withoutCdktfMetadata(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === "//" ? undefined : v)));
+}
