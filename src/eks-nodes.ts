@@ -90,11 +90,14 @@ export function amiTypeOf(group: { readonly class: string; readonly instanceType
  */
 export const AMI_RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)-(\d{8})$/;
 
+/** The rule an AMI release's shape breaks; the catalogue schema and {@link amiReleaseVersionProblem} both say it. */
+export const AMI_RELEASE_VERSION_RULE = "must be an EKS AMI release version such as 1.33.13-20260714 (<kubernetes version>-<YYYYMMDD>)";
+
 /** Why `release` cannot be the AMI release of nodes running Kubernetes `kubernetesVersion` (major.minor), or `undefined`. */
 export function amiReleaseVersionProblem(release: string, kubernetesVersion: string): string | undefined {
   const match = AMI_RELEASE_VERSION.exec(release);
   if (!match) {
-    return "must be an EKS AMI release version such as 1.33.13-20260714 (<kubernetes version>-<YYYYMMDD>)";
+    return AMI_RELEASE_VERSION_RULE;
   }
   const minor = `${match[1]}.${match[2]}`;
   return minor === kubernetesVersion ? undefined : `is a release for Kubernetes ${minor}, but the cluster runs ${kubernetesVersion}; raise it with kubernetesVersion`;

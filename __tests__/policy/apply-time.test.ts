@@ -1,3 +1,4 @@
+import { parameterGroupFamilyOf } from "../../src/constructs/aurora-global/engine";
 import {
   alarmTopicKeyAdmitsCloudWatch,
   auroraManagedRpoSecondaries,
@@ -14,7 +15,6 @@ import {
   flowLogDelivery,
   metricAlarmActions,
   nlbHealthCheckMatchesTarget,
-  parameterGroupFamily,
   rdsParameterGroupFamily,
   s3BackendCustomerKey,
   vpcPeeringAutoAccept,
@@ -277,7 +277,7 @@ describe("rds-parameter-group-family", () => {
 
   test("passes groups of the engine version's family", () => {
     expect(messages(rdsParameterGroupFamily, auroraStack("aurora-postgresql16", "aurora-postgresql16"))).toEqual([]);
-    expect(parameterGroupFamily("aurora-mysql", "8.0.mysql_aurora.3.08.0")).toBe("aurora-mysql8.0");
+    expect(parameterGroupFamilyOf("aurora-mysql", "8.0.mysql_aurora.3.08.0")).toBe("aurora-mysql8.0");
   });
 });
 

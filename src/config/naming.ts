@@ -2,6 +2,7 @@
  * Names derived from the catalogue. Everything that must stay stable across runs (stack ids,
  * state keys, resource names) is computed here and nowhere else.
  */
+import { iamRoleArn } from "../aws-formats";
 
 export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
 
@@ -59,7 +60,7 @@ export function defaultCiRoleName(project: string, environment: string, role: Ci
  */
 export function ciRoleArn(project: string, environment: { name: string; accountId: string; homeRegion: string; deployRoleArn?: string; planRoleArn?: string }, role: CiRole): string {
   const configured = role === "deploy" ? environment.deployRoleArn : environment.planRoleArn;
-  return configured ?? `arn:${partitionOf(environment.homeRegion)}:iam::${environment.accountId}:role/${defaultCiRoleName(project, environment.name, role)}`;
+  return configured ?? iamRoleArn(partitionOf(environment.homeRegion), environment.accountId, defaultCiRoleName(project, environment.name, role));
 }
 
 /** The state bucket's replica lives in another region under a name derived from it. */

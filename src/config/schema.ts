@@ -6,6 +6,7 @@ import { IAM_ROLE_ARN } from "../aws-formats";
 import { PUBLIC_DNS_NAME } from "../kubernetes-formats";
 import {
   AMI_RELEASE_VERSION,
+  AMI_RELEASE_VERSION_RULE,
   EKS_AMI_TYPES,
   EKS_TAINTS_PER_NODE_GROUP,
   NODE_CLASS_LABEL,
@@ -547,7 +548,7 @@ export const EnvironmentSchema = z.strictObject({
    */
   nodeAmiReleaseVersions: z.partialRecord(
     z.enum(EKS_AMI_TYPES, { message: `must be an AMI type: ${EKS_AMI_TYPES.join(", ")}` }),
-    z.string().regex(AMI_RELEASE_VERSION, { message: "must be an EKS AMI release version such as 1.33.13-20260714 (<kubernetes version>-<YYYYMMDD>)" }),
+    z.string().regex(AMI_RELEASE_VERSION, { message: AMI_RELEASE_VERSION_RULE }),
   ),
   /** The EKS cluster of each region. */
   cluster: ClusterSchema,
@@ -637,7 +638,6 @@ export const CatalogueSchema = z.strictObject({
   environments: z.array(EnvironmentSchema).min(1, { message: "at least one environment is required" }),
 });
 
-export { isGravitonType };
 
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
 export type IngressConfig = z.infer<typeof IngressSchema>;

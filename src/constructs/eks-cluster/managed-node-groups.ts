@@ -8,7 +8,7 @@ import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf"
 import { Construct } from "constructs";
 import { formatPath } from "../../config/load";
 import { NodeGroupSchema, type NodeGroupConfig } from "../../config/schema";
-import { NODE_CLASS_LABEL, amiReleaseVersionProblem, amiTypeOf, nodeGroupLabelProblem, type EksAmiType } from "../../eks-nodes";
+import { NODE_CLASS_LABEL, amiReleaseVersionProblem, amiTypeOf, type EksAmiType } from "../../eks-nodes";
 import type { ClusterSubnet } from "./eks-cluster";
 
 /** One class of managed nodes; the same shape as a catalogue node group. */
@@ -199,13 +199,6 @@ function validate(props: ManagedNodeGroupsProps): void {
       parsed.error.issues.forEach((issue) =>
         problems.push(`groups[${index}] (${group.name}).${formatPath(issue.path.filter((k): k is string | number => typeof k !== "symbol"))}: ${issue.message}`),
       );
-    }
-    // The class label the construct adds must pass EKS's rules too, whatever the spec says.
-    for (const [key, value] of Object.entries({ ...group.labels, [NODE_CLASS_LABEL]: group.class })) {
-      const problem = nodeGroupLabelProblem(key, value);
-      if (problem && parsed.success) {
-        problems.push(`groups[${index}] (${group.name}).labels.${key}: ${problem}`);
-      }
     }
     const amiType = amiTypeOf(group);
     const release = props.amiReleaseVersions[amiType];

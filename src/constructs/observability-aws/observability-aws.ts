@@ -65,15 +65,13 @@ export function fluentBitStatements(logGroupArn: string): Statement[] {
 }
 
 /**
- * Publish to the one alert topic; with a customer-managed key, also the data-key calls SNS makes
- * on the publisher's behalf (an encrypted topic refuses publishers that lack them).
+ * Publish to the one alert topic, and the data-key calls SNS makes on the publisher's behalf with
+ * the topic's own key (an encrypted topic refuses publishers that lack them).
  */
-export function alertPublishStatements(topicArn: string, kmsKeyArn: string | undefined): Statement[] {
+export function alertPublishStatements(topicArn: string, kmsKeyArn: string): Statement[] {
   return [
     { sid: "PublishToTheAlertTopic", effect: "Allow", actions: ["sns:Publish"], resources: [topicArn] },
-    ...(kmsKeyArn === undefined
-      ? []
-      : [{ sid: "EncryptForTheAlertTopic", effect: "Allow", actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [kmsKeyArn] }]),
+    { sid: "EncryptForTheAlertTopic", effect: "Allow", actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: [kmsKeyArn] },
   ];
 }
 

@@ -1,3 +1,4 @@
+import { parameterGroupFamilyOf } from "../../constructs/aurora-global/engine";
 import { nodeGroupLabelProblem } from "../../eks-nodes";
 import { NAME_CONSTRAINTS } from "./apply-time-names";
 import { actionCovers, policyDocument, type PolicyStatement } from "../policy-document";
@@ -322,18 +323,6 @@ export const s3BackendCustomerKey: Rule = {
   },
 };
 
-/** The engine family of a parameter group for an engine version (`aurora-postgresql` 16.6 → `aurora-postgresql16`). */
-export function parameterGroupFamily(engine: string, version: string): string | undefined {
-  if (engine === "aurora-postgresql" || engine === "postgres") {
-    const major = /^(\d+)/.exec(version)?.[1];
-    return major ? `${engine}${major}` : undefined;
-  }
-  if (engine === "aurora-mysql") {
-    return version.startsWith("8.0") || version.includes("mysql_aurora.3") ? "aurora-mysql8.0" : version.startsWith("5.7") ? "aurora-mysql5.7" : undefined;
-  }
-  return undefined;
-}
-
 export const rdsParameterGroupFamily: Rule = {
   id: "rds-parameter-group-family",
   title: "Parameter groups are of the engine version's family",
@@ -351,7 +340,7 @@ export const rdsParameterGroupFamily: Rule = {
     if (typeof engine !== "string" || typeof version !== "string") {
       return [];
     }
-    const expected = parameterGroupFamily(engine, version);
+    const expected = parameterGroupFamilyOf(engine, version);
     const attribute = resource.type === "aws_rds_cluster" ? "db_cluster_parameter_group_name" : "db_parameter_group_name";
     const groupTypes = resource.type === "aws_rds_cluster" ? ["aws_rds_cluster_parameter_group"] : ["aws_db_parameter_group"];
     const group = input.referencedResources(resource, resource.config[attribute], groupTypes)[0];

@@ -3,7 +3,8 @@ import type { IBudget } from "@kubernetes-models/karpenter/karpenter.sh/v1/Budge
 import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import type { INodeSelectorRequirementWithMinValues } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodeSelectorRequirementWithMinValues";
 import type { ITaint } from "kubernetes-models/v1/Taint";
-import { isGravitonType, type NodeGroupConfig } from "../../../config/schema";
+import type { NodeGroupConfig } from "../../../config/schema";
+import { isGravitonType } from "../../../eks-nodes";
 import type { KubernetesManifest } from "../manifests-release";
 import { NODE_CLASS_LABEL, TAINT_EFFECT } from "../../eks-cluster/managed-node-groups";
 
