@@ -36,6 +36,11 @@ describe("support calendar", () => {
     expect(missing).toEqual([]);
   });
 
+  test("GIVEN the calendar THEN every window belongs to a pin (a raised pin leaves no stale window behind)", () => {
+    const pinned = new Set(pins.map((pin) => `${pin.id}@${pin.version}`));
+    expect(Object.keys(SUPPORT_WINDOWS).filter((key) => !pinned.has(key))).toEqual([]);
+  });
+
   test("the calendar covers every chart in charts.ts, the catalogue's Kubernetes and add-ons, Aurora, Terraform, providers, cdktf and Node.js", () => {
     const ids = new Set(pins.map((pin) => pin.id));
     for (const name of Object.keys(CHARTS)) {

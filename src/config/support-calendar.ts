@@ -68,11 +68,22 @@ function releaseByRule(released: string, source: string): SupportWindow {
 
 const EKS_CALENDAR = "EKS user guide, Understand the Kubernetes version lifecycle on EKS (release calendar); endoflife.date/amazon-eks";
 
-const KUBERNETES_1_35: SupportWindow = { released: "2026-01-28", endOfSupport: "2027-03-27", basis: "published", source: `${EKS_CALENDAR} (standard support)` };
+/** EKS standard support of the Kubernetes minors the clusters may run (KUBERNETES_VERSION). */
+const KUBERNETES_STANDARD_SUPPORT: Readonly<Record<string, SupportWindow>> = {
+  "1.35": { released: "2026-01-28", endOfSupport: "2027-03-27", basis: "published", source: `${EKS_CALENDAR} (standard support)` },
+};
+
+function clustersKubernetes(): SupportWindow {
+  const window = KUBERNETES_STANDARD_SUPPORT[KUBERNETES_VERSION];
+  if (!window) {
+    throw new Error(`support calendar: no standard-support window for Kubernetes ${KUBERNETES_VERSION} (KUBERNETES_VERSION); add it to KUBERNETES_STANDARD_SUPPORT with its source`);
+  }
+  return window;
+}
 
 /** An EKS add-on build is offered for the Kubernetes minor it was published for: supported as long as that minor. */
 function addonBuild(source: string): SupportWindow {
-  return { endOfSupport: KUBERNETES_1_35.endOfSupport, basis: "policy", source: `${source}; supported while Kubernetes 1.35 is (${EKS_CALENDAR})` };
+  return { endOfSupport: clustersKubernetes().endOfSupport, basis: "policy", source: `${source}; supported while Kubernetes ${KUBERNETES_VERSION} is (${EKS_CALENDAR})` };
 }
 
 /** Why the toolchain stays where it is (docs/upgrading.md); reviewed every quarter. */
@@ -88,7 +99,7 @@ const CDKTF_SOURCE = "hashicorp/terraform-cdk: deprecated and archived 2025-12-1
 /** Support windows by `<pin id>@<version>`. */
 export const SUPPORT_WINDOWS: Readonly<Record<string, SupportWindow>> = {
   // Kubernetes: the clusters' minor, then the minors a running cluster passes through on its way (extended support).
-  "kubernetes@1.35": KUBERNETES_1_35,
+  [`kubernetes@${KUBERNETES_VERSION}`]: clustersKubernetes(),
   "kubernetes-accepted@1.32": { released: "2025-01-25", endOfSupport: "2027-03-23", basis: "published", source: `${EKS_CALENDAR} (end of extended support)` },
   "kubernetes-accepted@1.33": { released: "2025-05-28", endOfSupport: "2027-07-29", basis: "published", source: `${EKS_CALENDAR} (end of extended support)` },
   "kubernetes-accepted@1.34": { released: "2025-10-06", endOfSupport: "2027-12-02", basis: "published", source: `${EKS_CALENDAR} (end of extended support)` },
