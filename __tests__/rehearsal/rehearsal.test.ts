@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUILT_IN_CATALOGUE } from "../../src/config/catalogue";
-import { deployChange, failuresOf, type World } from "../../src/rehearsal/rehearsal";
+import { deployChange, failuresOf, judgeDeletesAsMoves, type RehearsalStep, type World } from "../../src/rehearsal/rehearsal";
 import { addEnvironment, deployOrder, firstDeploy, grantsOf, principalFor, teardown, type RehearsalContext } from "../../src/rehearsal/scenarios";
 import { readSynthesizedStacks, type SynthesizedStack } from "../../src/verification/synthesized-stacks";
 import { BUILT_IN_SYNTH_DIR_VARIABLE, validCatalogue } from "../helpers";
@@ -157,5 +157,33 @@ describe("scenarios (structural)", () => {
     expect(order.indexOf("staging-edge")).toBeLessThan(order.indexOf("staging-regional-us-east-1"));
     expect(order.indexOf("staging-hub-link-us-east-1")).toBeLessThan(order.indexOf("production-hub-network"));
     expect(result.teardown!.find((t) => t.stack === "staging-global-database")!.guarded.some((a) => a.startsWith("aws_rds_global_cluster."))).toBe(true);
+  });
+});
+
+describe("in place only: a delete passes only as a move", () => {
+  const drill = "aws_fis_experiment_template.region-failure-drill_aurora-writer-failover-template_8F017DD6";
+  const step = (stack: string, changes: { address: string; kind: "create" | "delete" }[]): RehearsalStep => ({
+    stack,
+    phase: "AWS stacks (production)",
+    status: "planned",
+    changed: true,
+    reads: [],
+    failures: [],
+    notes: [],
+    changes: changes.map((c) => ({ ...c, type: c.address.split(".")[0]!, forcedBy: [] })),
+  });
+
+  test("GIVEN the drill deleted in the old writer's stack and created in the new one's THEN it is a move, noted, not a failure", () => {
+    const steps = [step("production-regional-eu-west-1", [{ address: drill, kind: "create" }]), step("production-regional-us-east-1", [{ address: drill, kind: "delete" }])];
+    judgeDeletesAsMoves(steps);
+    expect(steps.flatMap((s) => s.failures)).toEqual([]);
+    expect(steps[1]!.notes).toEqual([`${drill} moves to production-regional-eu-west-1 (created there in this change)`]);
+  });
+
+  test("GIVEN the drill deleted and created nowhere THEN the delete fails the change", () => {
+    const steps = [step("production-regional-eu-west-1", []), step("production-regional-us-east-1", [{ address: drill, kind: "delete" }])];
+    judgeDeletesAsMoves(steps);
+    expect(steps[1]!.failures).toEqual([`deletes ${drill}: this change must be in place`]);
+    expect(steps[1]!.status).toBe("failed");
   });
 });

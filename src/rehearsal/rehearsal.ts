@@ -67,9 +67,11 @@ export interface ChangeOptions {
   readonly grants: StateGrants;
   /** Fails a step whose plan replaces or deletes anything (`in-place`), or anything but creates (`additions`) in the named stacks. */
   readonly allowed?: {
+    /**
+     * Nothing replaced or deleted, except an unguarded resource the change moves: deleted from one
+     * stack and created at the same address in another (the writer failover drill follows the writer).
+     */
     readonly inPlaceOnly?: boolean;
-    /** Resources that may still be created or deleted under `inPlaceOnly` (unguarded ones the change moves on purpose). */
-    readonly mayMove?: (address: string) => boolean;
     readonly additionsOnly?: readonly string[];
   };
   readonly engine?: PlanEngine;
@@ -204,7 +206,36 @@ export async function deployChange(world: World, options: ChangeOptions): Promis
     plans.push({ name, after: reads.flatMap((r) => (r.producer ? [r.producer] : [])), run: () => planAndApply(world, model, digest, step, options, all) });
   }
   await runAfterProducers(plans, options.engine?.concurrency ?? 1);
+  if (options.allowed?.inPlaceOnly) {
+    judgeDeletesAsMoves(steps);
+  }
   return { label: options.label, steps, preflight };
+}
+
+/**
+ * Under "in place only", an unguarded delete passes only as a move: another stack of the same
+ * change creates a resource at the same address. Guarded deletes already failed in their step.
+ */
+export function judgeDeletesAsMoves(steps: RehearsalStep[]): void {
+  const createdBy = new Map<string, string>();
+  for (const step of steps) {
+    for (const change of step.changes ?? []) {
+      if (change.kind === "create") {
+        createdBy.set(change.address, step.stack);
+      }
+    }
+  }
+  for (const step of steps) {
+    for (const change of (step.changes ?? []).filter((c) => c.kind === "delete" && c.loses === undefined)) {
+      const to = createdBy.get(change.address);
+      if (to !== undefined && to !== step.stack) {
+        step.notes.push(`${change.address} moves to ${to} (created there in this change)`);
+      } else {
+        step.failures.push(`deletes ${change.address}: this change must be in place`);
+        step.status = "failed";
+      }
+    }
+  }
 }
 
 /** Runs each task once the tasks named in its `after` (those among `tasks`) finished, at most `limit` at once. */
@@ -327,8 +358,8 @@ async function planAndApply(world: World, model: StackModel, digest: string, ste
   for (const change of changes) {
     if ((change.kind === "replace" || change.kind === "delete") && change.loses !== undefined) {
       step.failures.push(`${change.kind === "replace" ? "replaces" : "deletes"} guarded ${change.address}${change.forcedBy.length ? ` (forced by ${change.forcedBy.join(", ")})` : ""}: loses ${change.loses}`);
-    } else if (options.allowed?.inPlaceOnly && (change.kind === "replace" || change.kind === "delete") && !(change.kind === "delete" && options.allowed.mayMove?.(change.address))) {
-      step.failures.push(`${change.kind === "replace" ? "replaces" : "deletes"} ${change.address}${change.forcedBy.length ? ` (forced by ${change.forcedBy.join(", ")})` : ""}: this change must be in place`);
+    } else if (options.allowed?.inPlaceOnly && change.kind === "replace") {
+      step.failures.push(`replaces ${change.address}${change.forcedBy.length ? ` (forced by ${change.forcedBy.join(", ")})` : ""}: this change must be in place`);
     } else if (options.allowed?.additionsOnly?.includes(model.name) && change.kind !== "create") {
       step.failures.push(`${change.kind}s ${change.address}: this stack may change only by additions`);
     }
