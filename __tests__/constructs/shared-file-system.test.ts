@@ -1,3 +1,4 @@
+import { CSI_DRIVER_MOUNT } from "../../src/policy/rules/apply-time";
 import { SharedFileSystem } from "../../src/constructs/shared-file-system/shared-file-system";
 import { dataDocumentStatements, decide, type PolicyRequest } from "../../src/policy/policy-document";
 import { awsStack, onlyResourceOf, synthJson, type SynthesizedJson } from "../helpers";
@@ -30,11 +31,12 @@ function fileSystemPolicy() {
  * client without the `iam` mount option is anonymous; the driver mounts with TLS (efs-utils
  * `tls`, the driver's default) through the mount target in the node's AZ.
  */
+// The mount the policy rule checks for (efs-policy-allows-mounts), varied by action and context.
 const csiMount = (action: string, context: Partial<Record<string, string>> = {}): PolicyRequest => ({
-  principal: "*",
+  ...CSI_DRIVER_MOUNT,
   action,
   resource: FILE_SYSTEM,
-  context: { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true", ...context } as Record<string, string>,
+  context: { ...CSI_DRIVER_MOUNT.context, ...context } as Record<string, string>,
 });
 
 describe("SharedFileSystem policy", () => {

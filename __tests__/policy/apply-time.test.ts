@@ -192,8 +192,16 @@ const denyInsecure = { effect: "Deny", principals: [{ type: "*", identifiers: ["
 describe("efs-policy-allows-mounts", () => {
   test("flags a policy that holds only a Deny", () => {
     expect(messages(efsPolicyAllowsMounts, efsPolicy([denyInsecure]))).toEqual([
-      "aws_efs_file_system_policy.policy: the policy (data.aws_iam_policy_document.efs) allows no elasticfilesystem:ClientMount: it replaces EFS's default allow, so every mount is refused",
+      "aws_efs_file_system_policy.policy: the policy (data.aws_iam_policy_document.efs) does not allow the CSI driver's TLS mount through a mount target (elasticfilesystem:ClientMount): it replaces EFS's default allow, so every mount is refused",
     ]);
+  });
+
+  test.each([
+    ["an Allow beside an unconditional Deny of everything", [{ effect: "Deny", principals: [{ type: "AWS", identifiers: ["*"] }], actions: ["*"] }]],
+    ["an Allow whose condition a mount through a mount target never meets", []],
+  ])("flags %s: the driver's mount is still refused", (_what, extra) => {
+    const unreachable = { effect: "Allow", principals: [{ type: "AWS", identifiers: ["*"] }], actions: ["elasticfilesystem:ClientMount"], condition: [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: [extra.length === 0 ? "false" : "true"] }] };
+    expect(messages(efsPolicyAllowsMounts, efsPolicy([denyInsecure, unreachable, ...extra]))).toHaveLength(1);
   });
 
   test("passes a policy that allows mounts through mount targets", () => {

@@ -1,7 +1,7 @@
 import { parameterGroupFamilyOf } from "../../constructs/aurora-global/engine";
 import { nodeGroupLabelProblem } from "../../eks-nodes";
 import { NAME_CONSTRAINTS } from "./apply-time-names";
-import { actionCovers, policyDocument, type PolicyStatement } from "../policy-document";
+import { actionCovers, decide, policyDocument, type PolicyRequest, type PolicyStatement } from "../policy-document";
 import type { PolicyInput, PolicyResource } from "../policy-input";
 import { BACKEND_RESOURCE_TYPE } from "../read-stacks";
 import { cannotTell, fail, type CheckOutcome, type Rule } from "../rule";
@@ -219,9 +219,21 @@ export const nlbHealthCheckMatchesTarget: Rule = {
   },
 };
 
-/** Statements that let clients mount: an Allow of ClientMount (or a wildcard covering it). */
+/**
+ * The mount the EFS CSI driver makes: no IAM identity (anonymous NFS client), over TLS, through one
+ * of the file system's mount targets. A policy that refuses it refuses every pod's volume.
+ */
+export const CSI_DRIVER_MOUNT: Omit<PolicyRequest, "resource"> = {
+  principal: "*",
+  action: "elasticfilesystem:ClientMount",
+  context: { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true" },
+};
+
+/** Whether a file system policy admits the CSI driver's mount, by IAM's evaluation (an explicit Deny wins). */
 function allowsMount(statements: readonly PolicyStatement[]): boolean {
-  return statements.some((s) => s.effect === "Allow" && s.actions.some((a) => actionCovers(a, "elasticfilesystem:ClientMount")));
+  // A file system policy governs only its own file system: every statement's resource is it.
+  const own = statements.map((statement) => ({ ...statement, resources: ["*"] }));
+  return decide(own, { ...CSI_DRIVER_MOUNT, resource: "*" }) === "allow";
 }
 
 export const efsPolicyAllowsMounts: Rule = {
@@ -239,7 +251,7 @@ export const efsPolicyAllowsMounts: Rule = {
     if (!document) {
       return [cannotTell("the policy document is known only after apply")];
     }
-    return allowsMount(document.statements) ? [] : [fail(`the policy (${document.origin}) allows no elasticfilesystem:ClientMount: it replaces EFS's default allow, so every mount is refused`)];
+    return allowsMount(document.statements) ? [] : [fail(`the policy (${document.origin}) does not allow the CSI driver's TLS mount through a mount target (elasticfilesystem:ClientMount): it replaces EFS's default allow, so every mount is refused`)];
   },
 };
 
