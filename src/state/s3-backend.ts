@@ -92,19 +92,21 @@ export function environmentStateRoles(catalogue: Catalogue, environment: string)
   };
 }
 
+/** The bucket and region of the state at `site`: the home bucket, or its replica in the replica region. */
+export function stateSiteLocation(state: StateConfig, site: StateSite): { bucket: string; region: string } {
+  return site === "primary" ? { bucket: state.bucketName, region: state.region } : { bucket: replicaBucketName(state.bucketName, state.replicaRegion), region: state.replicaRegion };
+}
+
 /** The alias ARN of the state key at `site`: `arn:aws:kms:<site region>:<state account>:alias/<bucketName>`. */
 export function stateKeyAliasArn(state: StateConfig, site: StateSite): string {
-  const region = site === "primary" ? state.region : state.replicaRegion;
+  const { region } = stateSiteLocation(state, site);
   return `arn:${partitionOf(region)}:kms:${region}:${state.accountId}:alias/${state.bucketName}`;
 }
 
 /** Where the state under `key` lives at `site`. */
 function stateLocation(state: StateConfig, key: string, site: StateSite): { bucket: string; key: string; region: string } {
-  return {
-    bucket: site === "primary" ? state.bucketName : replicaBucketName(state.bucketName, state.replicaRegion),
-    key,
-    region: site === "primary" ? state.region : state.replicaRegion,
-  };
+  const { bucket, region } = stateSiteLocation(state, site);
+  return { bucket, key, region };
 }
 
 /**

@@ -5,7 +5,6 @@ import {
   hubNetworkStackName,
   partitionOf,
   regionalStackName,
-  replicaBucketName,
   stateAccessRoleName,
   stateKey,
   stateKeyPrefix,
@@ -90,9 +89,4 @@ export function stateAccessOf(catalogue: Catalogue): EnvironmentStateAccess[] {
 /** ARN of an environment's state-access role in the state account. */
 export function stateAccessRoleArn(state: StateConfig, project: string, environment: string, access: StateAccess): string {
   return iamRoleArn(partitionOf(state.region), state.accountId, stateAccessRoleName(project, environment, access));
-}
-
-/** The state buckets: the home bucket and its replica. */
-export function stateBucketNames(state: StateConfig): [string, string] {
-  return [state.bucketName, replicaBucketName(state.bucketName, state.replicaRegion)];
 }

@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey } from "@aws-sdk/client-s3";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { StateConfig } from "../../config/schema";
-import { STATE_SITES, type StateSite } from "../../state/s3-backend";
-import { stateBucketNames } from "../../state/state-access";
+import { STATE_SITES, stateSiteLocation, type StateSite } from "../../state/s3-backend";
 import type { SiteClientFactory, SiteClients } from "./clients";
 
 /*
@@ -73,10 +72,9 @@ export interface StateSurvey {
 
 /** The home and the replica site of the state, with their clients. */
 export function stateSites(state: StateConfig, clients: SiteClientFactory): Site[] {
-  const buckets = stateBucketNames(state);
-  return STATE_SITES.map((site, i) => {
-    const region = site === "primary" ? state.region : state.replicaRegion;
-    return { site, bucket: buckets[i]!, region, clients: clients(region) };
+  return STATE_SITES.map((site) => {
+    const { bucket, region } = stateSiteLocation(state, site);
+    return { site, bucket, region, clients: clients(region) };
   });
 }
 
