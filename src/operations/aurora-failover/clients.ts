@@ -1,5 +1,6 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { perRegion } from "../command-line/per-region";
 
 /**
  * The AWS clients of one region. Only `send` is used, so tests can hand in clients whose `send`
@@ -18,14 +19,6 @@ export type ClientFactory = (region: string) => RegionalClients;
  * credentials come from the default provider chain (profile, SSO, environment, instance role).
  */
 export function awsClientFactory(): ClientFactory {
-  const byRegion = new Map<string, RegionalClients>();
-  return (region) => {
-    let clients = byRegion.get(region);
-    if (!clients) {
-      // Few retries: during a failover the old region may not answer, and waiting on it costs time.
-      clients = { rds: new RDSClient({ region, maxAttempts: 3 }), cloudwatch: new CloudWatchClient({ region, maxAttempts: 3 }) };
-      byRegion.set(region, clients);
-    }
-    return clients;
-  };
+  // Few retries: during a failover the old region may not answer, and waiting on it costs time.
+  return perRegion((region) => ({ rds: new RDSClient({ region, maxAttempts: 3 }), cloudwatch: new CloudWatchClient({ region, maxAttempts: 3 }) }));
 }

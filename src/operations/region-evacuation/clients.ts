@@ -4,6 +4,7 @@ import { GlobalAcceleratorClient } from "@aws-sdk/client-global-accelerator";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { awsClientFactory, type ClientFactory } from "../aurora-failover/clients";
 import type { CommandRunner } from "../teardown/runner";
+import { perRegion } from "../command-line/per-region";
 
 /**
  * Where the global services' control planes answer. Global Accelerator's API is served only from
@@ -32,22 +33,11 @@ export interface EvacuationClients {
 
 /** Real SDK v3 clients, one per service and region, made on first use; credentials from the default chain. */
 export function awsEvacuationClients(run: CommandRunner): EvacuationClients {
-  const memo = <T>(make: (region: string) => T) => {
-    const made = new Map<string, T>();
-    return (region: string): T => {
-      let client = made.get(region);
-      if (!client) {
-        client = make(region);
-        made.set(region, client);
-      }
-      return client;
-    };
-  };
   // Few retries: during an outage one region may not answer, and waiting on it costs recovery time.
   return {
     aurora: awsClientFactory(),
-    eks: memo((region) => new EKSClient({ region, maxAttempts: 3 })),
-    elbv2: memo((region) => new ElasticLoadBalancingV2Client({ region, maxAttempts: 3 })),
+    eks: perRegion((region) => new EKSClient({ region, maxAttempts: 3 })),
+    elbv2: perRegion((region) => new ElasticLoadBalancingV2Client({ region, maxAttempts: 3 })),
     globalAccelerator: new GlobalAcceleratorClient({ region: GLOBAL_ACCELERATOR_API_REGION, maxAttempts: 3 }),
     route53: new Route53Client({ region: ROUTE53_API_REGION, maxAttempts: 3 }),
     run,

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { perRegion } from "../command-line/per-region";
 
 /**
  * The AWS clients of one state site (region). Only `send` is used, so tests hand in clients whose
@@ -19,13 +20,5 @@ export type SiteClientFactory = (region: string) => SiteClients;
  * administrator role there).
  */
 export function awsSiteClientFactory(): SiteClientFactory {
-  const byRegion = new Map<string, SiteClients>();
-  return (region) => {
-    let clients = byRegion.get(region);
-    if (!clients) {
-      clients = { s3: new S3Client({ region, maxAttempts: 3 }), dynamodb: new DynamoDBClient({ region, maxAttempts: 3 }) };
-      byRegion.set(region, clients);
-    }
-    return clients;
-  };
+  return perRegion((region) => ({ s3: new S3Client({ region, maxAttempts: 3 }), dynamodb: new DynamoDBClient({ region, maxAttempts: 3 }) }));
 }
