@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { globalDatabaseStackName, platformStackName, regionalStackName, STATE_BOOTSTRAP_STACK } from "../../src/config/naming";
 import { renderMermaid, wrap } from "../../src/graph/mermaid";
-import { GRAPH_BLOCK } from "../../src/graph/readme-block";
+import { GRAPH_BLOCK } from "../../src/graph/graph-block";
 
 const { start: GRAPH_START, end: GRAPH_END } = GRAPH_BLOCK;
 const graphBlock = GRAPH_BLOCK.block;
@@ -193,13 +193,13 @@ describe("the Mermaid rendering", () => {
   });
 });
 
-describe("README.md", () => {
+describe("docs/stacks.md", () => {
   test("its stack graph is what the built-in catalogue synthesizes (else run `npm run graph`)", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const page = readFileSync(join(ROOT, "docs", "stacks.md"), "utf8");
     const expected = graphBlock(renderMermaid(graph));
-    if (currentGraphBlock(readme) !== expected) {
+    if (currentGraphBlock(page) !== expected) {
       throw new Error(
-        `README.md's stack graph (between ${GRAPH_START} and ${GRAPH_END}) is out of date: run \`npm run graph\` and commit README.md.\n` +
+        `docs/stacks.md's stack graph (between ${GRAPH_START} and ${GRAPH_END}) is out of date: run \`npm run graph\` and commit docs/stacks.md.\n` +
           `expected:\n${expected}`,
       );
     }
@@ -217,21 +217,24 @@ describe("npm run graph (scripts/graph.ts)", () => {
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [require.resolve("tsx/cli"), join(ROOT, "scripts", "graph.ts"), "--outdir", builtInSynthDir(), ...args], { cwd: ROOT, encoding: "utf8" });
 
-  test("--stdout prints the diagram; the default rewrites the README's block; --check fails on a stale block and names the fix", () => {
+  test("--stdout prints the diagram; the default rewrites the page's block; --check fails on a stale block and names the fix", () => {
     const printed = run("--stdout");
     expect(printed.status).toBe(0);
     expect(printed.stdout).toBe(renderMermaid(graph));
+    // Without --doc it checks docs/stacks.md, the page the test above keeps current.
+    const byDefault = run("--check");
+    expect([byDefault.status, byDefault.stdout]).toEqual([0, `${join(ROOT, "docs", "stacks.md")}: the stack graph is up to date\n`]);
 
-    const dir = mkdtempSync(join(tmpdir(), "graph-readme-"));
+    const dir = mkdtempSync(join(tmpdir(), "graph-doc-"));
     try {
-      const readme = join(dir, "README.md");
-      writeFileSync(readme, `# t\n${GRAPH_START}\n\`\`\`mermaid\nflowchart TD\n  stale\n\`\`\`\n${GRAPH_END}\ntail\n`);
-      const stale = run("--check", "--readme", readme);
+      const doc = join(dir, "stacks.md");
+      writeFileSync(doc, `# t\n${GRAPH_START}\n\`\`\`mermaid\nflowchart TD\n  stale\n\`\`\`\n${GRAPH_END}\ntail\n`);
+      const stale = run("--check", "--doc", doc);
       expect(stale.status).toBe(1);
       expect(stale.stderr).toMatch(/out of date; run `npm run graph`/);
-      expect(run("--readme", readme).status).toBe(0);
-      expect(readFileSync(readme, "utf8")).toBe(`# t\n${GRAPH_START}${graphBlock(printed.stdout)}${GRAPH_END}\ntail\n`);
-      expect(run("--check", "--readme", readme).status).toBe(0);
+      expect(run("--doc", doc).status).toBe(0);
+      expect(readFileSync(doc, "utf8")).toBe(`# t\n${GRAPH_START}${graphBlock(printed.stdout)}${GRAPH_END}\ntail\n`);
+      expect(run("--check", "--doc", doc).status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
