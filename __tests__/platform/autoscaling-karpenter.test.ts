@@ -119,14 +119,14 @@ describe("Karpenter construct", () => {
     expect(controllerRelease.depends_on).toEqual([`helm_release.${crdsId}`]);
   });
 
-  test("the README's adoption commands hand the existing CRDs to this CRD release, in its namespace", () => {
-    // GIVEN the README section for clusters that already run Karpenter
-    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+  test("the deploy guide's adoption commands hand the existing CRDs to this CRD release, in its namespace", () => {
+    // GIVEN the paragraph of docs/deploying.md for clusters that already run Karpenter
+    const guide = readFileSync(join(__dirname, "..", "..", "docs", "deploying.md"), "utf8");
     const crds = releaseNamed(json, "karpenter-crd");
     // THEN it names the release and namespace the construct installs the CRDs with, and the CRDs of the kinds it renders
-    expect(readme).toContain(`meta.helm.sh/release-name=${crds.name} meta.helm.sh/release-namespace=${crds.namespace}`);
+    expect(guide).toContain(`meta.helm.sh/release-name=${crds.name} meta.helm.sh/release-namespace=${crds.namespace}`);
     // AND the CRDs of every kind the construct renders (plus NodeClaim, which Karpenter creates)
-    const listed = /CRDS="([^"]+)"/.exec(readme)![1]!.split(" ");
+    const listed = /CRDS="([^"]+)"/.exec(guide)![1]!.split(" ");
     const plural = (kind: string) => kind.toLowerCase() + (kind.endsWith("s") ? "es" : "s");
     const karpenterKinds = rendered.filter((m) => /(^|\.)karpenter\./.test(m.apiVersion.split("/")[0]!));
     const renderedCrds = [...new Set(karpenterKinds.map((m) => `${plural(m.kind)}.${m.apiVersion.split("/")[0]}`))];

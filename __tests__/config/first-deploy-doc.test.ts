@@ -2,14 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import { CatalogueSchema } from "../../src/config/schema";
+import { markdownSection } from "../../src/docs/markdown";
 
-/** The README's "First deploy" section. */
+/** The "First deploy" section of docs/deploying.md. */
 function firstDeploySection(): string {
-  const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
-  const start = readme.indexOf("\n## First deploy\n");
-  expect(start).toBeGreaterThan(0);
-  const end = readme.indexOf("\n## ", start + 1);
-  return readme.slice(start, end);
+  return markdownSection(readFileSync(join(__dirname, "..", "..", "docs", "deploying.md"), "utf8"), "First deploy");
 }
 
 /** Every field path of the catalogue schema, arrays written `[]`: `environments[].cluster.adminRoleArns`. */
@@ -34,7 +31,7 @@ function fieldPaths(schema: z.ZodType, prefix = ""): string[] {
   }
 }
 
-describe("README, First deploy", () => {
+describe("docs/deploying.md, First deploy", () => {
   const section = firstDeploySection();
   const paths = fieldPaths(CatalogueSchema);
   const named = [...section.matchAll(/`((?:state|environments\[\]|gitopsHub)\.[\w.[\]]+)`/g)].map((m) => m[1]!);
