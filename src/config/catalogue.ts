@@ -179,7 +179,7 @@ export const BUILT_IN_CATALOGUE = {
         trafficDials: { "us-east-1": 100, "us-west-2": 100 },
         dns: { hostedZoneId: "Z0STAGINGEXAMPLE000001", recordName: "staging.meridian.example.com" },
       },
-      // Deployed, then joined (README, "Adding an environment").
+      // Deployed, then joined (docs/catalogue.md, "Adding an environment").
       joinedToHub: true,
     },
     {

@@ -422,7 +422,7 @@ export const EnvironmentSchema = z.strictObject({
    * Whether the GitOps hub peers with and registers this environment's clusters (its hub links
    * and platform stacks exist, and the hub's network and platform stacks read its regional
    * state). The hub reads a state only once it exists, so a new environment starts `false`, is
-   * deployed, and is then set `true` (README, "Adding an environment"). The hub's own
+   * deployed, and is then set `true` (docs/catalogue.md, "Adding an environment"). The hub's own
    * environment is always joined. @default false
    */
   joinedToHub: z.boolean().default(false),
