@@ -18,7 +18,7 @@ function markdownFiles(dir: string): string[] {
  * A link to one is accepted only while the file is missing; once it exists it is checked like
  * every other link, anchors included. Remove an entry when its file has landed.
  */
-const PENDING: string[] = [];
+const PENDING = ["packages/constructs/README.md"];
 
 describe("links in README.md and docs/", () => {
   const files = [join(ROOT, "README.md"), ...markdownFiles(join(ROOT, "docs"))];
