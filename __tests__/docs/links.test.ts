@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { brokenLinks } from "../../src/docs/links";
@@ -13,28 +13,12 @@ function markdownFiles(dir: string): string[] {
   );
 }
 
-/**
- * Targets another change is about to create: the construct library's README (issue 13, item 8).
- * A link to one is accepted only while the file is missing; once it exists it is checked like
- * every other link, anchors included. Remove an entry when its file has landed.
- */
-const PENDING = ["packages/constructs/README.md"];
-
 describe("links in README.md and docs/", () => {
   const files = [join(ROOT, "README.md"), ...markdownFiles(join(ROOT, "docs"))];
 
   test("every relative link points at an existing file, and every #anchor at a heading of it", () => {
     expect(files.length).toBeGreaterThan(10);
-    const pendingMissing = PENDING.filter((path) => !existsSync(join(ROOT, path)));
-    const broken = brokenLinks(files, ROOT).filter((link) => !pendingMissing.some((path) => link.reason === `${path} does not exist`));
-    expect(broken).toEqual([]);
-  });
-
-  test("the pending targets are still linked (else drop them from PENDING)", () => {
-    const linked = files.flatMap((file) => brokenLinks([file], ROOT).map((link) => link.reason));
-    for (const path of PENDING.filter((p) => !existsSync(join(ROOT, p)))) {
-      expect(linked).toContain(`${path} does not exist`);
-    }
+    expect(brokenLinks(files, ROOT)).toEqual([]);
   });
 });
 
