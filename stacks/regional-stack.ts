@@ -163,6 +163,7 @@ export class RegionalStack extends TerraformStack {
 
     this.ingress = new RegionalIngress(this, "ingress", {
       name: `${catalogue.project}-${environment.name}-${shortRegion(region.region)}`,
+      region: region.region,
       vpcId: this.network.vpc.id,
       vpcCidr: region.vpcCidr,
       publicSubnetIds: this.network.publicSubnets.map((s) => s.id),
