@@ -17,9 +17,11 @@ export interface LatencyEndpoint {
 }
 
 export interface EdgeDnsProps {
+  /** The public hosted zone the records go in. */
   readonly hostedZoneId: string;
   /** Alias to the accelerator, e.g. `app.example.com`. */
   readonly recordName: string;
+  /** The accelerator the alias points at: its DNS name and hosted zone id (a `GlobalacceleratorAccelerator` resource has both). */
   readonly accelerator: { readonly dnsName: string; readonly hostedZoneId: string };
   /** Also publish an AAAA alias (dual-stack accelerator). @default false */
   readonly ipv6?: boolean;
@@ -40,7 +42,7 @@ export interface EdgeDnsProps {
     /** 1-10. @default 3 */
     readonly failureThreshold?: number;
   };
-  /** @default - the stack's default AWS provider (Route 53 is global) */
+  /** The AWS provider (account) of the hosted zone; Route 53 is global, so any region. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -41,10 +41,11 @@ export interface RegionalEndpoint {
 export interface GlobalAcceleratorProps {
   /** Accelerator name (1-64 letters, digits, hyphens). */
   readonly name: string;
-  /** @default "IPV4" */
+  /** `DUAL_STACK` adds IPv6 anycast addresses (and a dual-stack DNS name). @default "IPV4" */
   readonly ipAddressType?: "IPV4" | "DUAL_STACK";
+  /** Listeners, one per port; each port must be every endpoint's NLB listener port. */
   readonly listeners: readonly AcceleratorListener[];
-  /** @default TCP on the first listener's port, every 10 s, threshold 3 */
+  /** The endpoint groups' health check (for NLB endpoints Global Accelerator follows the NLB's target health instead). @default TCP on the first listener's port, every 10 s, threshold 3 */
   readonly healthCheck?: AcceleratorHealthCheck;
   /** One endpoint per region (the region of its ingress); every region in `requiredRegions` must be present. */
   readonly endpoints: readonly RegionalEndpoint[];
@@ -61,7 +62,7 @@ export interface GlobalAcceleratorProps {
    * makes a bucket it may write to). `ready` is what must exist before delivery starts (the bucket policy).
    */
   readonly flowLogs: { readonly bucketName: string; readonly prefix: string; readonly ready?: ITerraformDependable[] };
-  /** @default - the stack's default AWS provider (any region: the provider sends Global Accelerator calls to us-west-2) */
+  /** The AWS provider (account) of the accelerator; any region, as the provider sends Global Accelerator calls to us-west-2. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

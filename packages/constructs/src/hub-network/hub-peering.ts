@@ -27,7 +27,7 @@ export interface HubPeeringProps {
   readonly name: string;
   /** The spoke VPCs to peer with, each once. */
   readonly spokes: readonly PeeredSpoke[];
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the hub VPC. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

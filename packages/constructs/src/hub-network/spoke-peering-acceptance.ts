@@ -21,7 +21,7 @@ export interface SpokePeeringAcceptanceProps {
   readonly clusterSecurityGroupId: string;
   /** Name for tags, e.g. the spoke cluster's name. */
   readonly name: string;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the spoke VPC, which accepts the request. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

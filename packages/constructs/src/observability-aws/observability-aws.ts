@@ -17,7 +17,9 @@ import { ACCOUNT_ID, IAM_ROLE_NAME_LIMIT, REGION_NAME } from "../core/aws-format
 export interface ObservabilityAwsProps {
   /** The EKS cluster's name: the workspace alias, the log group paths and the role-name prefix. */
   readonly clusterName: string;
+  /** The cluster's region: the log group and alert topic ARNs are built from it. */
   readonly region: string;
+  /** The cluster's account: ARNs, and the confused-deputy conditions of the alert topic. */
   readonly accountId: string;
   /** AWS partition (a token from aws_partition is fine). */
   readonly partition: string;
@@ -32,7 +34,7 @@ export interface ObservabilityAwsProps {
   readonly alertEmails?: readonly string[];
   /** Retention of the workload and workspace log groups (a CloudWatch Logs period). @default 30 */
   readonly logRetentionDays?: number;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the cluster's region. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -163,12 +163,15 @@ export interface RegionalIngressProps {
   readonly name: string;
   /** The region the load balancer is created in (the provider's): the edge keys its endpoint group and latency record by it. */
   readonly region: string;
+  /** The VPC of the public subnets and the pods. */
   readonly vpcId: string;
+  /** The VPC's CIDR: the NLB's security group reaches the pods only inside it. */
   readonly vpcCidr: string;
   /** Public subnets, one per AZ. */
   readonly publicSubnetIds: readonly string[];
   /** Security group of the pods behind the target group (the cluster's); it gets an ingress rule from the NLB. */
   readonly targetSecurityGroupId: string;
+  /** Port clients connect to (and the edge, Global Accelerator and Route 53, reaches). */
   readonly listenerPort: number;
   /** Port the ingress pods listen on. */
   readonly targetPort: number;
@@ -188,7 +191,7 @@ export interface RegionalIngressProps {
   readonly alarmActions?: readonly string[];
   /** Refuse deletion through the API (production). @default true */
   readonly deletionProtection?: boolean;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the NLB's region. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
 import { awsStack, onlyResourceOf, resourcesOf, synthJson } from "../../../test-support/fixture";
 import { HubPeering, SpokePeeringAcceptance, spokePeeringName, type PeeredSpoke } from "..";
-import { HubNetworkExample } from "./usage";
+import { HubNetworkExample, SpokePeeringExample } from "./usage";
 
 const SPOKE: PeeredSpoke = { key: "staging-us-west-2", vpcId: "vpc-0123456789abcdef0", vpcCidr: "10.65.0.0/16", accountId: "222222222222", region: "us-west-2" };
 
@@ -121,4 +121,5 @@ describe("SpokePeeringAcceptance props", () => {
 
 test("the README's usage example synthesizes (snapshot)", () => {
   expect(synthJson(new HubNetworkExample(Testing.app(), "example"))).toMatchSnapshot();
+  expect(synthJson(new SpokePeeringExample(Testing.app(), "spoke-example", "pcx-0123456789abcdef0"))).toMatchSnapshot();
 });
