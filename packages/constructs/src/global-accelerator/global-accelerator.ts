@@ -122,9 +122,9 @@ export function everyTrafficDialClosed(dials: readonly number[]): boolean {
 }
 
 /**
- * An AWS Global Accelerator in front of the platform's regions: two static anycast addresses,
- * listeners, and per listener one endpoint group per region pointing at that region's
- * Terraform-owned NLB, with health checks, traffic dials and weights.
+ * An AWS Global Accelerator in front of regional NLBs: two static anycast addresses, listeners,
+ * and per listener one endpoint group per region pointing at that region's NLB (an
+ * {@link IRegionalIngress}), with health checks, traffic dials and weights.
  *
  * The Global Accelerator API lives only in us-west-2; the AWS provider sends its calls there
  * whatever the provider's region, so any provider works. An endpoint group's region, however,

@@ -119,7 +119,7 @@ export function xrayStatements(): Statement[] {
  * - one IRSA role per agent (Prometheus, Fluent Bit, OpenTelemetry collector), each trusting only
  *   its service account and allowed only its own workspace, log group or X-Ray calls.
  *
- * The regional stack exposes it as `observability`; the platform stack wires the chart values to it.
+ * The agents' chart values take `remoteWriteUrl`, `workloadLogGroupName`, `alertTopicArn` and the role ARNs.
  */
 export class ObservabilityAws extends Construct {
   readonly workspace: PrometheusWorkspace;
@@ -273,7 +273,7 @@ function validate(props: ObservabilityAwsProps): void {
     problems.push(`accountId "${props.accountId}" must be a 12-digit AWS account id`);
   }
   (props.alertEmails ?? []).forEach((email, index) => {
-    // The catalogue schema's rule (zod's email check), so the construct and the catalogue agree.
+    // zod's email check: an application validating its own config with zod agrees with it.
     if (!z.email().safeParse(email).success) {
       problems.push(`alertEmails[${index}] "${email}" must be an email address`);
     }
