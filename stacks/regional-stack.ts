@@ -3,7 +3,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { planSubnets } from "@meridian/constructs";
-import { auroraClusterIdentifier, clusterName, masterSecretName, regionalStackName, shortRegion } from "../src/config/naming";
+import { REGIONAL_PRIVATE_ROUTE_TABLE_IDS_OUTPUT, REGIONAL_VPC_ID_OUTPUT, auroraClusterIdentifier, clusterName, masterSecretName, regionalStackName, shortRegion } from "../src/config/naming";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import type { RegionConfig } from "../src/config/schema";
 import { AuroraRegionalMember } from "@meridian/constructs";
@@ -163,6 +163,7 @@ export class RegionalStack extends TerraformStack {
 
     this.ingress = new RegionalIngress(this, "ingress", {
       name: `${catalogue.project}-${environment.name}-${shortRegion(region.region)}`,
+      region: region.region,
       vpcId: this.network.vpc.id,
       vpcCidr: region.vpcCidr,
       publicSubnetIds: this.network.publicSubnets.map((s) => s.id),
@@ -260,8 +261,8 @@ export class RegionalStack extends TerraformStack {
     output("cluster_certificate_authority", this.cluster.cluster.certificateAuthority.get(0).data, "Base64 cluster CA certificate");
     output("cluster_security_group_id", this.cluster.clusterSecurityGroupId, "Security group of the control plane and managed nodes");
     output("oidc_provider_arn", this.cluster.issuer.providerArn, "IRSA OIDC provider ARN");
-    output("vpc_id", this.network.vpc.id, "VPC id");
-    output("private_route_table_ids", this.network.privateRouteTables.map((t) => t.id), "Route tables of the private subnets, one per AZ (the GitOps hub network routes to the spokes from these)");
+    output(REGIONAL_VPC_ID_OUTPUT, this.network.vpc.id, "VPC id");
+    output(REGIONAL_PRIVATE_ROUTE_TABLE_IDS_OUTPUT, this.network.privateRouteTables.map((t) => t.id), "Route tables of the private subnets, one per AZ (the GitOps hub network routes to the spokes from these)");
     output("private_subnet_ids", this.network.privateSubnets.map((s) => s.id), "Node and pod subnets, one per AZ");
     output("public_subnet_ids", this.network.publicSubnets.map((s) => s.id), "Load balancer subnets, one per AZ");
     output("database_subnet_ids", this.network.databaseSubnets.map((s) => s.id), "Database subnets, one per AZ");

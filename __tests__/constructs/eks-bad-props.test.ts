@@ -2,7 +2,6 @@ import { Testing, TerraformStack, type App } from "cdktf";
 import { EksCluster, type EksClusterProps } from "@meridian/constructs";
 import { IrsaRole } from "@meridian/constructs";
 import { ManagedNodeGroups, perZoneSizes, type ManagedNodeGroupSpec } from "@meridian/constructs";
-import { RegionalIngress, type RegionalIngressProps } from "@meridian/constructs";
 import { SharedFileSystem } from "@meridian/constructs";
 
 const stack = () => new TerraformStack(Testing.app() as App, "test");
@@ -58,18 +57,6 @@ const clusterProps: EksClusterProps = {
 };
 const cluster = (overrides: Partial<EksClusterProps>) => () => new EksCluster(stack(), "cluster", { ...clusterProps, ...overrides });
 
-const ingressProps: RegionalIngressProps = {
-  name: "test",
-  vpcId: "vpc-1",
-  vpcCidr: "10.0.0.0/16",
-  publicSubnetIds: ["subnet-a", "subnet-b"],
-  targetSecurityGroupId: "sg-1",
-  listenerPort: 443,
-  targetPort: 8443,
-  protocol: "TCP",
-  healthCheckPath: "/healthz",
-};
-const ingress = (overrides: Partial<RegionalIngressProps>) => () => new RegionalIngress(stack(), "ingress", { ...ingressProps, ...overrides });
 
 describe("node groups reject bad settings", () => {
   test("throws when minSize exceeds maxSize", () => {
@@ -174,7 +161,7 @@ describe("the cluster rejects bad settings", () => {
   });
 });
 
-describe("IRSA roles, ingress and EFS reject bad settings", () => {
+describe("IRSA roles and EFS reject bad settings", () => {
   const issuer = { providerArn: "arn:aws:iam::123456789012:oidc-provider/x", host: "oidc.example/id/X" };
   test("throws when the service account is not a Kubernetes name", () => {
     expect(() => new IrsaRole(stack(), "r", { roleName: "r", issuer, namespace: "kube-system", serviceAccount: "Bad_Name" })).toThrow(
@@ -196,15 +183,6 @@ describe("IRSA roles, ingress and EFS reject bad settings", () => {
     expect(() => new IrsaRole(stack(), "r", { roleName, issuer, namespace: "kube-system", serviceAccount: "aws-node" })).toThrow(
       `IrsaRole ${roleName}: roleName "${roleName}" is 65 characters; IAM allows 64`,
     );
-  });
-  test("throws when a TLS listener has no certificate", () => {
-    expect(ingress({ protocol: "TLS" })).toThrow("RegionalIngress test: certificateArn undefined is required for a TLS listener");
-  });
-  test("throws when a port is out of range", () => {
-    expect(ingress({ targetPort: 70000 })).toThrow("targetPort 70000 must be a port 1-65535");
-  });
-  test("throws when the NLB name is longer than ELB allows", () => {
-    expect(ingress({ name: "x".repeat(33) })).toThrow("must be 1-32 letters");
   });
   test("throws when EFS would get two mount targets in one AZ", () => {
     expect(

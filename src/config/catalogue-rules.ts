@@ -1,6 +1,7 @@
 import { instanceSizeRank } from "@meridian/constructs";
 import { amiReleaseVersionProblem, amiTypeOf, managedNodeGroupsOf, type EksAmiType } from "@meridian/constructs";
 import { cidrsOverlap } from "@meridian/constructs";
+import { TLS_LISTENER_HEALTH_CHECK_PROTOCOLS, acceleratorIngressProblems, everyTrafficDialClosed } from "@meridian/constructs";
 import { isGitOpsHub } from "./gitops-hub";
 import { parseRoleArn } from "@meridian/constructs";
 import { RESERVED_PROJECT_NAMES, partitionOf } from "@meridian/constructs";
@@ -258,32 +259,13 @@ function edgeRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) =>
   for (const field of ["trafficDials", "endpointWeights"] as const) {
     violations.push(...unknownRegionKeys(env, edge[field], (region) => at("edge", field, region), "; every region gets exactly one endpoint group"));
   }
-  if (listed.every((region) => (edge.trafficDials[region] ?? 100) === 0)) {
+  if (everyTrafficDialClosed(listed.map((region) => edge.trafficDials[region] ?? 100))) {
     violations.push({ path: at("edge", "trafficDials"), message: "sets every region's dial to 0: the accelerator would accept no traffic at all" });
   }
-  edge.listeners.forEach((listener, i) => {
-    if (listener.port !== env.ingress.port) {
-      violations.push({
-        path: at("edge", "listeners", i, "port"),
-        message: `must equal the regional NLB's listener port ingress.port (${env.ingress.port}): the accelerator forwards to its endpoints on the listener's port`,
-      });
-    }
-    if (listener.protocol !== "TCP") {
-      violations.push({ path: at("edge", "listeners", i, "protocol"), message: `${listener.protocol} cannot reach the regional NLB, which listens on ${env.ingress.protocol}` });
-    }
-  });
-  const healthPort = edge.healthCheck.port;
-  if (healthPort !== undefined && healthPort !== env.ingress.port) {
-    violations.push({
-      path: at("edge", "healthCheck", "port"),
-      message: `must be the NLB's listener port ${env.ingress.port}: health checks reach the endpoint through the same listener as traffic`,
-    });
-  }
-  // Clients (and the edge's health checks) reach the listener port with TLS either way: the NLB
-  // ends it (TLS) or passes it through to the pods (TCP). An HTTP check there can never succeed.
-  if (edge.healthCheck.protocol === "HTTP") {
-    const how = env.ingress.protocol === "TLS" ? "the NLB listener terminates TLS" : "the NLB listener passes TLS through to the pods, so the listener port speaks TLS";
-    violations.push({ path: at("edge", "healthCheck", "protocol"), message: `is HTTP, but ${how}; use HTTPS (or TCP)` });
+  // GlobalAccelerator's rules for the environment's RegionalIngress (the same ingress settings in every region).
+  const ingress = { listenerPort: env.ingress.port, listenerProtocol: env.ingress.protocol, listenerHealthCheckProtocols: TLS_LISTENER_HEALTH_CHECK_PROTOCOLS };
+  for (const problem of acceleratorIngressProblems(edge, ingress)) {
+    violations.push({ path: at("edge", ...problem.path), message: problem.rule });
   }
   return violations;
 }

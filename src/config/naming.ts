@@ -125,7 +125,20 @@ export function hubLinkStackName(environment: string, region: string): string {
   return `${environment}-hub-link-${region}`;
 }
 
-/** Output of the hub network stack holding the peering connection to one spoke. */
+/*
+ * Outputs one stack writes and another reads from its state by name (not through cdktf
+ * cross-stack references, which exist only in a whole-catalogue synth): the producer declares
+ * them with these names and the consumer reads them with the same, so a rename is one edit.
+ * `npm run rehearse` checks every such read against the producer's outputs.
+ */
+
+/** Output of a regional stack: its VPC's id (the hub network stack peers with it). */
+export const REGIONAL_VPC_ID_OUTPUT = "vpc_id";
+
+/** Output of a regional stack: its private route tables, one per AZ (the hub network stack routes to the spokes from the hub's). */
+export const REGIONAL_PRIVATE_ROUTE_TABLE_IDS_OUTPUT = "private_route_table_ids";
+
+/** Output of the hub network stack holding the peering connection to one spoke (read by that spoke's hub-link stack). */
 export function hubPeeringOutputName(environment: string, region: string): string {
   return `peering_connection_${environment}_${region}`.replace(/-/g, "_");
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS, globalAcceleratorHealthCheckPathProblem } from "@meridian/constructs";
+import { DB_INSTANCE_SIZES, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS, globalAcceleratorHealthCheckPathProblem } from "@meridian/constructs";
+import { acceleratorHealthCheckPathProblem, targetHealthCheckPathProblem } from "@meridian/constructs";
 import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "@meridian/constructs";
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
 import { IAM_ROLE_ARN } from "@meridian/constructs";
@@ -22,8 +23,6 @@ export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as
 const port = z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" });
 
 const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" });
-
-const httpPath = z.string().regex(HTTP_PATH, { message: "must be an absolute HTTP path such as /healthz" });
 
 const dnsName = (example: string) =>
   z.string().regex(PUBLIC_DNS_NAME, { message: `must be a lower-case DNS name such as ${example}` });
@@ -153,8 +152,13 @@ export const IngressSchema = z
     protocol: z.enum(["TCP", "TLS"]),
     /** Port the ingress pods listen on. */
     targetPort: port,
-    /** HTTP path the target group health check requests. */
-    healthCheckPath: httpPath,
+    /** HTTP path the target group health check requests (RegionalIngress's rule). */
+    healthCheckPath: z.string().superRefine((value, ctx) => {
+      const problem = targetHealthCheckPathProblem(value);
+      if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+      }
+    }),
     /** ACM certificate per region, required for `TLS`. @default - none */
     certificateArns: z.record(z.string(), z.string().regex(/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { message: "must be an ACM certificate ARN" })).default({}),
     /**
@@ -340,11 +344,11 @@ export const EdgeSchema = z
       .optional(),
   })
   .superRefine((edge, ctx) => {
-    if ((edge.healthCheck.protocol === "HTTP" || edge.healthCheck.protocol === "HTTPS") && !edge.healthCheck.path) {
-      ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: `is required for an ${edge.healthCheck.protocol} health check` });
-    }
-    if (edge.healthCheck.protocol === "TCP" && edge.healthCheck.path) {
-      ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: "only applies to HTTP and HTTPS health checks" });
+    // GlobalAccelerator's rule; the path's own shape is checked on the field above.
+    const { protocol, path } = edge.healthCheck;
+    const pathProblem = path !== undefined && globalAcceleratorHealthCheckPathProblem(path) ? undefined : acceleratorHealthCheckPathProblem(protocol, path);
+    if (pathProblem) {
+      ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: pathProblem });
     }
     // One listener per port: endpoint groups are keyed by it.
     const ports = edge.listeners.map((l) => l.port);

@@ -1,3 +1,6 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Testing } from "cdktf";
+import { ObservabilityAwsExample } from "./usage";
 import type { TerraformStack } from "cdktf";
 import {
   MAX_CLUSTER_NAME_LENGTH,
@@ -6,9 +9,9 @@ import {
   remoteWriteStatements,
   xrayStatements,
   type ObservabilityAwsProps,
-} from "@meridian/constructs";
-import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName } from "@meridian/constructs";
-import { awsStack, policyStatements, synthJson, type Block, type PolicyStatement, type SynthesizedJson } from "../helpers";
+} from "..";
+import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName } from "..";
+import { awsStack, policyStatements, synthJson, type Block, type PolicyStatement, type SynthesizedJson } from "../../../test-support/fixture";
 
 const CLUSTER = "meridian-production-us-east-1";
 const ISSUER = { providerArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC", host: "oidc.eks.us-east-1.amazonaws.com/id/ABC" };
@@ -235,5 +238,28 @@ describe("ObservabilityAws rejects bad settings", () => {
   });
   test("reports every problem at once", () => {
     expect(() => build({ region: "nowhere", logRetentionDays: 2 })).toThrow(/region "nowhere"[\s\S]*logRetentionDays 2/);
+  });
+});
+
+describe("ObservabilityAws provider and example", () => {
+  test("provider places every resource with that provider", () => {
+    const { stack } = awsStack();
+    const other = new AwsProvider(stack, "other", { region: "eu-west-1", alias: "other" });
+    new ObservabilityAws(stack, "observability", {
+      clusterName: "c",
+      region: "eu-west-1",
+      accountId: "111111111111",
+      partition: "aws",
+      issuer: { providerArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", host: "oidc.eks.eu-west-1.amazonaws.com/id/ABC" },
+      provider: other,
+    });
+    const json = synthJson(stack);
+    for (const [type, resources] of Object.entries(json.resource)) {
+      Object.values(resources).forEach((r) => expect([type, r.provider]).toEqual([type, "aws.other"]));
+    }
+  });
+
+  test("the README's usage example synthesizes (snapshot)", () => {
+    expect(synthJson(new ObservabilityAwsExample(Testing.app(), "example"))).toMatchSnapshot();
   });
 });
