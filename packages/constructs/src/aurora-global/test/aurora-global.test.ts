@@ -20,7 +20,7 @@ import {
   type IAuroraGlobalDatabase,
   type MasterCredentialsProps,
 } from "..";
-import { AuroraGlobalExample } from "./usage";
+import { AuroraGlobalExample, AuroraJoiningMemberExample } from "./usage";
 
 const stack = () => emptyStack();
 const only = onlyResourceOf;
@@ -554,4 +554,11 @@ test("the README's usage example synthesizes (snapshot)", () => {
   const example = new AuroraGlobalExample(Testing.app(), "example");
   expect(example.database.members.map((m) => `${m.role} ${m.region}`)).toEqual(["writer us-east-1", "reader eu-west-1"]);
   expect(synthJson(example)).toMatchSnapshot();
+});
+
+test("the README's joining-member example synthesizes (snapshot)", () => {
+  const example = new AuroraJoiningMemberExample(Testing.app(), "joining");
+  const json = synthJson(example);
+  expect(only(json, "aws_rds_cluster").global_cluster_identifier).toMatch(/data\.terraform_remote_state\.global-database\.outputs\.global_cluster_id/);
+  expect(json).toMatchSnapshot();
 });
