@@ -17,7 +17,7 @@ import {
  * shrinks: a module leaves it when its README.md and test/ exist.
  */
 const NOT_YET_DOCUMENTED = new Set<string>([
-  "az-fault-experiment", "core", "edge-dns", "eks-cluster", "fis", "gitops-access", "global-accelerator", "global-table",
+  "az-fault-experiment", "core", "edge-dns", "eks-cluster", "fis", "gitops-access", "global-accelerator",
   "hardened-bucket", "hub-network", "interruption-queue", "karpenter", "multi-region-key", "network", "observability-aws", "platform", "platform/argo-cd",
   "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/crossplane", "platform/external-dns", "platform/karpenter",
   "platform/metrics-server", "platform/node-termination-handler", "platform/nvidia-device-plugin", "platform/observability", "platform/storage-classes",

@@ -6,6 +6,8 @@ import {
   AURORA_MAX_INSTANCES_PER_CLUSTER,
   BACKUP_WINDOW,
   BACKUP_WINDOW_RULE,
+  DYNAMODB_TABLE_NAME,
+  DYNAMODB_TABLE_NAME_RULE,
   GLOBAL_DB_RPO_SECONDS,
   MAINTENANCE_WINDOW,
   MAINTENANCE_WINDOW_RULE,
@@ -14,7 +16,9 @@ import {
   POSTGRESQL_IDENTIFIER,
   POSTGRESQL_IDENTIFIER_RULE,
   auroraPostgresqlVersionProblem,
+  keyAttributeNameProblem,
   masterUsernameProblem,
+  sortKeyProblem,
 } from "@meridian/constructs";
 import { HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS, globalAcceleratorHealthCheckPathProblem } from "@meridian/constructs";
 import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "@meridian/constructs";
@@ -257,7 +261,7 @@ export const DatabaseSchema = z.strictObject({
 });
 
 const dynamoAttribute = z.strictObject({
-  name: z.string().min(1, { message: "must not be empty" }).max(255, { message: "must be at most 255 characters" }),
+  name: z.string().superRefine(problemFree(keyAttributeNameProblem)),
   type: z.enum(["S", "N", "B"]),
 });
 
@@ -281,8 +285,9 @@ export const KeyValueTableSchema = z
     ttlAttribute: z.string().min(1).optional(),
   })
   .superRefine((table, ctx) => {
-    if (table.sortKey && table.sortKey.name === table.partitionKey.name) {
-      ctx.addIssue({ code: "custom", path: ["sortKey", "name"], message: "must differ from the partition key" });
+    const problem = table.sortKey ? sortKeyProblem(table.partitionKey.name, table.sortKey.name) : undefined;
+    if (problem) {
+      ctx.addIssue({ code: "custom", path: ["sortKey", "name"], message: problem });
     }
   });
 
@@ -454,7 +459,7 @@ export const StateSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, {
       message: "must be 3-54 lower-case letters, digits and '-' (the replica bucket appends the replica region)",
     }),
-  lockTableName: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, { message: "must be 3-255 characters of letters, digits, _ . -" }),
+  lockTableName: z.string().regex(DYNAMODB_TABLE_NAME, { message: DYNAMODB_TABLE_NAME_RULE }),
   /** `local` until the bootstrap stack's state has been migrated into the bucket it creates. */
   bootstrapBackend: z.enum(["local", "s3"]),
 });
