@@ -3,7 +3,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { planSubnets } from "@meridian/constructs";
-import { REGIONAL_PRIVATE_ROUTE_TABLE_IDS_OUTPUT, REGIONAL_VPC_ID_OUTPUT, auroraClusterIdentifier, clusterName, masterSecretName, regionalStackName, shortRegion } from "../src/config/naming";
+import { REGIONAL_DATABASE_OUTPUTS, REGIONAL_PRIVATE_ROUTE_TABLE_IDS_OUTPUT, REGIONAL_VPC_ID_OUTPUT, auroraClusterIdentifier, clusterName, masterSecretName, regionalStackName, shortRegion } from "../src/config/naming";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import type { RegionConfig } from "../src/config/schema";
 import { AuroraRegionalMember } from "@meridian/constructs";
@@ -272,10 +272,10 @@ export class RegionalStack extends TerraformStack {
     output("efs_file_system_id", fileSystem.fileSystem.id, "Shared EFS file system for the EFS CSI driver");
     output("load_balancer_controller_role_arn", loadBalancerController.arn, "IRSA role of the AWS Load Balancer Controller");
     if (this.database) {
-      output("aurora_cluster_endpoint", this.database.cluster.endpoint, "Writer endpoint (resolves to the writer only in the primary region)");
-      output("aurora_reader_endpoint", this.database.cluster.readerEndpoint, "Reader endpoint of this region");
-      output("aurora_cluster_arn", this.database.cluster.arn, "Regional member cluster ARN");
-      output("aurora_security_group_id", this.database.securityGroup.id, "Security group of the Aurora member");
+      output(REGIONAL_DATABASE_OUTPUTS.clusterEndpoint, this.database.cluster.endpoint, "Writer endpoint (resolves to the writer only in the primary region)");
+      output(REGIONAL_DATABASE_OUTPUTS.readerEndpoint, this.database.cluster.readerEndpoint, "Reader endpoint of this region");
+      output(REGIONAL_DATABASE_OUTPUTS.clusterArn, this.database.cluster.arn, "Regional member cluster ARN");
+      output(REGIONAL_DATABASE_OUTPUTS.securityGroupId, this.database.securityGroup.id, "Security group of the Aurora member");
     }
     if (externalDns) {
       output("external_dns_role_arn", externalDns.arn, "IRSA role of external-dns");

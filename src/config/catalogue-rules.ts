@@ -1,4 +1,4 @@
-import { instanceSizeRank } from "@meridian/constructs";
+import { backupAndMaintenanceWindowsOverlap, readerCanCarryWriter } from "@meridian/constructs";
 import { amiReleaseVersionProblem, amiTypeOf, managedNodeGroupsOf, type EksAmiType } from "@meridian/constructs";
 import { cidrsOverlap } from "@meridian/constructs";
 import { TLS_LISTENER_HEALTH_CHECK_PROTOCOLS, acceleratorIngressProblems, everyTrafficDialClosed } from "@meridian/constructs";
@@ -224,7 +224,7 @@ function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]
   const classOf = (region: string) => db.instanceClassOverrides[region] ?? db.instanceClass;
   const writerClass = classOf(env.primaryRegion);
   const readerClass = classOf(env.secondaryRegion);
-  if (instanceSizeRank(readerClass) < instanceSizeRank(writerClass)) {
+  if (!readerCanCarryWriter(readerClass, writerClass)) {
     // Point at the setting that made the difference: the reader's override, else the writer's.
     const culprit = env.secondaryRegion in db.instanceClassOverrides ? env.secondaryRegion : env.primaryRegion;
     violations.push({
@@ -246,7 +246,7 @@ function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]
   if (env.tier === "production" && db.backupRetentionDays < 7) {
     violations.push({ path: at("database", "backupRetentionDays"), message: "must be >= 7 in production" });
   }
-  if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
+  if (backupAndMaintenanceWindowsOverlap(db.backupWindow, db.maintenanceWindow)) {
     violations.push({ path: at("database", "maintenanceWindow"), message: `overlaps the daily backup window ${db.backupWindow}; Aurora refuses overlapping windows` });
   }
   return violations;
@@ -309,32 +309,6 @@ function nodeCapacityRules(env: EnvironmentConfig, at: (...rest: (string | numbe
     }
   }
   return violations;
-}
-
-const MINUTES_PER_DAY = 24 * 60;
-
-/** Whether a weekly maintenance window touches the daily backup window on any day. */
-function windowsOverlap(backup: string, maintenance: string): boolean {
-  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-  const [backupStart, backupEnd] = backup.split("-").map(minutes) as [number, number];
-  const [from, to] = maintenance.split("-") as [string, string];
-  const weekly = (ddd: string) => days.indexOf(ddd.slice(0, 3)) * MINUTES_PER_DAY + minutes(ddd.slice(4));
-  const start = weekly(from);
-  let end = weekly(to);
-  if (end <= start) {
-    end += 7 * MINUTES_PER_DAY;
-  }
-  const backupLength = (backupEnd - backupStart + MINUTES_PER_DAY) % MINUTES_PER_DAY;
-  // Backup windows recur daily: test each day's occurrence, including the one that starts the
-  // evening before the week begins and the next week's first, for windows across midnight.
-  for (let day = -1; day <= 7; day++) {
-    const b0 = day * MINUTES_PER_DAY + backupStart;
-    if (b0 < end && start < b0 + backupLength) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** Legal but discouraged settings, printed at synth time. */

@@ -102,6 +102,33 @@ export function auroraClusterIdentifier(project: string, environment: string, re
   return clusterName(project, environment, region);
 }
 
+/**
+ * Output names of an environment's global-database stack, for the stack that writes them and
+ * whoever reads them (operators' `terraform output`, another app's remote state, the tests).
+ */
+export const GLOBAL_DATABASE_OUTPUTS = {
+  /** The Aurora global cluster's identifier (`AuroraGlobalDatabase.fromGlobalDatabaseAttributes`). */
+  globalClusterId: "global_cluster_id",
+  /** The replicated master secret's ARN. */
+  masterSecretArn: "master_secret_arn",
+  /** The data layer's customer key per region (`{ <region>: <arn> }`). */
+  dataKeyArns: "data_key_arns",
+  /** The DynamoDB global tables' names. */
+  keyValueTables: "key_value_tables",
+} as const;
+
+/** Output names of a regional stack about its Aurora member (written only when the environment has a database). */
+export const REGIONAL_DATABASE_OUTPUTS = {
+  /** The cluster endpoint (the writer only in the primary region). */
+  clusterEndpoint: "aurora_cluster_endpoint",
+  /** The region's reader endpoint. */
+  readerEndpoint: "aurora_reader_endpoint",
+  /** The member cluster's ARN. */
+  clusterArn: "aurora_cluster_arn",
+  /** The member's security group. */
+  securityGroupId: "aurora_security_group_id",
+} as const;
+
 /** Secrets Manager name of the master credentials; replicas in the other region carry the same name. */
 export function masterSecretName(project: string, environment: string): string {
   return `${project}/${environment}/aurora/master`;

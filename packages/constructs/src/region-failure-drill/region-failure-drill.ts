@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { auroraClusterIdentifierProblem } from "../aurora-global/checks";
 import { LOG_RETENTION_DAYS } from "../core/aws-limits";
 import { REGION_NAME } from "../core/aws-formats";
 import {
@@ -26,8 +27,6 @@ import {
 } from "../fis/experiment-support";
 
 const PARTITION = /^aws(?:-[a-z]+)*$/;
-/** An RDS DB cluster identifier (the rule AuroraRegionalMember enforces). */
-const CLUSTER_IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-)){0,62}$/;
 
 /** Tag key naming the drill on each template: `aws fis list-experiment-templates` and filter on it. */
 export const DRILL_TAG = "drill";
@@ -258,8 +257,9 @@ function validate(props: RegionFailureDrillProps): { ingressLossMinutes: number;
   if (literal(props.partition) && !PARTITION.test(props.partition)) {
     fail("partition", props.partition, "must be an ARN partition such as aws, aws-cn or aws-us-gov");
   }
-  if (literal(props.auroraClusterIdentifier) && (!CLUSTER_IDENTIFIER.test(props.auroraClusterIdentifier) || props.auroraClusterIdentifier.endsWith("-"))) {
-    fail("auroraClusterIdentifier", props.auroraClusterIdentifier, "must be 1-63 lower-case letters, digits or single hyphens, starting with a letter and not ending with a hyphen");
+  const identifierProblem = literal(props.auroraClusterIdentifier) ? auroraClusterIdentifierProblem(props.auroraClusterIdentifier) : undefined;
+  if (identifierProblem) {
+    fail("auroraClusterIdentifier", props.auroraClusterIdentifier, identifierProblem);
   }
 
   if (props.publicSubnetArns.length === 0) {

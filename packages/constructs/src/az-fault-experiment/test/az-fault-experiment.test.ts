@@ -1,6 +1,6 @@
 import { TerraformVariable, type TerraformStack } from "cdktf";
-import { AzFaultExperiment, isoDuration, type AzFaultExperimentProps } from "@meridian/constructs";
-import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../helpers";
+import { AzFaultExperiment, isoDuration, type AzFaultExperimentProps } from "..";
+import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../../../test-support/fixture";
 
 const ACCOUNT = "111111111111";
 const ALARM = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:meridian-production-slo-burn`;

@@ -5,8 +5,8 @@ import {
   REGION_FAILURE_DRILLS,
   RegionFailureDrill,
   type RegionFailureDrillProps,
-} from "@meridian/constructs";
-import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../helpers";
+} from "..";
+import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../../../test-support/fixture";
 
 const ACCOUNT = "111111111111";
 const NAME = "meridian-production-us-east-1";
