@@ -86,7 +86,8 @@ class ImportedNetwork extends Construct implements INetwork {
     const publicSubnets = attrs.publicSubnets ?? [];
     for (const [setting, subnets] of [["privateSubnets", attrs.privateSubnets], ["publicSubnets", publicSubnets]] as const) {
       subnets.forEach((subnet, index) => {
-        if (Token.isUnresolved(subnet.availabilityZone)) {
+        // A cdktf token or a raw Terraform expression: either is only known at plan time.
+        if (Token.isUnresolved(subnet.availabilityZone) || subnet.availabilityZone.includes("${")) {
           throw new Error(`${owner}: ${setting}[${index}].availabilityZone is a token; name the zone (e.g. us-east-1a): subnets are grouped by zone at synth time`);
         }
       });
