@@ -145,14 +145,14 @@ export interface EksClusterProps {
   /** Versions of the EKS managed add-ons. */
   readonly addonVersions: AddonVersions;
   /**
-   * CIDRs allowed to reach the public endpoint (see {@link publicAccessCidrProblem}); empty
+   * CIDRs allowed to reach the public endpoint (see `publicAccessCidrProblem`); empty
    * disables the public endpoint.
    * @default [] (private endpoint only)
    */
   readonly publicAccessCidrs?: readonly string[];
   /** Control-plane log retention in days; one of CloudWatch's periods. @default 90 */
   readonly logRetentionDays?: number;
-  /** Kubernetes service CIDR (see {@link serviceCidrProblem}); must not overlap the VPC. @default "172.20.0.0/16" */
+  /** Kubernetes service CIDR (see `serviceCidrProblem`); must not overlap the VPC. @default "172.20.0.0/16" */
   readonly serviceCidr?: string;
   /** The AWS provider (region and account) the resources are created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
