@@ -1,12 +1,13 @@
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { gitOpsHubSite } from "../src/config/gitops-hub";
-import { REGIONAL_PRIVATE_ROUTE_TABLE_IDS_OUTPUT, REGIONAL_VPC_ID_OUTPUT, clusterName, hubNetworkStackName, hubPeeringOutputName } from "../src/config/naming";
+import { clusterName, hubNetworkStackName, hubPeeringOutputName } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import { HubPeering } from "@meridian/constructs";
 import { readStackOutputs, type StateSite } from "../src/state/s3-backend";
 import { regionalStateKey } from "../src/state/state-access";
 import { environmentBackendAndProviders } from "./environment-stack";
+import { REGIONAL_OUTPUTS } from "./regional-outputs";
 import type { RegionalStack } from "./regional-stack";
 
 export interface HubNetworkStackProps {
@@ -41,15 +42,15 @@ export class HubNetworkStack extends TerraformStack {
     const outputsOf = (environment: EnvironmentConfig, region: string) =>
       readStackOutputs(this, `regional-${environment.name}-${region}`, catalogue.state, regionalStateKey(catalogue, environment.name, region), props.stateSite);
     const hubOutputs = outputsOf(hubEnvironment, hub.region);
-    const routeTables = hubOutputs.getList(REGIONAL_PRIVATE_ROUTE_TABLE_IDS_OUTPUT);
+    const routeTables = hubOutputs.getList(REGIONAL_OUTPUTS.privateRouteTableIds);
     this.peering = new HubPeering(this, "hub-peering", {
       name: clusterName(catalogue.project, hubEnvironment.name, hub.region),
-      hubVpcId: hubOutputs.getString(REGIONAL_VPC_ID_OUTPUT),
+      hubVpcId: hubOutputs.getString(REGIONAL_OUTPUTS.vpcId),
       // One private route table per AZ of the hub's region.
       hubRouteTableIds: hubRegion.availabilityZones.map((_, i) => Fn.element(routeTables, i)),
       spokes: props.spokes.map(({ environment, stack }) => ({
         key: `${environment.name}-${stack.region}`,
-        vpcId: outputsOf(environment, stack.region).getString(REGIONAL_VPC_ID_OUTPUT),
+        vpcId: outputsOf(environment, stack.region).getString(REGIONAL_OUTPUTS.vpcId),
         vpcCidr: environment.regions.find((r) => r.region === stack.region)!.vpcCidr,
         accountId: environment.accountId,
         region: stack.region,

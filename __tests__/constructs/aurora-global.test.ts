@@ -1,6 +1,7 @@
 import { AURORA_POSTGRESQL_VERSION } from "../../src/config/catalogue";
 import type { TerraformStack } from "cdktf";
-import { GLOBAL_DATABASE_OUTPUTS, REGIONAL_DATABASE_OUTPUTS } from "../../src/config/naming";
+import { GLOBAL_DATABASE_OUTPUTS } from "../../src/config/naming";
+import { REGIONAL_OUTPUTS } from "../../stacks/regional-outputs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -117,10 +118,10 @@ describe.each([
   });
 
   test("outputs the member's endpoints, ARN and security group", () => {
-    expect(json.output![REGIONAL_DATABASE_OUTPUTS.clusterEndpoint]!.value).toBe(refToOnly(json, "aws_rds_cluster", "endpoint"));
-    expect(json.output![REGIONAL_DATABASE_OUTPUTS.readerEndpoint]!.value).toBe(refToOnly(json, "aws_rds_cluster", "reader_endpoint"));
-    expect(json.output![REGIONAL_DATABASE_OUTPUTS.clusterArn]!.value).toBe(refToOnly(json, "aws_rds_cluster", "arn"));
-    expect(json.output![REGIONAL_DATABASE_OUTPUTS.securityGroupId]!.value).toMatch(/^\$\{aws_security_group\.aurora_security-group[\w-]*\.id\}$/);
+    expect(json.output![REGIONAL_OUTPUTS.auroraClusterEndpoint]!.value).toBe(refToOnly(json, "aws_rds_cluster", "endpoint"));
+    expect(json.output![REGIONAL_OUTPUTS.auroraReaderEndpoint]!.value).toBe(refToOnly(json, "aws_rds_cluster", "reader_endpoint"));
+    expect(json.output![REGIONAL_OUTPUTS.auroraClusterArn]!.value).toBe(refToOnly(json, "aws_rds_cluster", "arn"));
+    expect(json.output![REGIONAL_OUTPUTS.auroraSecurityGroupId]!.value).toMatch(/^\$\{aws_security_group\.aurora_security-group[\w-]*\.id\}$/);
   });
 
   test("has no password argument other than a write-only one (rule 31)", () => {

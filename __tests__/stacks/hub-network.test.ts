@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generatedEnvironment } from "../../src/config/generated-environments";
 import { otherEnvironmentKeysRead } from "../../src/state/state-access";
-import { REGIONAL_VPC_ID_OUTPUT, hubPeeringOutputName } from "../../src/config/naming";
+import { hubPeeringOutputName } from "../../src/config/naming";
+import { REGIONAL_OUTPUTS } from "../../stacks/regional-outputs";
 import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 
 /**
@@ -41,7 +42,7 @@ describe("hub network stack (hub side)", () => {
   test("requests one peering per spoke, from the hub VPC, with the spoke's account and region explicit", () => {
     expect(peerings.map((p) => `${p.peer_owner_id}/${p.peer_region}`).sort()).toEqual(SPOKES.map((s) => `${s.account}/${s.region}`).sort());
     for (const peering of peerings) {
-      expect(remoteRead(hubNetwork, peering.vpc_id)).toEqual({ key: "meridian/production/production-regional-us-east-1.tfstate", output: REGIONAL_VPC_ID_OUTPUT });
+      expect(remoteRead(hubNetwork, peering.vpc_id)).toEqual({ key: "meridian/production/production-regional-us-east-1.tfstate", output: REGIONAL_OUTPUTS.vpcId });
       expect(peering).not.toHaveProperty("auto_accept");
     }
   });

@@ -117,18 +117,6 @@ export const GLOBAL_DATABASE_OUTPUTS = {
   keyValueTables: "key_value_tables",
 } as const;
 
-/** Output names of a regional stack about its Aurora member (written only when the environment has a database). */
-export const REGIONAL_DATABASE_OUTPUTS = {
-  /** The cluster endpoint (the writer only in the primary region). */
-  clusterEndpoint: "aurora_cluster_endpoint",
-  /** The region's reader endpoint. */
-  readerEndpoint: "aurora_reader_endpoint",
-  /** The member cluster's ARN. */
-  clusterArn: "aurora_cluster_arn",
-  /** The member's security group. */
-  securityGroupId: "aurora_security_group_id",
-} as const;
-
 /** Secrets Manager name of the master credentials; replicas in the other region carry the same name. */
 export function masterSecretName(project: string, environment: string): string {
   return `${project}/${environment}/aurora/master`;
@@ -158,12 +146,6 @@ export function hubLinkStackName(environment: string, region: string): string {
  * them with these names and the consumer reads them with the same, so a rename is one edit.
  * `npm run rehearse` checks every such read against the producer's outputs.
  */
-
-/** Output of a regional stack: its VPC's id (the hub network stack peers with it). */
-export const REGIONAL_VPC_ID_OUTPUT = "vpc_id";
-
-/** Output of a regional stack: its private route tables, one per AZ (the hub network stack routes to the spokes from the hub's). */
-export const REGIONAL_PRIVATE_ROUTE_TABLE_IDS_OUTPUT = "private_route_table_ids";
 
 /** Output of the hub network stack holding the peering connection to one spoke (read by that spoke's hub-link stack). */
 export function hubPeeringOutputName(environment: string, region: string): string {

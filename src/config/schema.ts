@@ -26,6 +26,7 @@ import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
 import { IAM_ROLE_ARN } from "@meridian/constructs";
 import { PUBLIC_DNS_NAME } from "@meridian/constructs";
 import { AMI_RELEASE_VERSION, AMI_RELEASE_VERSION_RULE, EKS_AMI_TYPES, NodeGroupSchema, dnsLabelSchema } from "@meridian/constructs";
+import { publicAccessCidrProblem, serviceCidrProblem } from "@meridian/constructs";
 
 /**
  * The environment catalogue's schema. Field-level rules live here; rules that relate several
@@ -114,14 +115,16 @@ const logRetentionDays = z.int().refine((days) => LOG_RETENTION_DAYS.includes(da
   message: `must be a CloudWatch Logs retention period: ${LOG_RETENTION_DAYS.join(", ")}`,
 });
 
-const publicAccessCidr = z.string().superRefine((value, ctx) => {
-  const block = parseCidr(value);
-  if (!block) {
-    ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
-  } else if (block.subnetMask < 8) {
-    ctx.addIssue({ code: "custom", message: "opens the API endpoint to a large part of the internet; list the networks that need it (/8 or longer)" });
-  }
-});
+// The EKS endpoint rules are EksCluster's (publicAccessCidrProblem, serviceCidrProblem): one owner.
+const cidrRule = (problemOf: (cidr: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = problemOf(value);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+    }
+  });
+
+const publicAccessCidr = cidrRule(publicAccessCidrProblem);
 
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as v1.19.6-eksbuild.1" });
 
@@ -147,12 +150,7 @@ export const ClusterSchema = z.strictObject({
   /** Route 53 zones external-dns may change; empty leaves external-dns out. @default [] */
   externalDnsHostedZoneIds: z.array(hostedZoneId).default([]),
   /** Kubernetes service CIDR; must not overlap any VPC. */
-  serviceCidr: z.string().superRefine((value, ctx) => {
-    const block = parseCidr(value);
-    if (!block || !isNetworkAddress(block) || !isPrivateBlock(block) || block.subnetMask < 12 || block.subnetMask > 24) {
-      ctx.addIssue({ code: "custom", message: "must be an RFC 1918 network block from /12 to /24, such as 172.20.0.0/16" });
-    }
-  }),
+  serviceCidr: cidrRule(serviceCidrProblem),
   /** EKS managed add-on versions, pinned so both regions run the same bits. */
   addonVersions: z.strictObject({
     vpcCni: addonVersion,

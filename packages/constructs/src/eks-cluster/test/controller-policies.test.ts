@@ -12,7 +12,7 @@ import {
   karpenterControllerStatements,
   loadBalancerControllerStatements,
   type ControllerPolicyContext,
-} from "@meridian/constructs";
+} from "..";
 
 type Statement = DataAwsIamPolicyDocumentStatement;
 type Condition = DataAwsIamPolicyDocumentStatementCondition;
