@@ -2,8 +2,8 @@ import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelector
 import type { IToleration } from "kubernetes-models/v1/Toleration";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { CLUSTER_AUTOSCALER_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { CONTROLLER_IDENTITIES } from "../../core/workload-identities";
 import { IAM_ROLE_ARN, REGION_NAME } from "../../core/aws-formats";
@@ -63,8 +63,10 @@ export interface ClusterAutoscalerProps {
    * @default `v<kubernetesVersion>.0`
    */
   readonly imageTag?: string;
-  /** @default CHARTS.clusterAutoscaler */
+  /** The chart to install. @default CLUSTER_AUTOSCALER_CHART */
   readonly chart?: ChartPin;
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
   /** @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
@@ -101,30 +103,33 @@ export class ClusterAutoscaler extends Construct {
       releaseName: CLUSTER_AUTOSCALER_RELEASE,
       namespace: CLUSTER_AUTOSCALER_NAMESPACE,
       createNamespace: false,
-      chart: props.chart ?? CHARTS.clusterAutoscaler,
-      values: {
-        cloudProvider: "aws",
-        awsRegion: props.region,
-        autoDiscovery: { clusterName: props.clusterName },
-        image: { tag: props.imageTag ?? `v${props.kubernetesVersion}.0` },
-        fullnameOverride: CLUSTER_AUTOSCALER_RELEASE,
-        rbac: {
-          serviceAccount: {
-            create: true,
-            name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-            annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+      chart: props.chart ?? CLUSTER_AUTOSCALER_CHART,
+      values: mergeValues(
+        {
+          cloudProvider: "aws",
+          awsRegion: props.region,
+          autoDiscovery: { clusterName: props.clusterName },
+          image: { tag: props.imageTag ?? `v${props.kubernetesVersion}.0` },
+          fullnameOverride: CLUSTER_AUTOSCALER_RELEASE,
+          rbac: {
+            serviceAccount: {
+              create: true,
+              name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+              annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+            },
           },
+          replicaCount: ha.replicas,
+          podDisruptionBudget: ha.podDisruptionBudget,
+          priorityClassName: ha.priorityClassName,
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...props.nodeAffinity] }] } } },
+          topologySpreadConstraints: ha.topologySpreadConstraints,
+          tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...(props.tolerations ?? [])],
+          extraArgs: clusterAutoscalerArgs(),
+          expanderPriorities: this.expanderPriorities,
+          resources: { requests: { cpu: "100m", memory: "600Mi" }, limits: { memory: "600Mi" } },
         },
-        replicaCount: ha.replicas,
-        podDisruptionBudget: ha.podDisruptionBudget,
-        priorityClassName: ha.priorityClassName,
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...props.nodeAffinity] }] } } },
-        topologySpreadConstraints: ha.topologySpreadConstraints,
-        tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...(props.tolerations ?? [])],
-        extraArgs: clusterAutoscalerArgs(),
-        expanderPriorities: this.expanderPriorities,
-        resources: { requests: { cpu: "100m", memory: "600Mi" }, limits: { memory: "600Mi" } },
-      },
+        props.values,
+      ),
       provider: props.provider,
     });
   }

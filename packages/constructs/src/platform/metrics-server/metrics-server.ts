@@ -1,7 +1,7 @@
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { METRICS_SERVER_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { highAvailability, toggledPodDisruptionBudget, type HighAvailability } from "../resilience";
 
 const RELEASE_NAME = "metrics-server";
@@ -13,8 +13,10 @@ export interface MetricsServerProps {
   readonly priorityClassName?: string;
   /** @default "kube-system" */
   readonly namespace?: string;
-  /** @default CHARTS.metricsServer */
+  /** The chart to install. @default METRICS_SERVER_CHART */
   readonly chart?: ChartPin;
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
   /** @default [] */
   readonly dependsOn?: ITerraformDependable[];
   /** @default - the stack's default helm provider */
@@ -44,13 +46,16 @@ export class MetricsServer extends Construct {
       releaseName: RELEASE_NAME,
       namespace,
       createNamespace: namespace !== "kube-system",
-      chart: props.chart ?? CHARTS.metricsServer,
-      values: {
-        replicas: ha.replicas,
-        podDisruptionBudget: toggledPodDisruptionBudget(ha),
-        topologySpreadConstraints: ha.topologySpreadConstraints,
-        priorityClassName: ha.priorityClassName,
-      },
+      chart: props.chart ?? METRICS_SERVER_CHART,
+      values: mergeValues(
+        {
+          replicas: ha.replicas,
+          podDisruptionBudget: toggledPodDisruptionBudget(ha),
+          topologySpreadConstraints: ha.topologySpreadConstraints,
+          priorityClassName: ha.priorityClassName,
+        },
+        props.values,
+      ),
       dependsOn: props.dependsOn,
       provider: props.provider,
     });
