@@ -33,7 +33,7 @@ export const EXPANDER_PRIORITY = { spot: 50, other: 10 } as const;
 
 /** One managed node group class as the expander sees it. */
 export interface AutoscaledGroup {
-  /** Catalogue name (the node group name prefix). */
+  /** The node group name prefix (EKS names the group `<name>-…` or `<name>-<az>-…`). */
   readonly name: string;
   readonly class: "system" | "spot" | "gpu";
   /** One group per AZ (`<name>-<az>-…`) instead of one spanning all AZs. */
@@ -48,7 +48,7 @@ export interface ClusterAutoscalerProps {
   readonly kubernetesVersion: string;
   /** IRSA role for `kube-system/cluster-autoscaler`; a cross-stack reference is fine. */
   readonly roleArn: string;
-  /** The environment's node groups, for the priority expander. At least one. */
+  /** The cluster's managed node groups, for the priority expander. At least one. */
   readonly nodeGroups: readonly AutoscaledGroup[];
   /** The region's zones, to recognise per-AZ group names. */
   readonly availabilityZones: readonly string[];
@@ -191,7 +191,7 @@ function validate(props: ClusterAutoscalerProps): void {
   }
   props.nodeGroups.forEach((group, i) => {
     if (!/^[a-z]([a-z0-9-]*[a-z0-9])?$/.test(group.name)) {
-      fail(`nodeGroups[${i}].name`, group.name, "must be a catalogue node group name (lower-case letters, digits, '-')");
+      fail(`nodeGroups[${i}].name`, group.name, "must be a node group name prefix (lower-case letters, digits and '-', starting with a letter)");
     }
   });
   if (props.availabilityZones.length < 2) {

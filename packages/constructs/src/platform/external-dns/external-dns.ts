@@ -42,7 +42,7 @@ export interface ExternalDnsProps {
 }
 
 /**
- * external-dns for Route 53, limited to the environment's hosted zones. One replica on purpose:
+ * external-dns for Route 53, limited to the given hosted zones. One replica on purpose:
  * external-dns has no leader election, and two writers would race on the same records. It is not
  * on the request path (records stay when it is down), so a restart only delays changes.
  */

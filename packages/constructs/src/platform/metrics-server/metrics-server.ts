@@ -9,17 +9,17 @@ const RELEASE_NAME = "metrics-server";
 export interface MetricsServerProps {
   /** Replicas behind the `v1beta1.metrics.k8s.io` APIService. @default 2 */
   readonly replicas?: number;
-  /** @default "system-cluster-critical" (HPA and `kubectl top` depend on it) */
+  /** PriorityClass of the pods. @default "system-cluster-critical" (HPA and `kubectl top` depend on it) */
   readonly priorityClassName?: string;
-  /** @default "kube-system" */
+  /** Namespace of the release; created with it unless it is kube-system. @default "kube-system" */
   readonly namespace?: string;
   /** The chart to install. @default METRICS_SERVER_CHART */
   readonly chart?: ChartPin;
   /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
   readonly values?: HelmValues;
-  /** @default [] */
+  /** Resources the release waits for (e.g. the priority classes). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -29,7 +29,9 @@ export interface MetricsServerProps {
  * zones and nodes, a disruption budget, system-critical priority.
  */
 export class MetricsServer extends Construct {
+  /** The metrics-server release. */
   readonly release: ChartRelease;
+  /** The replicas, budget, spread and priority its values were built from. */
   readonly highAvailability: HighAvailability;
 
   constructor(scope: Construct, id: string, props: MetricsServerProps = {}) {
