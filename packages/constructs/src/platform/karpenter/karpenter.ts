@@ -80,7 +80,7 @@ export interface KarpenterProps {
   readonly crdChart?: ChartPin;
   /** Helm values of the controller chart, deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
   readonly values?: HelmValues;
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
