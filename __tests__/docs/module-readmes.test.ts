@@ -20,7 +20,7 @@ const NOT_YET_DOCUMENTED = new Set<string>([
   "aurora-global", "az-fault-experiment", "core", "edge-dns", "eks-cluster", "fis", "gitops-access", "global-accelerator", "global-table",
   "hardened-bucket", "hub-network", "interruption-queue", "karpenter", "multi-region-key", "network", "observability-aws", "platform", "platform/argo-cd",
   "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/crossplane", "platform/external-dns",
-  "platform/node-termination-handler", "platform/nvidia-device-plugin", "platform/observability", "platform/storage-classes",
+  "platform/node-termination-handler", "platform/observability", "platform/storage-classes",
   "platform/workload-defaults", "region-failure-drill", "regional-ingress", "shared-file-system", "state-backend",
 ]);
 

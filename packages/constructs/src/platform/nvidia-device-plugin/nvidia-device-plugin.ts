@@ -33,9 +33,9 @@ export interface NvidiaDevicePluginProps {
   readonly values?: HelmValues;
   /** The chart to install. @default NVIDIA_DEVICE_PLUGIN_CHART */
   readonly chart?: ChartPin;
-  /** @default [] */
+  /** Resources the release waits for (e.g. the GPU node group). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -48,6 +48,7 @@ export interface NvidiaDevicePluginProps {
  * node-feature-discovery dependency stay off: the platform labels its GPU nodes itself.
  */
 export class NvidiaDevicePlugin extends Construct {
+  /** The device plugin's release (its `values` are the rendered values). */
   readonly release: ChartRelease;
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps) {
