@@ -18,8 +18,8 @@ import {
  */
 const NOT_YET_DOCUMENTED = new Set<string>([
   "az-fault-experiment", "fis", "platform", "platform/argo-cd",
-  "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/crossplane", "platform/external-dns", "platform/karpenter",
-  "platform/metrics-server", "platform/node-termination-handler", "platform/nvidia-device-plugin", "platform/observability", "platform/storage-classes",
+  "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/crossplane", "platform/external-dns",
+  "platform/node-termination-handler", "platform/observability", "platform/storage-classes",
   "platform/workload-defaults", "region-failure-drill", "state-backend",
 ]);
 

@@ -9,7 +9,7 @@ import type { KubernetesManifest } from "../manifests-release";
 import { NODE_CLASS_LABEL, TAINT_EFFECT } from "../../eks-cluster/managed-node-groups";
 
 /**
- * What a Karpenter NodePool is derived from: a catalogue node group (the same shape the managed
+ * What a Karpenter NodePool is derived from: a node group spec (the same shape the managed
  * node groups take), so one class definition drives both autoscalers.
  */
 export type KarpenterPoolSource = Pick<NodeGroupConfig, "name" | "class" | "instanceTypes" | "maxSize" | "diskSizeGiB" | "labels" | "taints" | "metadataHopLimit">;

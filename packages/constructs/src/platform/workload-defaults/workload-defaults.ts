@@ -2,8 +2,8 @@ import type { IClusterPolicy } from "@kubernetes-models/kyverno/kyverno.io/v1/Cl
 import type { IClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { KYVERNO_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import { PRIORITY_CLASSES, ZONE_TOPOLOGY_KEY, highAvailability, toggledPodDisruptionBudget, type HighAvailability } from "../resilience";
 import { isDnsLabel } from "../../core/kubernetes-formats";
@@ -37,8 +37,10 @@ export interface WorkloadDefaultsProps {
   readonly priorityClassName?: string;
   /** More namespaces the defaults leave alone (on top of kube-system, kube-public, kube-node-lease and Kyverno's). @default [] */
   readonly excludedNamespaces?: readonly string[];
-  /** @default CHARTS.kyverno */
+  /** The chart to install. @default KYVERNO_CHART */
   readonly chart?: ChartPin;
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
   /** E.g. the priority classes. @default [] */
   readonly dependsOn?: ITerraformDependable[];
   /** @default - the stack's default helm provider */
@@ -248,13 +250,16 @@ export class WorkloadDefaults extends Construct {
     this.kyverno = new ChartRelease(this, "kyverno", {
       releaseName: KYVERNO_RELEASE,
       namespace,
-      chart: props.chart ?? CHARTS.kyverno,
-      values: {
-        admissionController: values(this.highAvailability.admission),
-        backgroundController: values(this.highAvailability.background),
-        cleanupController: values(this.highAvailability.cleanup),
-        reportsController: values(this.highAvailability.reports),
-      },
+      chart: props.chart ?? KYVERNO_CHART,
+      values: mergeValues(
+        {
+          admissionController: values(this.highAvailability.admission),
+          backgroundController: values(this.highAvailability.background),
+          cleanupController: values(this.highAvailability.cleanup),
+          reportsController: values(this.highAvailability.reports),
+        },
+        props.values,
+      ),
       dependsOn: props.dependsOn,
       provider: props.provider,
     });

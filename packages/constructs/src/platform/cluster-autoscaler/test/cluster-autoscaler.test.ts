@@ -1,19 +1,11 @@
 import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { TerraformStack } from "cdktf";
+import { Testing, type TerraformStack } from "cdktf";
 import { parse } from "yaml";
-import { CHARTS } from "@meridian/constructs";
-import {
-  BALANCING_IGNORE_LABELS,
-  ClusterAutoscaler,
-  clusterAutoscalerArgs,
-  expanderPriorities,
-  type AutoscaledGroup,
-  type ClusterAutoscalerProps,
-} from "@meridian/constructs";
-import { NodeTerminationHandler, interruptionQueueUrl, type NodeTerminationHandlerProps } from "@meridian/constructs";
-import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../helpers";
-import { validateManifest, type Manifest } from "../manifests";
+import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../../../../test-support/fixture";
+import { validateManifest, type Manifest } from "../../../../test-support/manifests";
+import { BALANCING_IGNORE_LABELS, CLUSTER_AUTOSCALER_CHART, ClusterAutoscaler, clusterAutoscalerArgs, expanderPriorities, type AutoscaledGroup, type ClusterAutoscalerProps } from "..";
+import { ClusterAutoscalerExample } from "./usage";
 
 const CLUSTER = "meridian-staging-us-east-1";
 const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -23,7 +15,6 @@ const GROUPS: AutoscaledGroup[] = [
   { name: "gpu", class: "gpu", perAvailabilityZone: false },
 ];
 const SYSTEM_AFFINITY: INodeSelectorRequirement[] = [{ key: "node.meridian.io/class", operator: "In", values: ["system"] }];
-const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/222222222222/meridian-staging-us-east-1-interruption";
 
 const caProps = (overrides: Partial<ClusterAutoscalerProps> = {}): ClusterAutoscalerProps => ({
   clusterName: CLUSTER,
@@ -32,14 +23,6 @@ const caProps = (overrides: Partial<ClusterAutoscalerProps> = {}): ClusterAutosc
   roleArn: `arn:aws:iam::222222222222:role/${CLUSTER}-cluster-autoscaler`,
   nodeGroups: GROUPS,
   availabilityZones: ZONES,
-  nodeAffinity: SYSTEM_AFFINITY,
-  ...overrides,
-});
-const nthProps = (overrides: Partial<NodeTerminationHandlerProps> = {}): NodeTerminationHandlerProps => ({
-  clusterName: CLUSTER,
-  region: "us-east-1",
-  queueUrl: QUEUE_URL,
-  roleArn: `arn:aws:iam::222222222222:role/${CLUSTER}-node-termination-handler`,
   nodeAffinity: SYSTEM_AFFINITY,
   ...overrides,
 });
@@ -80,7 +63,7 @@ describe("ClusterAutoscaler", () => {
 
   test("installs the pinned chart in kube-system with the IRSA role on its service account", () => {
     // GIVEN default props  WHEN synthesized  THEN the chart, namespace and identity are the expected ones
-    expect(release).toMatchObject({ repository: CHARTS.clusterAutoscaler.repository, chart: CHARTS.clusterAutoscaler.chart, version: CHARTS.clusterAutoscaler.version, namespace: "kube-system", create_namespace: false });
+    expect(release).toMatchObject({ ...CLUSTER_AUTOSCALER_CHART, namespace: "kube-system", create_namespace: false });
     expect(values.rbac).toEqual({
       serviceAccount: { create: true, name: "cluster-autoscaler", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::222222222222:role/${CLUSTER}-cluster-autoscaler` } },
     });
@@ -165,56 +148,36 @@ describe("ClusterAutoscaler bad props", () => {
   });
 });
 
-describe("NodeTerminationHandler (queue mode)", () => {
-  const release = onlyRelease(synth((stack) => new NodeTerminationHandler(stack, "nth", nthProps())));
-  const values = valuesOf(release);
 
-  test("installs the pinned chart in kube-system with the IRSA role on its service account", () => {
-    expect(release).toMatchObject({ repository: CHARTS.nodeTerminationHandler.repository, chart: CHARTS.nodeTerminationHandler.chart, version: CHARTS.nodeTerminationHandler.version, namespace: "kube-system" });
-    expect(values.serviceAccount).toEqual({
-      create: true,
-      name: "aws-node-termination-handler",
-      annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::222222222222:role/${CLUSTER}-node-termination-handler` },
-    });
+describe("ClusterAutoscaler with explicit props", () => {
+  test("tolerations are added after CriticalAddonsOnly; imageTag replaces the default tag", () => {
+    const values = valuesOf(onlyRelease(synth((stack) => new ClusterAutoscaler(stack, "ca", caProps({ tolerations: [{ key: "node.meridian.io/system", operator: "Exists", effect: "NoSchedule" }], imageTag: "v1.33.2" })))));
+    expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "node.meridian.io/system", operator: "Exists", effect: "NoSchedule" }]);
+    expect(values.image).toEqual({ tag: "v1.33.2" });
   });
 
-  test("processes the interruption queue (a Deployment, not the IMDS DaemonSet) in the cluster's region", () => {
-    expect(values).toMatchObject({ enableSqsTerminationDraining: true, queueURL: QUEUE_URL, awsRegion: "us-east-1" });
+  test("chart replaces the pin; values are deep-merged over the construct's", () => {
+    const chart = { repository: "https://charts.example.com", chart: "cluster-autoscaler", version: "9.9.9" };
+    const release = onlyRelease(synth((stack) => new ClusterAutoscaler(stack, "ca", caProps({ chart, values: { extraArgs: { "scale-down-unneeded-time": "5m" }, podAnnotations: { a: "b" } } }))));
+    expect(release).toMatchObject(chart);
+    const values = valuesOf(release);
+    expect(values.extraArgs).toMatchObject({ "scale-down-unneeded-time": "5m", expander: "priority,least-waste" });
+    expect(values.podAnnotations).toEqual({ a: "b" });
   });
 
-  test("drains only instances of this cluster's Auto Scaling groups", () => {
-    expect(values).toMatchObject({ checkTagBeforeDraining: true, managedTag: `k8s.io/cluster-autoscaler/${CLUSTER}`, deleteSqsMsgIfNodeNotFound: true });
+  test("expanderPriorities is the rendered priority ConfigMap content", () => {
+    const stack = emptyStack();
+    const ca = new ClusterAutoscaler(stack, "ca", caProps());
+    expect(valuesOf(onlyRelease(synthJson(stack))).expanderPriorities).toEqual(ca.expanderPriorities);
   });
 
-  test("2 replicas with a disruption budget and zone spread, on the system nodes", () => {
-    expect(values).toMatchObject({ replicas: 2, podDisruptionBudget: { maxUnavailable: 1 }, priorityClassName: "system-cluster-critical" });
-    expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }]);
-    expect(() => validateManifest(podFrom(values))).not.toThrow();
+  test("throws when a node group name is not a name prefix", () => {
+    expect(() => new ClusterAutoscaler(emptyStack(), "ca", caProps({ nodeGroups: [{ name: "System", class: "system", perAvailabilityZone: false }] }))).toThrow(
+      `ClusterAutoscaler ${CLUSTER}: nodeGroups[0].name "System" must be a node group name prefix`,
+    );
   });
 
-  test("builds a queue URL from region, account and name", () => {
-    expect(interruptionQueueUrl("us-east-1", "222222222222", "meridian-staging-us-east-1-interruption")).toBe(QUEUE_URL);
-  });
-});
-
-describe("NodeTerminationHandler bad props", () => {
-  const fails = (overrides: Partial<NodeTerminationHandlerProps>, message: string | RegExp) =>
-    expect(() => new NodeTerminationHandler(emptyStack(), "nth", nthProps(overrides))).toThrow(message);
-
-  test("throws when the queue is given by name or ARN instead of URL", () => {
-    fails({ queueUrl: "meridian-staging-us-east-1-interruption" }, `NodeTerminationHandler ${CLUSTER}: queueUrl "meridian-staging-us-east-1-interruption" must be an SQS queue URL`);
-    fails({ queueUrl: "arn:aws:sqs:us-east-1:222222222222:q" }, /queueUrl "arn:aws:sqs:us-east-1:222222222222:q" must be an SQS queue URL/);
-  });
-
-  test("throws when the queue is in another region", () => {
-    fails({ queueUrl: "https://sqs.us-west-2.amazonaws.com/222222222222/q" }, "must be a queue in the cluster's region us-east-1");
-  });
-
-  test("throws when it could run on any node", () => {
-    fails({ nodeAffinity: [] }, "nodeAffinity [] must place the handler on the system nodes");
-  });
-
-  test("throws when running a single replica", () => {
-    fails({ replicas: 1 }, "highAvailability aws-node-termination-handler: replicas 1 must be an integer >= 2");
+  test("the README's usage example synthesizes (snapshot)", () => {
+    expect(synthJson(new ClusterAutoscalerExample(Testing.app(), "example"))).toMatchSnapshot();
   });
 });

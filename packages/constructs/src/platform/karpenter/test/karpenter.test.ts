@@ -3,10 +3,14 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { CHARTS } from "@meridian/constructs";
-import type { NodeGroupConfig } from "@meridian/constructs";
-import { KARPENTER_NAMESPACE, Karpenter, type KarpenterProps } from "@meridian/constructs";
+import { Testing } from "cdktf";
+import type { NodeGroupConfig } from "../../../eks-cluster/node-group-spec";
 import {
+  KARPENTER_CHART,
+  KARPENTER_CRD_CHART,
+  KARPENTER_NAMESPACE,
+  Karpenter,
+  type KarpenterProps,
   DISRUPTION_BY_CLASS,
   WEIGHT_BY_CLASS,
   cpuLimitOf,
@@ -15,9 +19,10 @@ import {
   vcpusOf,
   type KarpenterPoolSource,
   type PoolContext,
-} from "@meridian/constructs";
-import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../helpers";
-import { validateManifest, type Manifest } from "../manifests";
+} from "..";
+import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../../../../test-support/fixture";
+import { validateManifest, type Manifest } from "../../../../test-support/manifests";
+import { KarpenterExample } from "./usage";
 
 const CLUSTER = "meridian-production-us-east-1";
 const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -100,8 +105,8 @@ describe("Karpenter construct", () => {
   test("installs the pinned controller chart in its own namespace, then the pools from the in-repo chart after it", () => {
     // GIVEN a Karpenter construct  WHEN synthesized
     const release = releaseNamed(json, "karpenter");
-    // THEN the controller comes from CHARTS.karpenter and the nodes release waits for it
-    expect(release).toMatchObject({ repository: CHARTS.karpenter.repository, chart: CHARTS.karpenter.chart, version: CHARTS.karpenter.version, namespace: KARPENTER_NAMESPACE });
+    // THEN the controller comes from KARPENTER_CHART and the nodes release waits for it
+    expect(release).toMatchObject({ ...KARPENTER_CHART, namespace: KARPENTER_NAMESPACE });
     expect(nodesRelease.namespace).toBe(KARPENTER_NAMESPACE);
     expect(String(nodesRelease.chart)).toMatch(/^assets\//);
     expect(nodesRelease.depends_on).toEqual([`helm_release.${Object.entries(json.resource.helm_release!).find(([, r]) => r.name === "karpenter")![0]}`]);
@@ -112,16 +117,16 @@ describe("Karpenter construct", () => {
     const crds = releaseNamed(json, "karpenter-crd");
     const controllerRelease = releaseNamed(json, "karpenter");
     // THEN Helm upgrades the CRDs with every version change (it never upgrades a chart's crds/)
-    expect(crds).toMatchObject({ repository: CHARTS.karpenterCrd.repository, chart: "karpenter-crd", version: CHARTS.karpenter.version, namespace: KARPENTER_NAMESPACE });
+    expect(crds).toMatchObject({ ...KARPENTER_CRD_CHART, chart: "karpenter-crd", version: KARPENTER_CHART.version, namespace: KARPENTER_NAMESPACE });
     expect(crds).not.toHaveProperty("skip_crds");
     expect(controllerRelease.skip_crds).toBe(true);
     const crdsId = Object.entries(json.resource.helm_release!).find(([, r]) => r.name === "karpenter-crd")![0];
     expect(controllerRelease.depends_on).toEqual([`helm_release.${crdsId}`]);
   });
 
-  test("the deploy guide's adoption commands hand the existing CRDs to this CRD release, in its namespace", () => {
-    // GIVEN the paragraph of docs/deploying.md for clusters that already run Karpenter
-    const guide = readFileSync(join(__dirname, "..", "..", "docs", "deploying.md"), "utf8");
+  test("the README's adoption commands hand the existing CRDs to this CRD release, in its namespace", () => {
+    // GIVEN the README's upgrade note for clusters that already run Karpenter
+    const guide = readFileSync(join(__dirname, "..", "README.md"), "utf8");
     const crds = releaseNamed(json, "karpenter-crd");
     // THEN it names the release and namespace the construct installs the CRDs with, and the CRDs of the kinds it renders
     expect(guide).toContain(`meta.helm.sh/release-name=${crds.name} meta.helm.sh/release-namespace=${crds.namespace}`);
@@ -327,7 +332,7 @@ describe("Karpenter bad props", () => {
   };
 
   test("throws when the CRD chart's version differs from the controller's", () => {
-    fails({ crdChart: { ...CHARTS.karpenterCrd, version: "1.5.0" } }, `Karpenter ${CLUSTER}: crdChart.version "1.5.0" must equal the controller chart's version ${CHARTS.karpenter.version}`);
+    fails({ crdChart: { ...KARPENTER_CRD_CHART, version: "1.5.0" } }, `Karpenter ${CLUSTER}: crdChart.version "1.5.0" must equal the controller chart's version ${KARPENTER_CHART.version}`);
   });
 
   test("throws when there is no node pool", () => {
@@ -386,5 +391,38 @@ describe("Karpenter bad props", () => {
 
   test("throws when the disk is too small", () => {
     fails({ nodePools: [{ ...SYSTEM, diskSizeGiB: 8 }] }, "nodePools[0].diskSizeGiB 8 must be an integer from 20 to 16384");
+  });
+});
+
+describe("Karpenter with explicit props", () => {
+  test("clusterEndpoint, amiAlias, replicas and controllerTolerations are rendered as given; without an endpoint the controller discovers it", () => {
+    const { json } = synth({ clusterEndpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com", amiAlias: "al2023@v20261101", replicas: 3, controllerTolerations: [{ key: "dedicated", operator: "Exists" }] });
+    const controller = valuesOf(releaseNamed(json, "karpenter"));
+    expect(controller.settings).toMatchObject({ clusterEndpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com" });
+    expect(controller.replicas).toBe(3);
+    expect(controller.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "dedicated", operator: "Exists" }]);
+    const nodes = (valuesOf(releaseNamed(json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
+    expect(byKind(nodes, "EC2NodeClass").map((c) => (c as unknown as { spec: { amiSelectorTerms: unknown } }).spec.amiSelectorTerms)).toEqual([[{ alias: "al2023@v20261101" }], [{ alias: "al2023@v20261101" }], [{ alias: "al2023@v20261101" }]]);
+    expect(valuesOf(releaseNamed(synth().json, "karpenter")).settings).not.toHaveProperty("clusterEndpoint");
+  });
+
+  test("without volumeKmsKeyArn the root volumes use the account's default EBS key", () => {
+    const nodes = (valuesOf(releaseNamed(synth({ volumeKmsKeyArn: undefined }).json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
+    const volume = (byKind(nodes, "EC2NodeClass")[0] as unknown as { spec: { blockDeviceMappings: { ebs: Record<string, unknown> }[] } }).spec.blockDeviceMappings[0]!.ebs;
+    expect(volume).toMatchObject({ encrypted: true });
+    expect(volume).not.toHaveProperty("kmsKeyID");
+  });
+
+  test("chart and crdChart replace the pins; values are deep-merged over the controller's", () => {
+    const chart = { repository: "oci://registry.example.com/karpenter", chart: "karpenter", version: "9.9.9" };
+    const crdChart = { repository: "oci://registry.example.com/karpenter", chart: "karpenter-crd", version: "9.9.9" };
+    const { json } = synth({ chart, crdChart, values: { settings: { batchMaxDuration: "20s" }, logLevel: "debug" } });
+    expect(releaseNamed(json, "karpenter")).toMatchObject(chart);
+    expect(releaseNamed(json, "karpenter-crd")).toMatchObject(crdChart);
+    expect(valuesOf(releaseNamed(json, "karpenter"))).toMatchObject({ settings: { clusterName: CLUSTER, enableZonalShift: true, batchMaxDuration: "20s" }, logLevel: "debug" });
+  });
+
+  test("the README's usage example synthesizes (snapshot)", () => {
+    expect(synthJson(new KarpenterExample(Testing.app(), "example"))).toMatchSnapshot();
   });
 });
