@@ -83,6 +83,7 @@ export class StateBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
+    validate(id, props);
     const primary = props.primaryProvider;
     const replica = props.replicaProvider;
     const partition = new DataAwsPartition(this, "partition", { provider: primary }).partition;
@@ -269,4 +270,20 @@ export class StateBackend extends Construct {
       ],
     });
   }
+}
+
+function validate(id: string, props: StateBackendProps): void {
+  const refuse = (prop: string, value: unknown, rule: string): never => {
+    throw new Error(`StateBackend "${id}": ${prop} = ${JSON.stringify(value)} ${rule}`);
+  };
+  if (props.replicaBucketName === props.bucketName) {
+    refuse("replicaBucketName", props.replicaBucketName, "must differ from bucketName: replication needs a second bucket, and S3 bucket names are global");
+  }
+  const access = props.access ?? [];
+  access.forEach((grant, index) => {
+    const first = access.findIndex((other) => other.environment === grant.environment);
+    if (first !== index) {
+      refuse(`access[${index}].environment`, grant.environment, `repeats access[${first}].environment: each grant's roles are keyed by it in accessRoles`);
+    }
+  });
 }
