@@ -85,14 +85,17 @@ export interface RegionFailureDrillProps {
   readonly ingressLossMinutes?: number;
   /** CloudWatch Logs retention of both experiment logs, days. @default 90 */
   readonly logRetentionDays?: number;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (the drills' region and account) every resource is created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
 /** One drill: its experiment template, the role it runs as, and its log group. */
 export interface RegionFailureDrillExperiment {
+  /** The experiment template. */
   readonly template: FisExperimentTemplate;
+  /** The role FIS runs the drill as. */
   readonly role: IamRole;
+  /** The drill's log group. */
   readonly logGroup: CloudwatchLogGroup;
 }
 

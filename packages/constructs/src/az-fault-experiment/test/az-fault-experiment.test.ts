@@ -1,6 +1,7 @@
-import { TerraformVariable, type TerraformStack } from "cdktf";
+import { TerraformVariable, Testing, type TerraformStack } from "cdktf";
 import { AzFaultExperiment, isoDuration, type AzFaultExperimentProps } from "..";
 import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../../../test-support/fixture";
+import { AzFaultExperimentExample } from "./usage";
 
 const ACCOUNT = "111111111111";
 const ALARM = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:meridian-production-slo-burn`;
@@ -242,5 +243,9 @@ describe("AzFaultExperiment", () => {
     test("throws when clusterName is empty", () => {
       expect(build({ clusterName: " " })).toThrow("AzFaultExperiment meridian-production-us-east-1: clusterName is empty");
     });
+  });
+
+  test("the README's usage example synthesizes (snapshot)", () => {
+    expect(synthJson(new AzFaultExperimentExample(Testing.app(), "example"))).toMatchSnapshot();
   });
 });

@@ -1,5 +1,5 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { TerraformVariable, type TerraformStack } from "cdktf";
+import { TerraformVariable, Testing, type TerraformStack } from "cdktf";
 import {
   DRILL_TAG,
   REGION_FAILURE_DRILLS,
@@ -7,6 +7,7 @@ import {
   type RegionFailureDrillProps,
 } from "..";
 import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../../../test-support/fixture";
+import { RegionFailureDrillExample } from "./usage";
 
 const ACCOUNT = "111111111111";
 const NAME = "meridian-production-us-east-1";
@@ -380,5 +381,9 @@ describe("RegionFailureDrill in the reader region", () => {
     const logGroupIds = (j: SynthesizedJson) => blocks(j, "aws_cloudwatch_log_group").map(([id]) => id).sort();
     expect(logGroupIds(json)).toEqual(logGroupIds(writerJson));
     expect(drill.auroraWriterFailoverLogGroup).toBeDefined();
+  });
+
+  test("the README's usage example synthesizes (snapshot)", () => {
+    expect(synthJson(new RegionFailureDrillExample(Testing.app(), "example"))).toMatchSnapshot();
   });
 });
