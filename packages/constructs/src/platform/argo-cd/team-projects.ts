@@ -1,5 +1,5 @@
-import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
-import type { IClusterPolicy } from "@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy";
+import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject" with { "resolution-mode": "import" };
+import type { IClusterPolicy } from "@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy" with { "resolution-mode": "import" };
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { RESERVED_PROJECT_NAMES } from "./project-names";

@@ -1,6 +1,6 @@
-import type { IFlowSchema } from "kubernetes-models/flowcontrol.apiserver.k8s.io/v1/FlowSchema";
-import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
-import type { IToleration } from "kubernetes-models/v1/Toleration";
+import type { IFlowSchema } from "kubernetes-models/flowcontrol.apiserver.k8s.io/v1/FlowSchema" with { "resolution-mode": "import" };
+import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement" with { "resolution-mode": "import" };
+import type { IToleration } from "kubernetes-models/v1/Toleration" with { "resolution-mode": "import" };
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { KARPENTER_CHART, KARPENTER_CRD_CHART } from "./chart";

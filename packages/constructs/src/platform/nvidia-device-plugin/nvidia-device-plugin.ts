@@ -1,5 +1,5 @@
-import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
-import type { IToleration } from "kubernetes-models/v1/Toleration";
+import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement" with { "resolution-mode": "import" };
+import type { IToleration } from "kubernetes-models/v1/Toleration" with { "resolution-mode": "import" };
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { NVIDIA_DEVICE_PLUGIN_CHART } from "./chart";

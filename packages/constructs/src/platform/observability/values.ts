@@ -1,11 +1,11 @@
-import type { IAlertmanagerSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/AlertmanagerSpec";
-import type { IPrometheusRuleSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRuleSpec";
-import type { IPrometheusSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusSpec";
-import type { IStorageSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/StorageSpec";
-import type { IPodDisruptionBudgetSpec } from "kubernetes-models/policy/v1/PodDisruptionBudgetSpec";
-import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
-import type { IToleration } from "kubernetes-models/v1/Toleration";
-import type { ITopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint";
+import type { IAlertmanagerSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/AlertmanagerSpec" with { "resolution-mode": "import" };
+import type { IPrometheusRuleSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRuleSpec" with { "resolution-mode": "import" };
+import type { IPrometheusSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusSpec" with { "resolution-mode": "import" };
+import type { IStorageSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/StorageSpec" with { "resolution-mode": "import" };
+import type { IPodDisruptionBudgetSpec } from "kubernetes-models/policy/v1/PodDisruptionBudgetSpec" with { "resolution-mode": "import" };
+import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements" with { "resolution-mode": "import" };
+import type { IToleration } from "kubernetes-models/v1/Toleration" with { "resolution-mode": "import" };
+import type { ITopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint" with { "resolution-mode": "import" };
 import { OBSERVABILITY_WORKLOADS } from "../../observability-aws/workloads";
 import { highAvailability, toggledPodDisruptionBudget, type HighAvailability } from "../resilience";
 
