@@ -7,7 +7,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { EksCluster, ManagedNodeGroups, type ClusterSubnet, type ManagedNodeGroupSpec } from "@meridian/constructs";
+import { EksCluster, ManagedNodeGroups, Network, type ManagedNodeGroupSpec, type ZonalSubnet } from "@meridian/constructs";
 
 const REGION = "eu-central-1";
 const ACCOUNT_ID = "123456789012";
@@ -18,7 +18,7 @@ const KUBERNETES_VERSION = "1.35";
  * configuration that owns the VPC). Their route tables must reach ECR, STS and EC2 (NAT or VPC
  * endpoints), or nodes never join the cluster.
  */
-const PRIVATE_SUBNETS: readonly ClusterSubnet[] = [
+const PRIVATE_SUBNETS: readonly ZonalSubnet[] = [
   { id: "subnet-0a1b2c3d4e5f60001", availabilityZone: "eu-central-1a" },
   { id: "subnet-0a1b2c3d4e5f60002", availabilityZone: "eu-central-1b" },
   { id: "subnet-0a1b2c3d4e5f60003", availabilityZone: "eu-central-1c" },
@@ -62,6 +62,8 @@ class EksInExistingVpcStack extends TerraformStack {
     super(scope, id);
     new AwsProvider(this, "aws", { region: REGION, allowedAccountIds: [ACCOUNT_ID] });
     const partition = new DataAwsPartition(this, "partition").partition;
+    // Adopted, not created: the handle checks the subnets cover at least two AZs.
+    const vpc = Network.fromNetworkAttributes(this, "vpc", { vpcId: "vpc-0a1b2c3d4e5f60000", vpcCidr: "10.20.0.0/16", privateSubnets: PRIVATE_SUBNETS });
 
     const cluster = new EksCluster(this, "cluster", {
       clusterName: "team-a",
@@ -69,7 +71,7 @@ class EksInExistingVpcStack extends TerraformStack {
       accountId: ACCOUNT_ID,
       partition,
       region: REGION,
-      subnets: PRIVATE_SUBNETS,
+      subnets: vpc.privateSubnets,
       adminRoleArns: [`arn:aws:iam::${ACCOUNT_ID}:role/team-a-admin`],
       // EKS add-on builds for Kubernetes 1.35; confirm each with
       // `aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name <name>`.
@@ -88,7 +90,7 @@ class EksInExistingVpcStack extends TerraformStack {
     const nodes = new ManagedNodeGroups(this, "node-groups", {
       clusterName: cluster.cluster.name,
       partition,
-      subnets: PRIVATE_SUBNETS,
+      subnets: vpc.privateSubnets,
       groups: NODE_GROUPS,
       kubernetesVersion: KUBERNETES_VERSION,
       // The EKS-optimized AL2023 AMI release of 1.35 (amazon-eks-ami release v20260714).
