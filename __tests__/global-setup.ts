@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withoutTokenTraces } from "../src/synth-traces";
 import { buildPlatformApp } from "../stacks/platform-app";
 import { BUILT_IN_SYNTH_DIR_VARIABLE, validCatalogue } from "./helpers";
 
@@ -11,6 +12,13 @@ import { BUILT_IN_SYNTH_DIR_VARIABLE, validCatalogue } from "./helpers";
  */
 export default function globalSetup(): void {
   const outdir = mkdtempSync(join(tmpdir(), "meridian-built-in-synth-"));
-  buildPlatformApp(validCatalogue(), { outdir }).synth();
+  // This runs in jest's own process: format cdktf's per-token traces only while synthesizing.
+  const format = Error.prepareStackTrace;
+  Error.prepareStackTrace = withoutTokenTraces(format);
+  try {
+    buildPlatformApp(validCatalogue(), { outdir }).synth();
+  } finally {
+    Error.prepareStackTrace = format;
+  }
   process.env[BUILT_IN_SYNTH_DIR_VARIABLE] = outdir;
 }
