@@ -3,10 +3,12 @@ const ESM_PACKAGES = "kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip
 
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/__tests__"],
+  roots: ["<rootDir>/__tests__", "<rootDir>/packages/constructs/src"],
   testMatch: ["**/*.test.ts"],
   // kubernetes-models (manifest schema validation) ships ESM only: resolve and transpile it.
   resolver: "<rootDir>/__tests__/esm-resolver.js",
+  // The library from its source, as tsconfig.json maps it (its package.json points at the build).
+  moduleNameMapper: { "^@meridian/constructs$": "<rootDir>/packages/constructs/src/index.ts" },
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
     [`/node_modules/(${ESM_PACKAGES})/.+\\.js$`]: ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],

@@ -1,9 +1,11 @@
 import { rmSync } from "node:fs";
-import { BUILT_IN_SYNTH_DIR_VARIABLE } from "./helpers";
+import { dirname } from "node:path";
+import { BUILT_IN_SYNTH_DIR_VARIABLE } from "./built-in-synth";
 
 export default function globalTeardown(): void {
   const outdir = process.env[BUILT_IN_SYNTH_DIR_VARIABLE];
   if (outdir) {
-    rmSync(outdir, { recursive: true, force: true });
+    // The synthesis directory sits in its own temporary directory (the working directory of the synth).
+    rmSync(dirname(outdir), { recursive: true, force: true });
   }
 }

@@ -3,9 +3,9 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { edgeStackName, resourcePrefix } from "../src/config/naming";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
-import { EdgeDns } from "../src/constructs/edge-dns/edge-dns";
-import { FlowLogBucket } from "../src/constructs/global-accelerator/flow-log-bucket";
-import { GlobalAccelerator } from "../src/constructs/global-accelerator/global-accelerator";
+import { EdgeDns } from "@meridian/constructs";
+import { FlowLogBucket } from "@meridian/constructs";
+import { GlobalAccelerator } from "@meridian/constructs";
 import type { RegionalStack } from "./regional-stack";
 
 export interface EdgeStackProps extends EnvironmentStackProps {

@@ -4,10 +4,10 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { globalClusterIdentifier, globalDatabaseStackName, masterSecretName, resourcePrefix } from "../src/config/naming";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
-import { AuroraGlobalDatabase } from "../src/constructs/aurora-global/global-database";
-import { MasterCredentials } from "../src/constructs/aurora-global/master-credentials";
-import { GlobalTable } from "../src/constructs/global-table/global-table";
-import { MultiRegionKey } from "../src/constructs/multi-region-key/multi-region-key";
+import { AuroraGlobalDatabase } from "@meridian/constructs";
+import { MasterCredentials } from "@meridian/constructs";
+import { GlobalTable } from "@meridian/constructs";
+import { MultiRegionKey } from "@meridian/constructs";
 
 export type GlobalDatabaseStackProps = EnvironmentStackProps;
 

@@ -2,7 +2,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { gitOpsHubSite } from "../src/config/gitops-hub";
 import { clusterName, hubLinkStackName, hubPeeringOutputName } from "../src/config/naming";
-import { SpokePeeringAcceptance } from "../src/constructs/hub-network/spoke-peering-acceptance";
+import { SpokePeeringAcceptance } from "@meridian/constructs";
 import { readStackOutputs } from "../src/state/s3-backend";
 import { hubNetworkStateKey } from "../src/state/state-access";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";

@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { gitOpsHubSite } from "../src/config/gitops-hub";
 import { clusterName, hubNetworkStackName, hubPeeringOutputName } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
-import { HubPeering } from "../src/constructs/hub-network/hub-peering";
+import { HubPeering } from "@meridian/constructs";
 import { readStackOutputs, type StateSite } from "../src/state/s3-backend";
 import { regionalStateKey } from "../src/state/state-access";
 import { environmentBackendAndProviders } from "./environment-stack";

@@ -3,6 +3,7 @@ import { isGitOpsHub } from "../src/config/gitops-hub";
 import { hubNetworkStackName, platformStackName } from "../src/config/naming";
 import type { Catalogue, EnvironmentConfig } from "../src/config/schema";
 import type { StateSite } from "../src/state/s3-backend";
+import { checkSuppressedRules } from "../src/policy/suppressions";
 import { EdgeStack } from "./edge-stack";
 import { GlobalDatabaseStack } from "./global-database-stack";
 import { HubLinkStack } from "./hub-link-stack";
@@ -82,5 +83,6 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
     const region = environment.regions.find((r) => r.region === stack.region)!;
     new PlatformStack(app, { catalogue, environment, region, regional: stack, stateSite, managedClusters: isHub(cluster) ? joined.map((c) => c.stack) : [] });
   }
+  checkSuppressedRules(app);
   return app;
 }

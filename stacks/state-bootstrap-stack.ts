@@ -2,7 +2,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { SHARED_ENVIRONMENT, STATE_BOOTSTRAP_STACK, replicaBucketName, stateKey } from "../src/config/naming";
 import type { Catalogue } from "../src/config/schema";
-import { StateBackend } from "../src/constructs/state-backend/state-backend";
+import { StateBackend } from "@meridian/constructs";
 import { createAwsProviders } from "../src/providers/aws-providers";
 import { useS3Backend, type StateSite } from "../src/state/s3-backend";
 import { stateAccessOf } from "../src/state/state-access";

@@ -75,7 +75,8 @@ describe("a team's own catalogue file (CATALOGUE)", () => {
     const path = write("staging.yaml", stringify(raw));
     // cdktf writes cdktf.out under the working directory: run from the temp dir, not the checkout.
     const outdir = join(dir, "cdktf.out");
-    execFileSync(process.execPath, [require.resolve("tsx/cli"), join(ROOT, "main.ts")], { cwd: dir, env: { ...process.env, CATALOGUE: path }, stdio: "pipe" });
+    // tsx finds tsconfig.json (which maps @meridian/constructs to its source) from the working directory: name it.
+    execFileSync(process.execPath, [require.resolve("tsx/cli"), "--tsconfig", join(ROOT, "tsconfig.json"), join(ROOT, "main.ts")], { cwd: dir, env: { ...process.env, CATALOGUE: path }, stdio: "pipe" });
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
     const stacks = Object.keys(manifest.stacks);
     expect(stacks).toContain("staging-regional-us-east-1");

@@ -1,4 +1,4 @@
-import { cidrsOverlap, planSubnets } from "../../src/config/cidr";
+import { cidrsOverlap, planSubnets } from "@meridian/constructs";
 import { loadCatalogue, selectEnvironments } from "../../src/config/load";
 import { rawCatalogue, validCatalogue } from "../helpers";
 

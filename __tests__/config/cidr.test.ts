@@ -1,4 +1,4 @@
-import { cidrSubnet, cidrsOverlap, planSubnets } from "../../src/config/cidr";
+import { cidrSubnet, cidrsOverlap, planSubnets } from "@meridian/constructs";
 import { vpcSlot } from "../../src/config/catalogue";
 
 describe("cidrSubnet (Terraform semantics)", () => {

@@ -1,5 +1,5 @@
-import { IAM_ROLE_NAME, assertRoleNameFits, iamRoleArn, parseRoleArn } from "../../src/aws-formats";
-import { API_GROUP, DNS_1035_LABEL, DOMAIN_NAME, PUBLIC_DNS_NAME, SERVICE_ACCOUNT_SUBJECT, isDnsLabel, isDnsSubdomain } from "../../src/kubernetes-formats";
+import { IAM_ROLE_NAME, assertRoleNameFits, iamRoleArn, parseRoleArn } from "@meridian/constructs";
+import { API_GROUP, DNS_1035_LABEL, DOMAIN_NAME, PUBLIC_DNS_NAME, SERVICE_ACCOUNT_SUBJECT, isDnsLabel, isDnsSubdomain } from "@meridian/constructs";
 
 describe("Kubernetes name formats", () => {
   test.each(["a", "kube-system", "x".repeat(63), "0abc"])("accepts the DNS label %s", (name) => {

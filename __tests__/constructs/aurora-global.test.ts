@@ -1,7 +1,7 @@
 import { AURORA_POSTGRESQL_VERSION } from "../../src/config/catalogue";
 import { Testing, TerraformStack, type App } from "cdktf";
-import { AuroraGlobalDatabase } from "../../src/constructs/aurora-global/global-database";
-import { AuroraRegionalMember, type AuroraRegionalMemberProps } from "../../src/constructs/aurora-global/regional-member";
+import { AuroraGlobalDatabase } from "@meridian/constructs";
+import { AuroraRegionalMember, type AuroraRegionalMemberProps } from "@meridian/constructs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

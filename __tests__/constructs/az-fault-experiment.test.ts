@@ -1,5 +1,5 @@
 import { TerraformVariable, type TerraformStack } from "cdktf";
-import { AzFaultExperiment, isoDuration, type AzFaultExperimentProps } from "../../src/constructs/az-fault-experiment/az-fault-experiment";
+import { AzFaultExperiment, isoDuration, type AzFaultExperimentProps } from "@meridian/constructs";
 import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../helpers";
 
 const ACCOUNT = "111111111111";

@@ -12,7 +12,7 @@ import {
   karpenterControllerStatements,
   loadBalancerControllerStatements,
   type ControllerPolicyContext,
-} from "../../src/constructs/eks-cluster/controller-policies";
+} from "@meridian/constructs";
 
 type Statement = DataAwsIamPolicyDocumentStatement;
 type Condition = DataAwsIamPolicyDocumentStatementCondition;

@@ -1,9 +1,9 @@
 import { Testing, TerraformStack, type App } from "cdktf";
-import { EksCluster, type EksClusterProps } from "../../src/constructs/eks-cluster/eks-cluster";
-import { IrsaRole } from "../../src/constructs/eks-cluster/irsa-role";
-import { ManagedNodeGroups, perZoneSizes, type ManagedNodeGroupSpec } from "../../src/constructs/eks-cluster/managed-node-groups";
-import { RegionalIngress, type RegionalIngressProps } from "../../src/constructs/regional-ingress/regional-ingress";
-import { SharedFileSystem } from "../../src/constructs/shared-file-system/shared-file-system";
+import { EksCluster, type EksClusterProps } from "@meridian/constructs";
+import { IrsaRole } from "@meridian/constructs";
+import { ManagedNodeGroups, perZoneSizes, type ManagedNodeGroupSpec } from "@meridian/constructs";
+import { RegionalIngress, type RegionalIngressProps } from "@meridian/constructs";
+import { SharedFileSystem } from "@meridian/constructs";
 
 const stack = () => new TerraformStack(Testing.app() as App, "test");
 const subnets = ["a", "b", "c"].map((z) => ({ id: `subnet-${z}`, availabilityZone: `us-east-1${z}` }));

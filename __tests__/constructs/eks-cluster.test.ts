@@ -1,4 +1,4 @@
-import { NODE_CLASS_LABEL, nodeGroupLabelProblem } from "../../src/eks-nodes";
+import { NODE_CLASS_LABEL, nodeGroupLabelProblem } from "@meridian/constructs";
 import { ADDON_VERSIONS, KUBERNETES_VERSION, NODE_AMI_RELEASE } from "../../src/config/catalogue";
 import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
 

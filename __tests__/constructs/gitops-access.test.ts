@@ -1,11 +1,11 @@
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Token } from "cdktf";
-import { ArgoCdHubRole, type ArgoCdHubRoleProps } from "../../src/constructs/gitops-access/argo-cd-hub-role";
-import { crossplaneEksStatements, crossplaneIamStatements, XCLUSTER_MANAGED_POLICIES, type CrossplanePolicyContext } from "../../src/constructs/gitops-access/crossplane-policies";
-import { ARGOCD_SERVICE_ACCOUNTS, argoCdHubRoleName, argoCdSpokeRoleName, crossplaneProviderRoleName } from "../../src/constructs/gitops-access/names";
-import { IAM_ROLE_NAME_LIMIT } from "../../src/aws-formats";
-import { GitOpsSpokeAccess, type GitOpsSpokeAccessProps } from "../../src/constructs/gitops-access/spoke-access";
-import { AWS_SERVICE_PROVIDERS, XCLUSTER_SCOPE } from "../../src/constructs/platform/crossplane/packages";
+import { ArgoCdHubRole, type ArgoCdHubRoleProps } from "@meridian/constructs";
+import { crossplaneEksStatements, crossplaneIamStatements, XCLUSTER_MANAGED_POLICIES, type CrossplanePolicyContext } from "@meridian/constructs";
+import { ARGOCD_SERVICE_ACCOUNTS, argoCdHubRoleName, argoCdSpokeRoleName, crossplaneProviderRoleName } from "@meridian/constructs";
+import { IAM_ROLE_NAME_LIMIT } from "@meridian/constructs";
+import { GitOpsSpokeAccess, type GitOpsSpokeAccessProps } from "@meridian/constructs";
+import { AWS_SERVICE_PROVIDERS, XCLUSTER_SCOPE } from "@meridian/constructs";
 import { gitOpsTopology } from "../../stacks/platform/gitops";
 import { awsStack, resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 

@@ -1,6 +1,6 @@
 import { TerraformStack, TerraformVariable } from "cdktf";
-import { EdgeDns, type EdgeDnsProps } from "../../src/constructs/edge-dns/edge-dns";
-import { GlobalAccelerator, type GlobalAcceleratorProps, type RegionalEndpoint } from "../../src/constructs/global-accelerator/global-accelerator";
+import { EdgeDns, type EdgeDnsProps } from "@meridian/constructs";
+import { GlobalAccelerator, type GlobalAcceleratorProps, type RegionalEndpoint } from "@meridian/constructs";
 import { awsStack, resourcesOf, synthJson, type Block, type SynthesizedJson } from "../helpers";
 
 const nlbArn = (region: string) => `arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/net/meridian-test/0123456789abcdef`;

@@ -1,5 +1,5 @@
 import type { TerraformStack } from "cdktf";
-import { GlobalTable, type GlobalTableProps } from "../../src/constructs/global-table/global-table";
+import { GlobalTable, type GlobalTableProps } from "@meridian/constructs";
 import { awsStack, resourcesOf, synthJson, synthStacks, type Block, type SynthesizedJson } from "../helpers";
 
 const globalData = synthStacks().get("production-global-database")!;

@@ -1,5 +1,5 @@
-import { HubPeering, type PeeredSpoke } from "../../src/constructs/hub-network/hub-peering";
-import { SpokePeeringAcceptance } from "../../src/constructs/hub-network/spoke-peering-acceptance";
+import { HubPeering, type PeeredSpoke } from "@meridian/constructs";
+import { SpokePeeringAcceptance } from "@meridian/constructs";
 import { awsStack, resourcesOf, synthJson } from "../helpers";
 
 const SPOKE: PeeredSpoke = { key: "staging-us-west-2", vpcId: "vpc-0123456789abcdef0", vpcCidr: "10.65.0.0/16", accountId: "222222222222", region: "us-west-2" };

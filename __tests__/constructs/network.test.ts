@@ -1,6 +1,6 @@
 import { App, Testing, TerraformStack } from "cdktf";
-import { planSubnets } from "../../src/config/cidr";
-import { Network, type NetworkProps } from "../../src/constructs/network/network";
+import { planSubnets } from "@meridian/constructs";
+import { Network, type NetworkProps } from "@meridian/constructs";
 import { policyStatements, resourcesOf, synthStacks, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();

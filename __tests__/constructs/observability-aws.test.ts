@@ -6,8 +6,8 @@ import {
   remoteWriteStatements,
   xrayStatements,
   type ObservabilityAwsProps,
-} from "../../src/constructs/observability-aws/observability-aws";
-import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName } from "../../src/constructs/observability-aws/workloads";
+} from "@meridian/constructs";
+import { OBSERVABILITY_WORKLOADS, workloadLogGroupName, workspaceLogGroupName } from "@meridian/constructs";
 import { awsStack, policyStatements, synthJson, type Block, type PolicyStatement, type SynthesizedJson } from "../helpers";
 
 const CLUSTER = "meridian-production-us-east-1";

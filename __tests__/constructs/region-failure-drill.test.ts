@@ -5,7 +5,7 @@ import {
   REGION_FAILURE_DRILLS,
   RegionFailureDrill,
   type RegionFailureDrillProps,
-} from "../../src/constructs/region-failure-drill/region-failure-drill";
+} from "@meridian/constructs";
 import { awsStack, policyStatements, synthJson, type Block, type SynthesizedJson } from "../helpers";
 
 const ACCOUNT = "111111111111";

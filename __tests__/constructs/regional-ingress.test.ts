@@ -1,4 +1,4 @@
-import { RegionalIngress, type RegionalIngressProps } from "../../src/constructs/regional-ingress/regional-ingress";
+import { RegionalIngress, type RegionalIngressProps } from "@meridian/constructs";
 import { awsStack, onlyResourceOf, synthJson } from "../helpers";
 
 const props: RegionalIngressProps = {

@@ -1,5 +1,5 @@
 import { CSI_DRIVER_MOUNT } from "../../src/policy/rules/apply-time";
-import { SharedFileSystem } from "../../src/constructs/shared-file-system/shared-file-system";
+import { SharedFileSystem } from "@meridian/constructs";
 import { dataDocumentStatements, decide, type PolicyRequest } from "../../src/policy/policy-document";
 import { awsStack, onlyResourceOf, synthJson, type SynthesizedJson } from "../helpers";
 

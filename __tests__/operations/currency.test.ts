@@ -1,4 +1,4 @@
-import { CHARTS } from "../../src/config/charts";
+import { CHARTS } from "@meridian/constructs";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../../src/config/schema";
 import {
   SUPPORT_WINDOWS,

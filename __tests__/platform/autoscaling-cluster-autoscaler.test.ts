@@ -2,7 +2,7 @@ import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelector
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { TerraformStack } from "cdktf";
 import { parse } from "yaml";
-import { CHARTS } from "../../src/config/charts";
+import { CHARTS } from "@meridian/constructs";
 import {
   BALANCING_IGNORE_LABELS,
   ClusterAutoscaler,
@@ -10,8 +10,8 @@ import {
   expanderPriorities,
   type AutoscaledGroup,
   type ClusterAutoscalerProps,
-} from "../../src/constructs/platform/cluster-autoscaler/cluster-autoscaler";
-import { NodeTerminationHandler, interruptionQueueUrl, type NodeTerminationHandlerProps } from "../../src/constructs/platform/node-termination-handler/node-termination-handler";
+} from "@meridian/constructs";
+import { NodeTerminationHandler, interruptionQueueUrl, type NodeTerminationHandlerProps } from "@meridian/constructs";
 import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 

@@ -3,9 +3,9 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { CHARTS } from "../../src/config/charts";
-import type { NodeGroupConfig } from "../../src/config/schema";
-import { KARPENTER_NAMESPACE, Karpenter, type KarpenterProps } from "../../src/constructs/platform/karpenter/karpenter";
+import { CHARTS } from "@meridian/constructs";
+import type { NodeGroupConfig } from "@meridian/constructs";
+import { KARPENTER_NAMESPACE, Karpenter, type KarpenterProps } from "@meridian/constructs";
 import {
   DISRUPTION_BY_CLASS,
   WEIGHT_BY_CLASS,
@@ -15,7 +15,7 @@ import {
   vcpusOf,
   type KarpenterPoolSource,
   type PoolContext,
-} from "../../src/constructs/platform/karpenter/node-pools";
+} from "@meridian/constructs";
 import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { CHARTS } from "../../src/config/charts";
+import { CHARTS } from "@meridian/constructs";
 import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 

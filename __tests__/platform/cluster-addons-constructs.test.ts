@@ -1,16 +1,16 @@
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { parse } from "yaml";
-import { AwsLoadBalancerController, type AwsLoadBalancerControllerProps } from "../../src/constructs/platform/aws-load-balancer-controller/aws-load-balancer-controller";
-import { TargetGroupBinding, TargetGroupBindingSchema, validateTargetGroupBinding } from "../../src/constructs/platform/aws-load-balancer-controller/target-group-binding";
-import { ExternalDns, type ExternalDnsProps } from "../../src/constructs/platform/external-dns/external-dns";
-import { MetricsServer } from "../../src/constructs/platform/metrics-server/metrics-server";
-import { HOSTNAME_TOPOLOGY_KEY, PRIORITY_CLASSES, ZONE_TOPOLOGY_KEY, highAvailability, toggledPodDisruptionBudget, topologySpread } from "../../src/constructs/platform/resilience";
-import { StorageClasses, type StorageClassesProps } from "../../src/constructs/platform/storage-classes/storage-classes";
-import { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
-import { WorkloadDefaults } from "../../src/constructs/platform/workload-defaults/workload-defaults";
+import { AwsLoadBalancerController, type AwsLoadBalancerControllerProps } from "@meridian/constructs";
+import { TargetGroupBinding, TargetGroupBindingSchema, validateTargetGroupBinding } from "@meridian/constructs";
+import { ExternalDns, type ExternalDnsProps } from "@meridian/constructs";
+import { MetricsServer } from "@meridian/constructs";
+import { HOSTNAME_TOPOLOGY_KEY, PRIORITY_CLASSES, ZONE_TOPOLOGY_KEY, highAvailability, toggledPodDisruptionBudget, topologySpread } from "@meridian/constructs";
+import { StorageClasses, type StorageClassesProps } from "@meridian/constructs";
+import { PriorityClasses } from "@meridian/constructs";
+import { WorkloadDefaults } from "@meridian/constructs";
 import { type Block, emptyStack, resourcesOf, synthJson } from "../helpers";
 import { validateManifest } from "../manifests";
-import { ChartRelease } from "../../src/constructs/platform/chart-release";
+import { ChartRelease } from "@meridian/constructs";
 
 const stack = () => emptyStack();
 const synth = (s: TerraformStack) => synthJson(s);

@@ -1,9 +1,9 @@
 import { parse, parseAllDocuments } from "yaml";
-import { CHARTS } from "../../src/config/charts";
+import { CHARTS } from "@meridian/constructs";
 import { createHash } from "node:crypto";
-import { Crossplane, crossplaneValues, type CrossplaneProps } from "../../src/constructs/platform/crossplane/crossplane";
-import { ACTIVATED_MANAGED_RESOURCES, AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "../../src/constructs/platform/crossplane/packages";
-import { validateCrossplaneObject } from "../../src/constructs/platform/crossplane/schemas";
+import { Crossplane, crossplaneValues, type CrossplaneProps } from "@meridian/constructs";
+import { ACTIVATED_MANAGED_RESOURCES, AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "@meridian/constructs";
+import { validateCrossplaneObject } from "@meridian/constructs";
 import {
   CLUSTER_API,
   LEGACY_XCLUSTER_API,
@@ -14,7 +14,7 @@ import {
   xClusterDefinition,
   xClusterTemplate,
   type XClusterApiProps,
-} from "../../src/constructs/platform/crossplane/xcluster";
+} from "@meridian/constructs";
 import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthStacks } from "../helpers";
 import { GROUPS_WITHOUT_MODELS, validateManifest, type Manifest } from "../manifests";
 

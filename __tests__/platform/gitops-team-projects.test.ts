@@ -1,6 +1,6 @@
 import { parse } from "yaml";
-import { defaultProjectGuard, teamProjectManifests, type TeamProject, type TeamProjectsProps } from "../../src/constructs/platform/argo-cd/team-projects";
-import { CLUSTER_API, xClusterComposedResources } from "../../src/constructs/platform/crossplane/xcluster";
+import { defaultProjectGuard, teamProjectManifests, type TeamProject, type TeamProjectsProps } from "@meridian/constructs";
+import { CLUSTER_API, xClusterComposedResources } from "@meridian/constructs";
 import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 

@@ -1,8 +1,8 @@
 import { parse } from "yaml";
-import { CHARTS } from "../../src/config/charts";
-import { AppOfAppsBootstrap, appOfAppsManifests, BOOTSTRAP_SELECTOR, IN_CLUSTER_SERVER } from "../../src/constructs/platform/argo-cd/app-of-apps";
-import { ArgoCd, argoCdValues } from "../../src/constructs/platform/argo-cd/argo-cd";
-import { ArgoCdClusterSecret, type ArgoCdClusterSecretProps } from "../../src/constructs/platform/argo-cd/cluster-secret";
+import { CHARTS } from "@meridian/constructs";
+import { AppOfAppsBootstrap, appOfAppsManifests, BOOTSTRAP_SELECTOR, IN_CLUSTER_SERVER } from "@meridian/constructs";
+import { ArgoCd, argoCdValues } from "@meridian/constructs";
+import { ArgoCdClusterSecret, type ArgoCdClusterSecretProps } from "@meridian/constructs";
 import { Token } from "cdktf";
 import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthStacks, validCatalogue } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";

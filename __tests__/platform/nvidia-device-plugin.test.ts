@@ -1,6 +1,6 @@
 import { parse } from "yaml";
-import { CHARTS } from "../../src/config/charts";
-import { NvidiaDevicePlugin, type NvidiaDevicePluginProps } from "../../src/constructs/platform/nvidia-device-plugin/nvidia-device-plugin";
+import { CHARTS } from "@meridian/constructs";
+import { NvidiaDevicePlugin, type NvidiaDevicePluginProps } from "@meridian/constructs";
 import { emptyStack, resourcesOf, synthJson, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 import { validateManifest } from "../manifests";
 

@@ -1,5 +1,5 @@
 import { TerraformVariable } from "cdktf";
-import { ObservabilityPlatform, durationHours, type ObservabilityPlatformProps } from "../../src/constructs/platform/observability/observability-platform";
+import { ObservabilityPlatform, durationHours, type ObservabilityPlatformProps } from "@meridian/constructs";
 import { emptyStack } from "../helpers";
 
 const ROLE = (id: string) => `arn:aws:iam::111111111111:role/meridian-staging-us-east-1-${id}`;

@@ -4,7 +4,7 @@ import type {
   PodValues,
   PrometheusRules,
   PrometheusSpecValues,
-} from "../../src/constructs/platform/observability/values";
+} from "@meridian/constructs";
 
 /**
  * The kubernetes-models validators check types, patterns and required fields but accept unknown

@@ -1,4 +1,4 @@
-import { parameterGroupFamilyOf } from "../../src/constructs/aurora-global/engine";
+import { parameterGroupFamilyOf } from "@meridian/constructs";
 import {
   alarmTopicKeyAdmitsCloudWatch,
   auroraManagedRpoSecondaries,

@@ -11,7 +11,8 @@ import { formatPolicyReport, policyFindings, policySummary } from "../../src/pol
 import { eksControlPlaneLogging } from "../../src/policy/rules/eks";
 import { launchTemplateImdsv2 } from "../../src/policy/rules/node-groups";
 import { rdsClusterEncrypted, rdsInstanceAutoMinorVersionUpgrade, rdsInstanceNotPublic } from "../../src/policy/rules/aurora";
-import { suppressPolicy, SUPPRESSIONS_KEY } from "../../src/policy/suppressions";
+import { suppressPolicy, SUPPRESSIONS_KEY } from "@meridian/constructs";
+import { checkSuppressedRules } from "../../src/policy/suppressions";
 import { evaluate, fixtureStack, planOf, remoteRef, remoteState, single } from "./fixtures";
 
 const REASON = "A global database fails over only while every region runs the identical engine version.";
@@ -63,20 +64,40 @@ describe("suppressions", () => {
     expect(() => suppressPolicy(db, "CKV_AWS_226", reason)).toThrow(`suppressPolicy(s/instance, "CKV_AWS_226"): the reason ${JSON.stringify(reason)} is too short: explain in at least a sentence`);
   });
 
-  test("throws when the rule id is unknown, or the rule is already suppressed there", () => {
+  test("throws when the rule is already suppressed there, or the rule id is malformed", () => {
     const stack = new TerraformStack(new App(), "s");
     const db = new RdsClusterInstance(stack, "instance", { clusterIdentifier: "c", instanceClass: "db.r7g.large", engine: "aurora-postgresql" });
-    expect(() => suppressPolicy(db, "CKV_AWS_2266", REASON)).toThrow('suppressPolicy(s/instance, "CKV_AWS_2266"): no policy rule has this id or public id');
+    expect(() => suppressPolicy(db, "CKV AWS 226", REASON)).toThrow('suppressPolicy(s/instance, "CKV AWS 226"): the rule must be a rule id or public id');
     suppressPolicy(db, "CKV_AWS_226", REASON);
     expect(() => suppressPolicy(db, "CKV_AWS_226", REASON)).toThrow("already suppressed on this resource");
   });
 
-  test("throws when a public id is one of several checks bundled in a rule, so one suppression cannot silence the others", () => {
-    // GIVEN eks-endpoint-not-public, which carries CKV_AWS_38 (open CIDRs) and CKV_AWS_39 (public endpoint)
-    const stack = new TerraformStack(new App(), "s");
+  /** A stack whose one resource suppresses `rule`, in an app that checks suppressions against the rules. */
+  function synthWithSuppression(rule: string): () => void {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "policy-suppression-")) });
+    const stack = new TerraformStack(app, "s");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
     const db = new RdsClusterInstance(stack, "instance", { clusterIdentifier: "c", instanceClass: "db.r7g.large", engine: "aurora-postgresql" });
+    suppressPolicy(db, rule, REASON);
+    checkSuppressedRules(app);
+    return () => {
+      try {
+        app.synth();
+      } finally {
+        rmSync(app.outdir, { recursive: true, force: true });
+      }
+    };
+  }
+
+  test("the app's check throws at synth time when no rule has the suppressed id", () => {
+    expect(synthWithSuppression("CKV_AWS_2266")).toThrow('suppressPolicy(s/instance, "CKV_AWS_2266"): no policy rule has this id or public id');
+    expect(synthWithSuppression("CKV_AWS_226")).not.toThrow();
+  });
+
+  test("the app's check throws when a public id is one of several checks bundled in a rule, so one suppression cannot silence the others", () => {
+    // GIVEN eks-endpoint-not-public, which carries CKV_AWS_38 (open CIDRs) and CKV_AWS_39 (public endpoint)
     // WHEN suppressed by one of them THEN refused, naming the rule to suppress by
-    expect(() => suppressPolicy(db, "CKV_AWS_39", REASON)).toThrow('suppressPolicy(s/instance, "CKV_AWS_39"): CKV_AWS_39 is one of several public checks of rule eks-endpoint-not-public');
+    expect(synthWithSuppression("CKV_AWS_39")).toThrow('suppressPolicy(s/instance, "CKV_AWS_39"): CKV_AWS_39 is one of several public checks of rule eks-endpoint-not-public');
   });
 
   test("reports a suppressed finding with its reason and does not fail on it (by public id or rule id)", () => {

@@ -1,4 +1,4 @@
-import { movesWithTheAuroraWriter } from "../../src/constructs/region-failure-drill/region-failure-drill";
+import { movesWithTheAuroraWriter } from "@meridian/constructs";
 import { REPLACEMENT_ARGUMENTS, STATEFUL_RESOURCE_TYPES } from "../../src/verification/replacement-attributes";
 import { diffStacks, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 

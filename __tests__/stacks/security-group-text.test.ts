@@ -1,4 +1,4 @@
-import { SECURITY_GROUP_TEXT } from "../../src/aws-formats";
+import { SECURITY_GROUP_TEXT } from "@meridian/constructs";
 import { resourcesOf, synthStacks } from "../helpers";
 
 // GIVEN every stack of the built-in catalogue, synthesized

@@ -1,9 +1,9 @@
-import { instanceSizeRank } from "../aws-limits";
-import { amiReleaseVersionProblem, amiTypeOf, managedNodeGroupsOf, type EksAmiType } from "../eks-nodes";
-import { cidrsOverlap } from "./cidr";
+import { instanceSizeRank } from "@meridian/constructs";
+import { amiReleaseVersionProblem, amiTypeOf, managedNodeGroupsOf, type EksAmiType } from "@meridian/constructs";
+import { cidrsOverlap } from "@meridian/constructs";
 import { isGitOpsHub } from "./gitops-hub";
-import { parseRoleArn } from "../aws-formats";
-import { RESERVED_PROJECT_NAMES, partitionOf } from "./naming";
+import { parseRoleArn } from "@meridian/constructs";
+import { RESERVED_PROJECT_NAMES, partitionOf } from "@meridian/constructs";
 import type { Catalogue, EnvironmentConfig } from "./schema";
 
 /** A rule broken by a valid-looking catalogue: where, and why. */

@@ -1,5 +1,5 @@
-import { cidrSubnet } from "./cidr";
-import type { NodeGroupConfig } from "./schema";
+import { cidrSubnet } from "@meridian/constructs";
+import type { NodeGroupConfig } from "@meridian/constructs";
 
 /**
  * The built-in environment catalogue: what `main.ts` synthesizes with no arguments.

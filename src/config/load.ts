@@ -1,3 +1,4 @@
+import { propertyPath } from "@meridian/constructs";
 import { catalogueWarnings, checkCatalogueRules } from "./catalogue-rules";
 import { CatalogueSchema, type Catalogue, type EnvironmentConfig } from "./schema";
 
@@ -63,7 +64,7 @@ export function selectEnvironments(catalogue: Catalogue, selection: string | und
 }
 
 export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${key}` : key), "") || "(catalogue)";
+  return propertyPath(path) || "(catalogue)";
 }
 
 function valueAt(input: unknown, path: readonly (string | number)[]): unknown {

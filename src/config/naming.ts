@@ -2,7 +2,7 @@
  * Names derived from the catalogue. Everything that must stay stable across runs (stack ids,
  * state keys, resource names) is computed here and nowhere else.
  */
-import { iamRoleArn } from "../aws-formats";
+import { iamRoleArn, partitionOf } from "@meridian/constructs";
 
 export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
 
@@ -107,11 +107,6 @@ export function masterSecretName(project: string, environment: string): string {
   return `${project}/${environment}/aurora/master`;
 }
 
-/** ARN partition of a region: `aws`, `aws-cn` or `aws-us-gov`. */
-export function partitionOf(region: string): string {
-  return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-}
-
 export function edgeStackName(environment: string): string {
   return `${environment}-edge`;
 }
@@ -134,9 +129,3 @@ export function hubLinkStackName(environment: string, region: string): string {
 export function hubPeeringOutputName(environment: string, region: string): string {
   return `peering_connection_${environment}_${region}`.replace(/-/g, "_");
 }
-
-/** The Argo CD project of the bootstrap app-of-apps Applications. */
-export const BOOTSTRAP_PROJECT = "cluster-bootstrap";
-
-/** Argo CD project names a team project may not take: Argo CD's own `default`, and the bootstrap's. */
-export const RESERVED_PROJECT_NAMES: readonly string[] = ["default", BOOTSTRAP_PROJECT];

@@ -1,19 +1,10 @@
 import { z } from "zod";
-import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS, globalAcceleratorHealthCheckPathProblem } from "../aws-limits";
-import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "./cidr";
+import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS, globalAcceleratorHealthCheckPathProblem } from "@meridian/constructs";
+import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "@meridian/constructs";
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
-import { IAM_ROLE_ARN } from "../aws-formats";
-import { PUBLIC_DNS_NAME } from "../kubernetes-formats";
-import {
-  AMI_RELEASE_VERSION,
-  AMI_RELEASE_VERSION_RULE,
-  EKS_AMI_TYPES,
-  EKS_TAINTS_PER_NODE_GROUP,
-  NODE_CLASS_LABEL,
-  isGravitonType,
-  nodeGroupLabelProblem,
-  nodeGroupTaintProblem,
-} from "../eks-nodes";
+import { IAM_ROLE_ARN } from "@meridian/constructs";
+import { PUBLIC_DNS_NAME } from "@meridian/constructs";
+import { AMI_RELEASE_VERSION, AMI_RELEASE_VERSION_RULE, EKS_AMI_TYPES, NodeGroupSchema, dnsLabelSchema } from "@meridian/constructs";
 
 /**
  * The environment catalogue's schema. Field-level rules live here; rules that relate several
@@ -27,18 +18,6 @@ import {
  * versions a running cluster passes through stay listed. Raise together with add-on versions.
  */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
-
-/** Instance families with NVIDIA GPUs that the EKS AL2023 NVIDIA AMI supports. */
-export const GPU_INSTANCE_FAMILIES = ["g4dn", "g5", "g6", "g6e", "gr6", "p3", "p4d", "p4de", "p5", "p5e", "p5en"] as const;
-
-const dnsLabel = (max: number) =>
-  z
-    .string()
-    // The characters only: the length has its own message below.
-    .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
-      message: "must be lower-case letters, digits and '-', start with a letter and not end with '-'",
-    })
-    .max(max, { message: `must be at most ${max} characters` });
 
 const port = z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" });
 
@@ -187,134 +166,11 @@ export const IngressSchema = z
     service: z
       .strictObject({
         /** Namespace of the Service (and of its TargetGroupBinding). */
-        namespace: dnsLabel(63),
+        namespace: dnsLabelSchema(63),
         /** Service name. */
-        name: dnsLabel(63),
+        name: dnsLabelSchema(63),
       })
       .default({ namespace: "ingress", name: "ingress-gateway" }),
-  });
-
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m6i.large" });
-
-const taint = z.strictObject({
-  /** Label-key syntax, at most 63 characters (EKS `taintKey`). */
-  key: z.string(),
-  /** Label-value syntax. @default - no value */
-  value: z.string().optional(),
-  effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
-});
-
-export const NodeGroupSchema = z
-  .strictObject({
-    /** Unique within the environment; prefixes the node group name (EKS allows 37 characters with the AZ). */
-    name: dnsLabel(16),
-    /** `system`: on-demand general capacity; `spot`: interruptible; `gpu`: NVIDIA accelerated. */
-    class: z.enum(["system", "spot", "gpu"]),
-    instanceTypes: z.array(instanceType).min(1, { message: "at least one instance type is required" }),
-    minSize: z.int().min(0, { message: "must be >= 0" }),
-    desiredSize: z.int().min(0, { message: "must be >= 0" }),
-    maxSize: z.int().min(1, { message: "must be >= 1" }).max(1000, { message: "must be <= 1000" }),
-    /** Root volume size (encrypted gp3). */
-    diskSizeGiB: z.int().min(20, { message: "must be >= 20 GiB" }).max(16384, { message: "must be <= 16384 GiB" }),
-    /** One node group per AZ instead of one spanning all AZs (zonal EBS workloads, Cluster Autoscaler). */
-    perAvailabilityZone: z.boolean(),
-    /** Share of nodes replaced at once during updates. */
-    maxUnavailablePercentage: z.int().min(1, { message: "must be 1-100" }).max(100, { message: "must be 1-100" }),
-    /**
-     * Node labels (Kubernetes label syntax, at most 63-character keys, non-empty values, no
-     * `kubernetes.io/`, `k8s.io/` or `eks.amazonaws.com/`). The class label is set from `class`.
-     */
-    labels: z.record(z.string(), z.string()),
-    taints: z.array(taint).max(EKS_TAINTS_PER_NODE_GROUP, { message: `must be at most ${EKS_TAINTS_PER_NODE_GROUP} taints (the EKS limit per node group)` }),
-    /** IMDS hop limit: 1 keeps pods off the node's credentials; 2 only for pods that need IMDS. @default 1 */
-    metadataHopLimit: z.union([z.literal(1), z.literal(2)], { message: "must be 1, or 2 where pods need IMDS" }).default(1),
-    /**
-     * The group's size in the surviving region while the other region is evacuated: `npm run
-     * evacuate` raises the live group's minimum and maximum (and, with Karpenter, the pool's CPU
-     * limit) to these, and the fail-back lowers them again. @default - the group keeps its size
-     */
-    evacuation: z
-      .strictObject({
-        minSize: z.int().min(0, { message: "must be >= 0" }),
-        maxSize: z.int().min(1, { message: "must be >= 1" }).max(1000, { message: "must be <= 1000" }),
-      })
-      .optional(),
-  })
-  .superRefine((group, ctx) => {
-    for (const [key, value] of Object.entries(group.labels)) {
-      const problem =
-        key === NODE_CLASS_LABEL && value !== group.class
-          ? `is set from class ("${group.class}"); remove it or give it the class's value`
-          : nodeGroupLabelProblem(key, value);
-      if (problem) {
-        ctx.addIssue({ code: "custom", path: ["labels", key], message: problem });
-      }
-    }
-    group.taints.forEach((t, index) => {
-      const problem = nodeGroupTaintProblem(t.key, t.value);
-      if (problem) {
-        ctx.addIssue({ code: "custom", path: ["taints", index], message: problem });
-      }
-    });
-    if (group.evacuation) {
-      const evacuation = group.evacuation;
-      if (evacuation.minSize < group.minSize) {
-        ctx.addIssue({ code: "custom", path: ["evacuation", "minSize"], message: `must be >= minSize (${group.minSize}): an evacuation never shrinks the surviving region` });
-      }
-      if (evacuation.maxSize < group.maxSize) {
-        ctx.addIssue({ code: "custom", path: ["evacuation", "maxSize"], message: `must be >= maxSize (${group.maxSize}): an evacuation never shrinks the surviving region` });
-      }
-      if (evacuation.minSize > evacuation.maxSize) {
-        ctx.addIssue({ code: "custom", path: ["evacuation", "minSize"], message: `must be <= evacuation.maxSize (${evacuation.maxSize})` });
-      }
-    }
-    if (group.minSize > group.maxSize) {
-      ctx.addIssue({ code: "custom", path: ["minSize"], message: `must be <= maxSize (${group.maxSize})` });
-    }
-    if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["desiredSize"],
-        message: `must lie between minSize (${group.minSize}) and maxSize (${group.maxSize})`,
-      });
-    }
-    if (group.class === "spot" && group.instanceTypes.length < 2) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["instanceTypes"],
-        message: "a spot node group needs at least 2 instance types so one exhausted spot pool does not stop scaling",
-      });
-    }
-    const arm = group.instanceTypes.map(isGravitonType);
-    if (arm.some((a) => a !== arm[0])) {
-      ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "mixes Graviton (arm64) and x86_64 instance types; one AMI cannot serve both" });
-    }
-    if (group.class === "gpu") {
-      if (!group.taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE")) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["taints"],
-          message: "a gpu node group needs the taint nvidia.com/gpu (NO_SCHEDULE) so only pods asking for GPUs land on GPU nodes",
-        });
-      }
-      group.instanceTypes.forEach((type, index) => {
-        const family = type.split(".")[0] ?? "";
-        if (!(GPU_INSTANCE_FAMILIES as readonly string[]).includes(family)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["instanceTypes", index],
-            message: `is not an NVIDIA GPU instance type; gpu node groups take ${GPU_INSTANCE_FAMILIES.join(", ")}`,
-          });
-        }
-      });
-    }
-    if (group.class === "system" && group.minSize < 2) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["minSize"],
-        message: "system capacity must keep at least 2 nodes so losing one node or AZ leaves the cluster's own pods running",
-      });
-    }
   });
 
 /** Aurora PostgreSQL major versions the parameter groups and checks here are written for. */
@@ -504,7 +360,7 @@ export const EdgeSchema = z
 
 export const EnvironmentSchema = z.strictObject({
   /** Environment name; prefixes every stack and resource name. */
-  name: dnsLabel(16),
+  name: dnsLabelSchema(16),
   /** The only account this environment's providers may touch (`allowed_account_ids`). */
   accountId,
   /**
@@ -592,7 +448,7 @@ export const StateSchema = z.strictObject({
 /** A team's Argo CD project (see `gitopsHub.projects`). */
 export const GitOpsProjectSchema = z.strictObject({
   /** The AppProject's name, which Applications name in `spec.project`. */
-  name: dnsLabel(63),
+  name: dnsLabelSchema(63),
   /** Who owns it and what for; shown in Argo CD. */
   description: z.string().min(10, { message: "must say who owns the project and what it is for" }),
   /** Repositories its Applications may deploy from. */
@@ -614,7 +470,7 @@ export const GitOpsProjectSchema = z.strictObject({
 
 export const CatalogueSchema = z.strictObject({
   /** Short project name; first part of every state key and resource name. */
-  project: dnsLabel(12),
+  project: dnsLabelSchema(12),
   state: StateSchema,
   /** The cluster that runs the GitOps hub (Argo CD, Crossplane); every other cluster is a spoke. */
   gitopsHub: z.strictObject({
@@ -642,7 +498,6 @@ export const CatalogueSchema = z.strictObject({
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
 export type IngressConfig = z.infer<typeof IngressSchema>;
 export type RegionConfig = z.infer<typeof RegionSchema>;
-export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;
 export type EdgeConfig = z.infer<typeof EdgeSchema>;
 export type DatabaseConfig = z.infer<typeof DatabaseSchema>;
 export type KeyValueTableConfig = z.infer<typeof KeyValueTableSchema>;

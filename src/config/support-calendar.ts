@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, KUBECTL_IMAGE } from "../constructs/platform/crossplane/packages";
+import { AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, KUBECTL_IMAGE } from "@meridian/constructs";
 import { MINIMUM_TERRAFORM } from "../verification/terraform-cli";
 import { ADDON_VERSIONS, AURORA_POSTGRESQL_VERSION, KUBERNETES_VERSION } from "./catalogue";
-import { CHARTS, type ChartPin } from "./charts";
+import { CHARTS, type ChartPin } from "@meridian/constructs";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./schema";
 
 /**
@@ -119,7 +119,7 @@ export const SUPPORT_WINDOWS: Readonly<Record<string, SupportWindow>> = {
   ),
   "eks-addon:podIdentityAgent@v1.3.9-eksbuild.1": addonBuild("aws/eks-hybrid#763 (2025-10-02, describe-addon-configuration); not confirmed for 1.35 offline"),
 
-  // Helm charts (src/config/charts.ts); release = the tag's commit date in the chart's repository.
+  // Helm charts (packages/constructs/src/platform/charts.ts); release = the tag's commit date in the chart's repository.
   "chart:karpenter@1.14.1": releaseByRule("2026-08-21", "aws/karpenter-provider-aws release commit c88abbbad (Release v1.14.1); compatibility matrix: Kubernetes 1.35 needs >= 1.9"),
   "chart:karpenterCrd@1.14.1": releaseByRule("2026-08-21", "aws/karpenter-provider-aws release commit c88abbbad (charts/karpenter-crd 1.14.1)"),
   "chart:awsLoadBalancerController@3.5.0": releaseByRule("2026-08-03", "aws/eks-charts 5239609 (aws-load-balancer-controller: v3.5.0, #1354)"),
@@ -142,7 +142,7 @@ export const SUPPORT_WINDOWS: Readonly<Record<string, SupportWindow>> = {
       "crossplane/crossplane tag v2.3.4 (2026-07-23); Crossplane's release cycle supports the three newest minors, one a quarter: 2.3 (2026-05-21) is estimated to leave support when 2.6 ships, about nine months after 2.3.0",
   },
 
-  // Crossplane packages and the wait job's image (src/constructs/platform/crossplane/packages.ts).
+  // Crossplane packages and the wait job's image (packages/constructs/src/platform/crossplane/packages.ts).
   "image:provider-family-aws@v2.6.0": releaseByRule("2026-06-11", "crossplane-contrib/provider-upjet-aws tag v2.6.0"),
   "image:provider-aws-eks@v2.6.0": releaseByRule("2026-06-11", "crossplane-contrib/provider-upjet-aws tag v2.6.0"),
   "image:provider-aws-iam@v2.6.0": releaseByRule("2026-06-11", "crossplane-contrib/provider-upjet-aws tag v2.6.0"),
@@ -155,7 +155,7 @@ export const SUPPORT_WINDOWS: Readonly<Record<string, SupportWindow>> = {
       "Kubernetes release history: 1.33 reached end of life 2026-06-28 (kubernetes.io/releases); kubectl is supported within one minor of the API server, and the hub runs 1.35",
     accepted: {
       until: "2027-01-15",
-      reason: "the wait job's image belongs to the Crossplane change (src/constructs/platform/crossplane/packages.ts, KUBECTL_IMAGE); raise it to a v1.35 kubectl there",
+      reason: "the wait job's image belongs to the Crossplane change (packages/constructs/src/platform/crossplane/packages.ts, KUBECTL_IMAGE); raise it to a v1.35 kubectl there",
     },
   },
 
@@ -271,7 +271,7 @@ export function pinnedVersions(sources: PinSources = repositoryPinSources()): Pi
     pins.push({ id: `eks-addon:${name}`, version, owner: "src/config/catalogue.ts (ADDON_VERSIONS)" });
   }
   for (const [name, pin] of Object.entries(sources.charts)) {
-    pins.push({ id: `chart:${name}`, version: pin.version, owner: "src/config/charts.ts" });
+    pins.push({ id: `chart:${name}`, version: pin.version, owner: "packages/constructs/src/platform/charts.ts" });
   }
   pins.push({ id: "aurora-postgresql", version: sources.auroraPostgresqlVersion, owner: "src/config/catalogue.ts (AURORA_POSTGRESQL_VERSION)" });
   pins.push({ id: "terraform", version: sources.terraform, owner: "src/verification/terraform-cli.ts (MINIMUM_TERRAFORM)" });
@@ -280,7 +280,7 @@ export function pinnedVersions(sources: PinSources = repositoryPinSources()): Pi
     if (!match) {
       throw new Error(`image "${reference}" must be <registry>/<name>:<tag> to be placed in the support calendar`);
     }
-    pins.push({ id: `image:${match[1]}`, version: match[2]!, owner: "src/constructs/platform/crossplane/packages.ts" });
+    pins.push({ id: `image:${match[1]}`, version: match[2]!, owner: "packages/constructs/src/platform/crossplane/packages.ts" });
   }
   for (const [name, pkg] of Object.entries(sources.providerPackages)) {
     const provider = pkg.cdktf?.provider;

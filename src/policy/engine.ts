@@ -1,7 +1,8 @@
 import { PolicyInput, type PolicyResource, type PolicyStack, type ValueSource } from "./policy-input";
 import type { Rule, RuleContext, RuleKind, Severity } from "./rule";
 import { RULES } from "./rules/catalogue";
-import { suppressionsOf, type PolicySuppression } from "./suppressions";
+import type { PolicySuppression } from "@meridian/constructs";
+import { suppressionsOf } from "./suppressions";
 
 export interface PolicyOptions {
   /** @default RULES (every built-in rule) */

@@ -1,6 +1,7 @@
 import { DataTerraformRemoteStateS3, S3Backend, TerraformStack, type S3BackendConfig } from "cdktf";
 import type { Construct } from "constructs";
-import { partitionOf, replicaBucketName, stateKey } from "../config/naming";
+import { partitionOf } from "@meridian/constructs";
+import { replicaBucketName, stateKey } from "../config/naming";
 import type { Catalogue, StateConfig } from "../config/schema";
 import { stateAccessRoleArn } from "./state-access";
 

@@ -1,9 +1,9 @@
-import { iamRoleArn } from "../aws-formats";
+import type { StateAccessGrant } from "@meridian/constructs";
+import { iamRoleArn, partitionOf } from "@meridian/constructs";
 import { gitOpsHubSite, isGitOpsHub } from "../config/gitops-hub";
 import {
   ciRoleArn,
   hubNetworkStackName,
-  partitionOf,
   regionalStackName,
   stateAccessRoleName,
   stateKey,
@@ -27,19 +27,7 @@ import type { Catalogue, EnvironmentConfig, StateConfig } from "../config/schema
  *
  * This module is the one owner of those grants: the stacks take the keys they read from here.
  */
-export interface EnvironmentStateAccess {
-  readonly environment: string;
-  /** Role name in the state account, see {@link stateAccessRoleName}. */
-  readonly writerRoleName: string;
-  readonly readerRoleName: string;
-  /** The environment's CI roles (own account) the state-access roles trust. */
-  readonly deployRoleArn: string;
-  readonly planRoleArn: string;
-  /** Every state key of the environment starts with this (`<project>/<environment>/`). */
-  readonly ownKeyPrefix: string;
-  /** State keys of other environments the environment's stacks read, sorted. */
-  readonly otherKeysRead: readonly string[];
-}
+export type EnvironmentStateAccess = StateAccessGrant;
 
 /** The state key of an environment's regional stack in `region`: what the hub's network and platform stacks read. */
 export function regionalStateKey(catalogue: Catalogue, environment: string, region: string): string {

@@ -1,12 +1,12 @@
 import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
 import type { IToleration } from "kubernetes-models/v1/Toleration";
 import { Construct } from "constructs";
-import type { NodeGroupConfig } from "../../src/config/schema";
-import { ClusterAutoscaler } from "../../src/constructs/platform/cluster-autoscaler/cluster-autoscaler";
-import { Karpenter } from "../../src/constructs/platform/karpenter/karpenter";
-import { NODE_CLASS_LABEL, TAINT_EFFECT } from "../../src/constructs/eks-cluster/managed-node-groups";
-import { amiTypeOf, karpenterAmiAlias } from "../../src/eks-nodes";
-import { NodeTerminationHandler } from "../../src/constructs/platform/node-termination-handler/node-termination-handler";
+import type { NodeGroupConfig } from "@meridian/constructs";
+import { ClusterAutoscaler } from "@meridian/constructs";
+import { Karpenter } from "@meridian/constructs";
+import { NODE_CLASS_LABEL, TAINT_EFFECT } from "@meridian/constructs";
+import { amiTypeOf, karpenterAmiAlias } from "@meridian/constructs";
+import { NodeTerminationHandler } from "@meridian/constructs";
 import { workloadRoleArn, type PlatformContext } from "./platform-context";
 
 /** What the autoscaling part installed: Karpenter, or Cluster Autoscaler with the Node Termination Handler. */

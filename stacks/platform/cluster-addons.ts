@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { AwsLoadBalancerController } from "../../src/constructs/platform/aws-load-balancer-controller/aws-load-balancer-controller";
-import type { TargetGroupBinding } from "../../src/constructs/platform/aws-load-balancer-controller/target-group-binding";
-import { ExternalDns } from "../../src/constructs/platform/external-dns/external-dns";
-import { MetricsServer } from "../../src/constructs/platform/metrics-server/metrics-server";
-import { NvidiaDevicePlugin } from "../../src/constructs/platform/nvidia-device-plugin/nvidia-device-plugin";
-import { StorageClasses } from "../../src/constructs/platform/storage-classes/storage-classes";
-import { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
-import { WorkloadDefaults } from "../../src/constructs/platform/workload-defaults/workload-defaults";
+import { AwsLoadBalancerController } from "@meridian/constructs";
+import type { TargetGroupBinding } from "@meridian/constructs";
+import { ExternalDns } from "@meridian/constructs";
+import { MetricsServer } from "@meridian/constructs";
+import { NvidiaDevicePlugin } from "@meridian/constructs";
+import { StorageClasses } from "@meridian/constructs";
+import { PriorityClasses } from "@meridian/constructs";
+import { WorkloadDefaults } from "@meridian/constructs";
 import { tolerationsOf } from "./autoscaling";
 import { workloadRoleArn, type PlatformContext } from "./platform-context";
 

@@ -1,9 +1,9 @@
 import type { ITerraformDependable } from "cdktf";
-import { partitionOf } from "../../src/config/naming";
-import { OBSERVABILITY_WORKLOADS, alertTopicArn, type ObservabilityWorkloadName } from "../../src/constructs/observability-aws/workloads";
-import { ObservabilityPlatform } from "../../src/constructs/platform/observability/observability-platform";
-import { PRIORITY_CLASSES } from "../../src/constructs/platform/resilience";
-import type { PriorityClasses } from "../../src/constructs/platform/workload-defaults/priority-classes";
+import { partitionOf } from "@meridian/constructs";
+import { OBSERVABILITY_WORKLOADS, alertTopicArn, type ObservabilityWorkloadName } from "@meridian/constructs";
+import { ObservabilityPlatform } from "@meridian/constructs";
+import { PRIORITY_CLASSES } from "@meridian/constructs";
+import type { PriorityClasses } from "@meridian/constructs";
 import { workloadRoleArn, type PlatformContext } from "./platform-context";
 
 /**

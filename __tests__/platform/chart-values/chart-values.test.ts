@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { CHARTS, type ChartName } from "../../../src/config/charts";
+import { CHARTS, type ChartName } from "@meridian/constructs";
 import { synthStacks, type Block } from "../../helpers";
 
 /**

@@ -1,5 +1,5 @@
 import { DescribeGlobalClustersCommand, type GlobalCluster } from "@aws-sdk/client-rds";
-import { partitionOf } from "../../config/naming";
+import { partitionOf } from "@meridian/constructs";
 import type { RegionalClients } from "./clients";
 
 /** One member cluster of the global cluster, as DescribeGlobalClusters reports it. */

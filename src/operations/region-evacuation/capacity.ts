@@ -1,7 +1,7 @@
 import { DescribeUpdateCommand, UpdateNodegroupConfigCommand } from "@aws-sdk/client-eks";
-import type { NodeGroupConfig } from "../../config/schema";
-import { perZoneSizes } from "../../constructs/eks-cluster/managed-node-groups";
-import { cpuLimitOf } from "../../constructs/platform/karpenter/node-pools";
+import type { NodeGroupConfig } from "@meridian/constructs";
+import { perZoneSizes } from "@meridian/constructs";
+import { cpuLimitOf } from "@meridian/constructs";
 import { messageOf } from "../command-line/output";
 import { commandLine, type Command } from "../teardown/runner";
 import { eksClusterName, StepFailure, waitFor, type StepContext, type StepResult } from "./context";

@@ -1,5 +1,5 @@
 import { DescribeClusterCommand, DescribeNodegroupCommand, ListNodegroupsCommand } from "@aws-sdk/client-eks";
-import type { NodeGroupConfig } from "../../config/schema";
+import type { NodeGroupConfig } from "@meridian/constructs";
 import type { EvacuationClients } from "./clients";
 
 /** A live managed node group, matched to its catalogue group. */

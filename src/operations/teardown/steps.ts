@@ -1,11 +1,11 @@
-import { ARGOCD_NAMESPACE } from "../../constructs/gitops-access/names";
-import { BOOTSTRAP_SELECTOR, IN_CLUSTER_SERVER, RESOURCES_FINALIZER } from "../../constructs/platform/argo-cd/app-of-apps";
-import { CLUSTER_LABEL_KEYS, CLUSTER_SECRET_TYPE_LABEL } from "../../constructs/platform/argo-cd/cluster-secret";
+import { ARGOCD_NAMESPACE } from "@meridian/constructs";
+import { BOOTSTRAP_SELECTOR, IN_CLUSTER_SERVER, RESOURCES_FINALIZER } from "@meridian/constructs";
+import { CLUSTER_LABEL_KEYS, CLUSTER_SECRET_TYPE_LABEL } from "@meridian/constructs";
 import type { Clock } from "../command-line/clock";
 import type { Output } from "../command-line/output";
 import { byNamespace, isMissingResourceType, itemsOf, nameList, type KubeObject } from "./kubectl";
 import { commandLine, type Command, type CommandRunner } from "./runner";
-import { spokePeeringName } from "../../constructs/hub-network/spoke-peering-acceptance";
+import { spokePeeringName } from "@meridian/constructs";
 
 /** One EKS cluster of the environment being torn down (or the GitOps hub that manages it). */
 export interface ClusterTarget {

@@ -1,4 +1,4 @@
-import { IAM_ROLE_NAME_LIMIT } from "../../aws-formats";
+import { IAM_ROLE_NAME_LIMIT } from "@meridian/constructs";
 import type { PolicyInput, PolicyResource } from "../policy-input";
 import { cannotTell, fail, type CheckOutcome, type Rule } from "../rule";
 import { isUnknown, UNKNOWN, type Unknown } from "../terraform-values";

@@ -1,5 +1,5 @@
-import { parameterGroupFamilyOf } from "../../constructs/aurora-global/engine";
-import { nodeGroupLabelProblem } from "../../eks-nodes";
+import { parameterGroupFamilyOf } from "@meridian/constructs";
+import { nodeGroupLabelProblem } from "@meridian/constructs";
 import { NAME_CONSTRAINTS } from "./apply-time-names";
 import { actionCovers, decide, policyDocument, type PolicyRequest, type PolicyStatement } from "../policy-document";
 import type { PolicyInput, PolicyResource } from "../policy-input";
@@ -31,7 +31,7 @@ export const eksNodeGroupLabels: Rule = {
     if (!isObject(labels)) {
       return [];
     }
-    // The rule is src/eks-nodes.ts's, which the catalogue and the node-group construct apply too.
+    // The rule is packages/constructs/src/core/eks-nodes.ts's, which the catalogue and the node-group construct apply too.
     return Object.entries(labels).flatMap(([key, value]) => {
       const problem = typeof value === "string" ? nodeGroupLabelProblem(key, value) : undefined;
       return problem ? [fail(`labels["${key}"] ${problem}`)] : [];

@@ -1,4 +1,4 @@
-import { RDS_MONITORING_INTERVALS } from "../../aws-limits";
+import { RDS_MONITORING_INTERVALS } from "@meridian/constructs";
 import type { PolicyInput, PolicyResource } from "../policy-input";
 import { cannotTell, fail, inProduction, type CheckOutcome, type Rule } from "../rule";
 import { asBoolean, asNumber, asStrings, blocks, isSet, isUnknown, show } from "../terraform-values";

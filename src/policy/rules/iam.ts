@@ -2,7 +2,7 @@ import type { PolicyInput, PolicyResource } from "../policy-input";
 import { actionCovers, admitsAnyone, policyDocument, policyDocumentOf, type PolicyDocument, type PolicyStatement } from "../policy-document";
 import { cannotTell, fail, type CheckOutcome, type Rule } from "../rule";
 import { asStrings, blocks, dig, isUnknown } from "../terraform-values";
-import { SERVICE_ACCOUNT_SUBJECT } from "../../kubernetes-formats";
+import { SERVICE_ACCOUNT_SUBJECT } from "@meridian/constructs";
 
 /** Resources whose `policy` is an identity policy. */
 const IDENTITY_POLICY_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];

@@ -1,4 +1,4 @@
-import { NODE_CLASS_LABEL } from "../../eks-nodes";
+import { NODE_CLASS_LABEL } from "@meridian/constructs";
 import type { PolicyInput, PolicyResource } from "../policy-input";
 import { cannotTell, fail, type CheckOutcome, type Rule } from "../rule";
 import { asBoolean, asNumber, asStrings, blocks, dig, isUnknown, show } from "../terraform-values";

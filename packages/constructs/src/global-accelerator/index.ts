@@ -1,0 +1,2 @@
+export * from "./flow-log-bucket";
+export * from "./global-accelerator";

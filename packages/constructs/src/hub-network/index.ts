@@ -1,0 +1,3 @@
+export * from "./checks";
+export * from "./hub-peering";
+export * from "./spoke-peering-acceptance";

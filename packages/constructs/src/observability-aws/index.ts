@@ -1,0 +1,2 @@
+export * from "./observability-aws";
+export * from "./workloads";

@@ -1,0 +1,4 @@
+export * from "./crossplane";
+export * from "./packages";
+export * from "./schemas";
+export * from "./xcluster";

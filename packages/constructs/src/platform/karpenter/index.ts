@@ -1,0 +1,2 @@
+export * from "./karpenter";
+export * from "./node-pools";

@@ -1,0 +1,3 @@
+export * from "./embedded-manifests";
+export * from "./observability-platform";
+export * from "./values";

@@ -1,0 +1,2 @@
+export * from "./priority-classes";
+export * from "./workload-defaults";
