@@ -19,4 +19,7 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   testTimeout: 30000,
+  // On 2 cores jest would default to one worker (cores - 1) and leave a core idle while it waits
+  // on Terraform and spawned scripts. The parent does little but report.
+  maxWorkers: 2,
 };
