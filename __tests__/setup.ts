@@ -5,3 +5,5 @@ import { withoutTokenTraces } from "../src/synth-traces";
 // source-mapped traces. No test uses cdktf's jest matchers (Testing.setupJest), so cdktf loads
 // only in the test files that use it.
 Error.prepareStackTrace = withoutTokenTraces(Error.prepareStackTrace);
+// The same in the worker's realm, where the shared cdktf lives (__tests__/shared-modules.js).
+(globalThis as { __meridianSharedModules?: { leanStackFormatter(): void } }).__meridianSharedModules?.leanStackFormatter();
