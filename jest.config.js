@@ -23,6 +23,7 @@ module.exports = {
   // On 2 cores jest would default to one worker (cores - 1) and leave a core idle while it waits
   // on Terraform and spawned scripts. The parent does little but report.
   maxWorkers: 2,
+  testSequencer: "<rootDir>/__tests__/sequencer.js",
   // A worker keeps every synthesized app alive in the shared cdktf's token registry
   // (__tests__/shared-modules.js): replace it when its heap grows past this after a test file.
   workerIdleMemoryLimit: "700MB",

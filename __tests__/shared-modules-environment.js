@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS files jest loads untranspiled */
 const { TestEnvironment } = require("jest-environment-node");
-const { GLOBAL } = require("./shared-modules");
+const { GLOBAL, enabled } = require("./shared-modules");
 
 const LEAN = Symbol.for("meridian.leanStackFormatter");
 
@@ -26,11 +26,24 @@ function leanStackFormatter() {
   Error.prepareStackTrace = lean;
 }
 
+/**
+ * cdktf records a full stack trace (every frame: it lifts Error.stackTraceLimit) for each token it
+ * creates, kept only to explain a token that fails to resolve. `npm run synth` formats them to
+ * nothing (leanSynthTraces, so cdktf stores `[]`); here the shared cdktf skips capturing them too,
+ * which stores the same `[]` without collecting the frames first.
+ */
+function skipTokenTraces() {
+  if (enabled) {
+    require("cdktf/lib/tokens/private/stack-trace").captureStackTrace = () => [];
+  }
+}
+
 /** jest's node environment, plus the worker's `require` for the shared modules (see shared-modules.js). */
 class SharedModulesEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     leanStackFormatter();
+    skipTokenTraces();
     this.global[GLOBAL] = { require: (path) => require(path), leanStackFormatter };
   }
 }

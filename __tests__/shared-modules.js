@@ -43,4 +43,4 @@ function stubFor(resolved) {
   return stub;
 }
 
-module.exports = { GLOBAL, stubFor };
+module.exports = { GLOBAL, enabled, stubFor };
