@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { markedBlock } from "../../src/docs/marked-block";
-import { runMarkedBlockCommand, type MarkedBlockCommand } from "../../src/docs/marked-block-command";
+import { runMarkedBlockScript, type MarkedBlockCommand } from "../../src/docs/marked-block-command";
+import { runCapturing } from "./run-marked-block-command";
 
 /**
  * The command behind `npm run graph` and `npm run region-down`, in-process: its modes, exit codes
@@ -26,19 +27,7 @@ const spec = (document: string): MarkedBlockCommand => ({
 });
 
 /** Runs the command, capturing what it prints. */
-async function run(document: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const log = jest.spyOn(console, "log").mockImplementation((line) => void (stdout += `${line}\n`));
-  const error = jest.spyOn(console, "error").mockImplementation((line) => void (stderr += `${line}\n`));
-  try {
-    return { code: await runMarkedBlockCommand(argv, spec(document)), stdout, stderr };
-  } finally {
-    [out, err, log, error].forEach((spy) => spy.mockRestore());
-  }
-}
+const run = (document: string, ...argv: string[]) => runCapturing(spec(document), ...argv);
 
 function page(name: string, inside = "\n```\nstale\n```\n"): string {
   const file = join(root, name);
@@ -99,5 +88,30 @@ describe("a marked-block command", () => {
     writeFileSync(file, "# no markers\n");
     await expect(run(file)).rejects.toThrow(/must contain <!-- picture:start -->/);
     expect(readFileSync(file, "utf8")).toBe("# no markers\n");
+  });
+
+  describe("as a script's main", () => {
+    const exitCode = process.exitCode;
+    afterEach(() => (process.exitCode = exitCode));
+    const failing = (error: Error): MarkedBlockCommand => ({ ...spec(page("failing.md")), render: async () => Promise.reject(error) });
+
+    test("its exit code becomes the process's", async () => {
+      const file = page("script.md");
+      jest.spyOn(console, "error").mockImplementationOnce(() => undefined);
+      await runMarkedBlockScript(spec(file), ["--check"]);
+      expect(process.exitCode).toBe(1);
+    });
+
+    test("an error that stopped it exits 2: an invalid catalogue with its own message, anything else named after the command", async () => {
+      const printed: string[] = [];
+      const error = jest.spyOn(console, "error").mockImplementation((line) => void printed.push(line));
+      const invalid = Object.assign(new Error("catalogue: 2 problems"), { name: "ConfigError" });
+      await runMarkedBlockScript(failing(invalid), ["--stdout"]);
+      expect(process.exitCode).toBe(2);
+      await runMarkedBlockScript(failing(new Error("no synthesized output in x")), ["--stdout"]);
+      error.mockRestore();
+      expect(printed).toEqual(["catalogue: 2 problems", "picture: no synthesized output in x"]);
+      expect(process.exitCode).toBe(2);
+    });
   });
 });

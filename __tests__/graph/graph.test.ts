@@ -14,6 +14,8 @@ import { describeStack } from "../../src/graph/resource-labels";
 import { buildStackGraph, mermaidId, readStackGraph, type StackGraph } from "../../src/graph/stack-graph";
 import { readSynthesizedStacks, type SynthesizedStack, type TerraformJson } from "../../src/verification/synthesized-stacks";
 import { BUILT_IN_SYNTH_DIR_VARIABLE, validCatalogue } from "../helpers";
+import { GRAPH_COMMAND } from "../../scripts/graph";
+import { runCapturing } from "../docs/run-marked-block-command";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -215,7 +217,7 @@ describe("README.md", () => {
 
 describe("npm run graph (scripts/graph.ts)", () => {
   // Its modes, exit codes and messages are runMarkedBlockCommand's (__tests__/docs/marked-block-command.test.ts);
-  // here the script runs twice for its own wiring, once on the shared synth and once synthesizing afresh.
+  // here its command in-process, and the script once as `npm run graph` runs it, synthesizing afresh.
   const run = (...args: string[]) => spawnSync(process.execPath, [require.resolve("tsx/cli"), join(ROOT, "scripts", "graph.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
   const staleReadme = () => {
     const readme = join(dir, `README-${Math.random().toString(36).slice(2)}.md`);
@@ -226,11 +228,15 @@ describe("npm run graph (scripts/graph.ts)", () => {
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), "graph-readme-"))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("--check --outdir <synth> --readme <file> exits 1 on a stale block and names the fix", () => {
-    const stale = run("--check", "--outdir", builtInSynthDir(), "--readme", staleReadme());
-    expect(stale.stderr).toMatch(/out of date; run `npm run graph`/);
-    expect(stale.status).toBe(1);
-  }, 60_000);
+  test("--check --outdir <synth> --readme <file> exits 1 on a stale block and names the fix", async () => {
+    const readme = staleReadme();
+    const stale = await runCapturing(GRAPH_COMMAND, "--check", "--outdir", builtInSynthDir(), "--readme", readme);
+    expect(stale).toEqual({ code: 1, stdout: "", stderr: `${readme}: the stack graph is out of date; run \`npm run graph\` and commit the result\n` });
+  });
+
+  test("its default document is the README", () => {
+    expect(GRAPH_COMMAND.defaultDocument).toBe(join(ROOT, "README.md"));
+  });
 
   test("without --outdir it synthesizes the built-in catalogue itself and draws what the shared synth draws", () => {
     const readme = staleReadme();
