@@ -2,7 +2,8 @@
 const ESM_PACKAGES = "kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex";
 
 module.exports = {
-  testEnvironment: "node",
+  // jest's node environment, sharing cdktf and the provider bindings across a worker's test files (__tests__/shared-modules.js).
+  testEnvironment: "<rootDir>/__tests__/shared-modules-environment.js",
   roots: ["<rootDir>/__tests__", "<rootDir>/packages/constructs/src"],
   testMatch: ["**/*.test.ts"],
   // kubernetes-models (manifest schema validation) ships ESM only: resolve and transpile it.
@@ -19,4 +20,11 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   testTimeout: 30000,
+  // On 2 cores jest would default to one worker (cores - 1) and leave a core idle while it waits
+  // on Terraform and spawned scripts. The parent does little but report.
+  maxWorkers: 2,
+  testSequencer: "<rootDir>/__tests__/sequencer.js",
+  // A worker keeps every synthesized app alive in the shared cdktf's token registry
+  // (__tests__/shared-modules.js): replace it when its heap grows past this after a test file.
+  workerIdleMemoryLimit: "700MB",
 };

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS files jest loads untranspiled */
 /**
  * Jest resolves with the "require" export condition; kubernetes-models and a few of its
  * dependencies export ESM only ("import"). For those packages resolve with "import" too, and
@@ -5,7 +6,9 @@
  */
 const ESM_ONLY = /^(kubernetes-models|@kubernetes-models\/[^/]+|is-cidr|cidr-regex|ip-regex)(\/|$)/;
 
-module.exports = (request, options) => {
+const { stubFor } = require("./shared-modules");
+
+function resolve(request, options) {
   const inEsmPackage = /node_modules\/(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)\//.test(options.basedir);
   if (ESM_ONLY.test(request) || (inEsmPackage && !request.startsWith("."))) {
     try {
@@ -15,4 +18,6 @@ module.exports = (request, options) => {
     }
   }
   return options.defaultResolver(request, options);
-};
+}
+
+module.exports = (request, options) => stubFor(resolve(request, options));

@@ -42,18 +42,13 @@ export function synthStacks(catalogue?: Catalogue): Map<string, SynthesizedJson>
 function readSynthesized(outdir: string): Map<string, SynthesizedJson> {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
   return new Map(
-    Object.entries(manifest.stacks).map(([name, entry]) => [name, withoutMetadata(JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8"))) as SynthesizedJson]),
+    Object.entries(manifest.stacks).map(([name, entry]) => [name, JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8"), withoutMetadata) as SynthesizedJson]),
   );
 }
 
-function withoutMetadata(node: unknown): unknown {
-  if (Array.isArray(node)) {
-    return node.map(withoutMetadata);
-  }
-  if (node === null || typeof node !== "object") {
-    return node;
-  }
-  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== "//").map(([key, value]) => [key, withoutMetadata(value)]));
+/** A JSON.parse reviver dropping cdktf's `//` metadata at every level. */
+function withoutMetadata(key: string, value: unknown): unknown {
+  return key === "//" ? undefined : value;
 }
 
 // ---------- stack comparison ----------

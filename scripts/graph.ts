@@ -10,26 +10,22 @@
  *   npm run graph -- --doc <file>          # another file with the markers
  */
 import { join } from "node:path";
-import { runMarkedBlockCommand } from "../src/docs/marked-block-command";
+import { runMarkedBlockScript, type MarkedBlockCommand } from "../src/docs/marked-block-command";
 import { renderMermaid } from "../src/graph/mermaid";
 import { GRAPH_BLOCK } from "../src/graph/graph-block";
 import { readStackGraph } from "../src/graph/stack-graph";
 import { withFreshSynth } from "./fresh-synth";
 
-runMarkedBlockCommand(process.argv.slice(2), {
+/** `npm run graph`; exported for its test, which runs it in-process (the script runs only as the main module). */
+export const GRAPH_COMMAND: MarkedBlockCommand = {
   command: "graph",
   what: "the stack graph",
   block: GRAPH_BLOCK,
   documentFlag: "doc",
   defaultDocument: join(__dirname, "..", "docs", "stacks.md"),
   render: async (outdir) => renderMermaid(outdir === undefined ? await withFreshSynth((fresh) => readStackGraph(fresh)) : readStackGraph(outdir)),
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: Error) => {
-    // An invalid catalogue's message names every problem; anything that stopped the drawing is 2.
-    console.error(error.name === "ConfigError" ? error.message : `graph: ${error.message}`);
-    process.exitCode = 2;
-  },
-);
+};
+
+if (require.main === module) {
+  void runMarkedBlockScript(GRAPH_COMMAND);
+}

@@ -10,12 +10,13 @@
  */
 import { join } from "node:path";
 import { loadConfiguredCatalogue } from "../src/config/catalogue-source";
-import { runMarkedBlockCommand } from "../src/docs/marked-block-command";
+import { runMarkedBlockScript, type MarkedBlockCommand } from "../src/docs/marked-block-command";
 import { REGION_DOWN_BLOCK, regionDownMap, renderRegionDownMarkdown } from "../src/operations/region-evacuation/region-down-map";
 import { readSynthesizedStacks } from "../src/verification/synthesized-stacks";
 import { withFreshSynth } from "./fresh-synth";
 
-runMarkedBlockCommand(process.argv.slice(2), {
+/** `npm run region-down`; exported for its test, which runs it in-process (the script runs only as the main module). */
+export const REGION_DOWN_COMMAND: MarkedBlockCommand = {
   command: "region-down",
   what: "the region-down map",
   block: REGION_DOWN_BLOCK,
@@ -25,12 +26,8 @@ runMarkedBlockCommand(process.argv.slice(2), {
     outdir === undefined
       ? withFreshSynth((fresh, catalogue) => renderRegionDownMarkdown(regionDownMap(readSynthesizedStacks(fresh), catalogue)))
       : renderRegionDownMarkdown(regionDownMap(readSynthesizedStacks(outdir), loadConfiguredCatalogue().catalogue)),
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: Error) => {
-    console.error(error.name === "ConfigError" ? error.message : `region-down: ${error.message}`);
-    process.exitCode = 2;
-  },
-);
+};
+
+if (require.main === module) {
+  void runMarkedBlockScript(REGION_DOWN_COMMAND);
+}

@@ -14,15 +14,26 @@ export function leanSynthTraces(env: NodeJS.ProcessEnv = process.env): void {
     return;
   }
   process.setSourceMapsEnabled(false);
-  Error.prepareStackTrace = formatErrorStack;
+  Error.prepareStackTrace = withoutTokenTraces();
 }
 
-/** V8's own format for anything error-like; nothing for message-less captures. */
+type StackFormatter = (error: Error, frames: NodeJS.CallSite[]) => unknown;
+
+/**
+ * `format` (V8's own format by default) for anything error-like; nothing for message-less captures (cdktf's per-token traces).
+ * The tests wrap jest's source-mapping formatter with it: failures keep their mapped traces, and
+ * a synth does not source-map a trace per token.
+ */
+export function withoutTokenTraces(format: StackFormatter = formatErrorStack): StackFormatter {
+  return (error, frames) => (isErrorLike(error) ? format(error, frames) : "");
+}
+
+function isErrorLike(error: unknown): boolean {
+  return error instanceof Error || Object.prototype.toString.call(error) === "[object Error]" || (typeof error === "object" && error !== null && "message" in error);
+}
+
+/** V8's own format. */
 function formatErrorStack(error: unknown, frames: readonly NodeJS.CallSite[]): string {
-  const errorLike = error instanceof Error || Object.prototype.toString.call(error) === "[object Error]" || (typeof error === "object" && error !== null && "message" in error);
-  if (!errorLike) {
-    return "";
-  }
   let header: string;
   try {
     header = Error.prototype.toString.call(error);

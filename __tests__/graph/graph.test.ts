@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,6 +14,8 @@ import { describeStack } from "../../src/graph/resource-labels";
 import { buildStackGraph, mermaidId, readStackGraph, type StackGraph } from "../../src/graph/stack-graph";
 import { readSynthesizedStacks, type SynthesizedStack, type TerraformJson } from "../../src/verification/synthesized-stacks";
 import { BUILT_IN_SYNTH_DIR_VARIABLE, validCatalogue } from "../helpers";
+import { GRAPH_COMMAND } from "../../scripts/graph";
+import { runCapturing } from "../docs/run-marked-block-command";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -214,43 +216,33 @@ describe("docs/stacks.md", () => {
 });
 
 describe("npm run graph (scripts/graph.ts)", () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [require.resolve("tsx/cli"), join(ROOT, "scripts", "graph.ts"), "--outdir", builtInSynthDir(), ...args], { cwd: ROOT, encoding: "utf8" });
+  // Its modes, exit codes and messages are runMarkedBlockCommand's (__tests__/docs/marked-block-command.test.ts);
+  // here its command in-process, and the script once as `npm run graph` runs it, synthesizing afresh.
+  const run = (...args: string[]) => spawnSync(process.execPath, [require.resolve("tsx/cli"), join(ROOT, "scripts", "graph.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const staleReadme = () => {
+    const readme = join(dir, `README-${Math.random().toString(36).slice(2)}.md`);
+    writeFileSync(readme, `# t\n${GRAPH_START}\n\`\`\`mermaid\nflowchart TD\n  stale\n\`\`\`\n${GRAPH_END}\ntail\n`);
+    return readme;
+  };
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), "graph-readme-"))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("--stdout prints the diagram; the default rewrites the page's block; --check fails on a stale block and names the fix", () => {
-    const printed = run("--stdout");
-    expect(printed.status).toBe(0);
-    expect(printed.stdout).toBe(renderMermaid(graph));
-    // Without --doc it checks docs/stacks.md, the page the test above keeps current.
-    const byDefault = run("--check");
-    expect([byDefault.status, byDefault.stdout]).toEqual([0, `${join(ROOT, "docs", "stacks.md")}: the stack graph is up to date\n`]);
+  test("--check --outdir <synth> --doc <file> exits 1 on a stale block and names the fix", async () => {
+    const readme = staleReadme();
+    const stale = await runCapturing(GRAPH_COMMAND, "--check", "--outdir", builtInSynthDir(), "--doc", readme);
+    expect(stale).toEqual({ code: 1, stdout: "", stderr: `${readme}: the stack graph is out of date; run \`npm run graph\` and commit the result\n` });
+  });
 
-    const dir = mkdtempSync(join(tmpdir(), "graph-doc-"));
-    try {
-      const doc = join(dir, "stacks.md");
-      writeFileSync(doc, `# t\n${GRAPH_START}\n\`\`\`mermaid\nflowchart TD\n  stale\n\`\`\`\n${GRAPH_END}\ntail\n`);
-      const stale = run("--check", "--doc", doc);
-      expect(stale.status).toBe(1);
-      expect(stale.stderr).toMatch(/out of date; run `npm run graph`/);
-      expect(run("--doc", doc).status).toBe(0);
-      expect(readFileSync(doc, "utf8")).toBe(`# t\n${GRAPH_START}${graphBlock(printed.stdout)}${GRAPH_END}\ntail\n`);
-      expect(run("--check", "--doc", doc).status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  test("its default document is docs/stacks.md", () => {
+    expect(GRAPH_COMMAND.defaultDocument).toBe(join(ROOT, "docs", "stacks.md"));
+  });
 
-  test("exits 2 with the usage on an unknown flag or on --check with --stdout", () => {
-    for (const [args, message] of [[["--chek"], "Unknown option '--chek'"], [["--check", "--stdout"], "--check and --stdout exclude each other"]] as const) {
-      const result = run(...args);
-      expect(result.status).toBe(2);
-      expect(result.stderr).toContain(message);
-      expect(result.stderr).toContain("usage: npm run graph --");
-    }
-  }, 60_000);
-
-  test("without --outdir it synthesizes the built-in catalogue itself", () => {
-    const printed = execFileSync(process.execPath, [require.resolve("tsx/cli"), join(ROOT, "scripts", "graph.ts"), "--stdout"], { cwd: ROOT, encoding: "utf8" });
-    expect(printed).toBe(renderMermaid(graph));
+  test("without --outdir it synthesizes the built-in catalogue itself and draws what the shared synth draws", () => {
+    const readme = staleReadme();
+    const written = run("--doc", readme);
+    expect(written.stderr).toBe("");
+    expect(written.status).toBe(0);
+    expect(readFileSync(readme, "utf8")).toBe(`# t\n${GRAPH_START}${graphBlock(renderMermaid(graph))}${GRAPH_END}\ntail\n`);
   }, 120_000);
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,8 @@ import { REGION_DOWN_BLOCK, regionDownMap, renderRegionDownMarkdown, stackDepend
 const { start: REGION_DOWN_START, end: REGION_DOWN_END } = REGION_DOWN_BLOCK;
 import { readSynthesizedStacks } from "../../src/verification/synthesized-stacks";
 import { BUILT_IN_SYNTH_DIR_VARIABLE } from "../helpers";
+import { REGION_DOWN_COMMAND } from "../../scripts/region-down";
+import { runCapturing } from "../docs/run-marked-block-command";
 
 const ROOT = join(__dirname, "..", "..");
 const outdir = () => process.env[BUILT_IN_SYNTH_DIR_VARIABLE]!;
@@ -67,16 +68,15 @@ describe("docs/region-down.md", () => {
     }
   });
 
-  test("npm run region-down -- --check fails on a stale page and names the fix; the default rewrites it", () => {
-    const dir = mkdtempSync(join(tmpdir(), "region-down-"));
-    const doc = join(dir, "region-down.md");
+  test("npm run region-down -- --check --outdir <synth> --doc <file> fails on a stale page and names the fix", async () => {
+    // The modes themselves are runMarkedBlockCommand's (__tests__/docs/marked-block-command.test.ts),
+    // the script's glue runMarkedBlockScript's (run as a script by graph.test.ts); this is its command.
+    const doc = join(mkdtempSync(join(tmpdir(), "region-down-")), "region-down.md");
     writeFileSync(doc, `# t\n${REGION_DOWN_START}\nstale\n${REGION_DOWN_END}\n`);
-    const run = (...args: string[]) => spawnSync(process.execPath, [require.resolve("tsx/cli"), join(ROOT, "scripts", "region-down.ts"), "--outdir", outdir(), "--doc", doc, ...args], { cwd: ROOT, encoding: "utf8" });
-    const stale = run("--check");
-    expect(stale.status).toBe(1);
-    expect(stale.stderr).toContain("run `npm run region-down`");
-    expect(run().status).toBe(0);
-    expect(run("--check").status).toBe(0);
-    expect(readFileSync(doc, "utf8")).toContain("### production: us-east-1 down");
+    const stale = await runCapturing(REGION_DOWN_COMMAND, "--check", "--outdir", outdir(), "--doc", doc);
+    expect(stale).toEqual({ code: 1, stdout: "", stderr: `${doc}: the region-down map is out of date; run \`npm run region-down\` and commit the result\n` });
+    expect(await runCapturing(REGION_DOWN_COMMAND, "--outdir", outdir(), "--doc", doc)).toMatchObject({ code: 0 });
+    expect(REGION_DOWN_BLOCK.current(readFileSync(doc, "utf8"))).toBe(REGION_DOWN_BLOCK.block(renderRegionDownMarkdown(sections)));
+    expect(REGION_DOWN_COMMAND.defaultDocument).toBe(join(ROOT, "docs", "region-down.md"));
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyOffline, type StackOutcome } from "../../src/verification/offline-verification";
 import { LOCK_FILE, initWorkspace, offlineTerraform, prepareWorkspace, providerRequirementsKey } from "../../src/verification/offline-workspace";
-import { SYNTHESIZED_FILE, type SynthesizedStack } from "../../src/verification/synthesized-stacks";
+import { SYNTHESIZED_FILE, configDigest, planDigestFile, readSynthesizedStacks, type SynthesizedStack } from "../../src/verification/synthesized-stacks";
 import { synthFixtureApp } from "./fixtures";
 
 const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
@@ -14,6 +14,13 @@ const onCi = process.env.CI === "true";
 // On CI a missing Terraform is a failure of the machine, not a reason to skip the proof.
 const describeWithTerraform = terraformAvailable ? describe : onCi ? describe : describe.skip;
 
+/**
+ * The one real `terraform plan` of the test suite: the fixture's consumer of cross-stack
+ * references, planned offline with the real provider from the mirror (init, validate, plan,
+ * show: ~15 s of CPU, most of it the AWS provider loading its schema). The other fixture stacks
+ * are not planned here: `npm run verify` in CI plans every AWS stack of the catalogue, and how
+ * a failing step is reported is tested with a fake Terraform (offline-steps.test.ts).
+ */
 describeWithTerraform("offline verification with the real provider", () => {
   let outdir: string;
   let outcomes: Map<string, StackOutcome>;
@@ -23,27 +30,19 @@ describeWithTerraform("offline verification with the real provider", () => {
       throw new Error(`CI=true but terraform is not runnable (${terraform.error?.message ?? terraform.stderr}); install Terraform >= 1.11`);
     }
     outdir = synthFixtureApp();
-    const results = await verifyOffline({ outdir, concurrency: 2 });
+    const results = await verifyOffline({ outdir, stacks: ["consumer", "in-cluster"], concurrency: 2 });
     outcomes = new Map(results.map((o) => [o.stack, o]));
   }, 120_000);
 
-  test("plans AWS stacks and writes their plan JSON", () => {
-    const producer = outcomes.get("producer")!;
-    expect(producer).toMatchObject({ status: "planned", plan: { create: 4, update: 0, replace: 0, delete: 0 } });
-    const plan = JSON.parse(readFileSync(join(outdir, "plans", "producer.json"), "utf8"));
-    expect(plan.resource_changes.map((c: { address: string }) => c.address)).toContain("aws_vpc.vpc");
-  });
-
-  test("plans a consumer of cross-stack references with placeholder outputs", () => {
-    expect(outcomes.get("consumer")).toMatchObject({ status: "planned", plan: { create: 1 } });
+  test("plans a consumer of cross-stack references with placeholder outputs, and writes its plan JSON and configuration digest", () => {
+    expect(outcomes.get("consumer")).toMatchObject({ status: "planned", plan: { create: 1, update: 0, replace: 0, delete: 0 } });
     const plan = JSON.parse(readFileSync(join(outdir, "plans", "consumer.json"), "utf8"));
+    expect(plan.resource_changes.map((c: { address: string }) => c.address)).toEqual(["aws_security_group.group"]);
     expect(plan.planned_values.outputs.seen_vpc.value).toMatch(/^vpc-[0-9a-f]+$/);
     expect(plan.planned_values.outputs.seen_subnets.value).toHaveLength(2);
     expect(plan.planned_values.outputs.seen_nat_addresses).toMatchObject({ value: [expect.stringMatching(/^sim-/), expect.any(String), expect.any(String)] });
-  });
-
-  test("fails a stack Terraform rejects, naming the step and Terraform's message", () => {
-    expect(outcomes.get("broken")).toMatchObject({ status: "failed", step: "validate", message: expect.stringMatching(/Error: .*CIDR/is) });
+    const [consumer] = readSynthesizedStacks(outdir).filter((s) => s.name === "consumer");
+    expect(readFileSync(planDigestFile(join(outdir, "plans"), "consumer"), "utf8")).toBe(`${configDigest(consumer!.config)}\n`);
   });
 
   test("lists the kubernetes stack as not plannable offline instead of skipping it silently", () => {
@@ -58,11 +57,9 @@ describeWithTerraform("offline verification with the real provider", () => {
     const entryChanged = lstatSync(join(versions, version!, platform!)).ctimeMs;
     // THEN it was last written before the first workspace was even prepared: a workspace init
     // that rewrote it would break a validate or plan running meanwhile in another workspace
-    for (const stack of ["producer", "consumer", "broken"]) {
-      const workspace = join(outdir, "offline", stack);
-      expect(statSync(join(workspace, "offline_override.tf.json")).mtimeMs).toBeGreaterThan(entryChanged);
-      expect(readFileSync(join(workspace, LOCK_FILE), "utf8")).toContain('provider "registry.terraform.io/hashicorp/aws"');
-    }
+    const workspace = join(outdir, "offline", "consumer");
+    expect(statSync(join(workspace, "offline_override.tf.json")).mtimeMs).toBeGreaterThan(entryChanged);
+    expect(readFileSync(join(workspace, LOCK_FILE), "utf8")).toContain('provider "registry.terraform.io/hashicorp/aws"');
   });
 
   test("fails the init of a stack whose providers cannot be installed, with Terraform's reason", async () => {
@@ -85,7 +82,7 @@ describeWithTerraform("offline verification with the real provider", () => {
       const text = readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
       expect(text).not.toMatch(/AKIA|skip_credentials_validation/);
     }
-    expect(existsSync(join(outdir, "offline", "producer", "offline_override.tf.json"))).toBe(true);
+    expect(existsSync(join(outdir, "offline", "consumer", "offline_override.tf.json"))).toBe(true);
   });
 });
 

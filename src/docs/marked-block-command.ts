@@ -64,3 +64,20 @@ export async function runMarkedBlockCommand(argv: readonly string[], spec: Marke
   console.log(`${options.document}: ${spec.what} is ${upToDate ? "up to date" : "updated"}`);
   return 0;
 }
+
+/**
+ * Runs the command as a script's main (`scripts/graph.ts`, `scripts/region-down.ts`): its exit
+ * code becomes the process's; an error that stopped it is printed (an invalid catalogue's
+ * message names every problem; anything else as `<command>: <message>`) and exits 2.
+ */
+export function runMarkedBlockScript(spec: MarkedBlockCommand, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  return runMarkedBlockCommand(argv, spec).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      console.error(error.name === "ConfigError" ? error.message : `${spec.command}: ${error.message}`);
+      process.exitCode = 2;
+    },
+  );
+}
