@@ -23,15 +23,15 @@ export interface AwsLoadBalancerControllerProps {
   readonly roleArn: string;
   /** Controller replicas (leader-elected; the others serve the webhooks). @default 2 */
   readonly replicas?: number;
-  /** @default "system-cluster-critical" (target registration is on the data path) */
+  /** PriorityClass of the controller's pods. @default "system-cluster-critical" (target registration is on the data path) */
   readonly priorityClassName?: string;
   /** The chart to install. @default AWS_LOAD_BALANCER_CONTROLLER_CHART */
   readonly chart?: ChartPin;
   /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
   readonly values?: HelmValues;
-  /** @default [] */
+  /** Resources the release waits for (e.g. the IRSA role's policy attachment). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 

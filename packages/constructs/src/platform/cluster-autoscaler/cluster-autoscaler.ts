@@ -43,6 +43,7 @@ export interface AutoscaledGroup {
 export interface ClusterAutoscalerProps {
   /** EKS cluster name: auto-discovery finds the ASGs tagged `k8s.io/cluster-autoscaler/<name>`. */
   readonly clusterName: string;
+  /** AWS region of the cluster (`awsRegion`), where the autoscaler calls the Auto Scaling API. */
   readonly region: string;
   /** The cluster's Kubernetes minor version; Cluster Autoscaler's minor must match it. */
   readonly kubernetesVersion: string;
@@ -67,7 +68,7 @@ export interface ClusterAutoscalerProps {
   readonly chart?: ChartPin;
   /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
   readonly values?: HelmValues;
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 

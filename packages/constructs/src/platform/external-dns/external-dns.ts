@@ -35,9 +35,9 @@ export interface ExternalDnsProps {
   readonly chart?: ChartPin;
   /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
   readonly values?: HelmValues;
-  /** E.g. the priority classes. @default [] */
+  /** Resources the release waits for, e.g. the priority classes. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -16,6 +16,7 @@ export const NODE_TERMINATION_HANDLER_RELEASE = "aws-node-termination-handler";
 export interface NodeTerminationHandlerProps {
   /** EKS cluster name; only instances of this cluster's Auto Scaling groups are drained. */
   readonly clusterName: string;
+  /** AWS region of the cluster (`awsRegion`); the queue must be in it. */
   readonly region: string;
   /**
    * URL of the SQS queue of interruption events (`https://sqs.<region>.amazonaws.com/<account>/<name>`);
@@ -34,7 +35,7 @@ export interface NodeTerminationHandlerProps {
   readonly chart?: ChartPin;
   /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
   readonly values?: HelmValues;
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
