@@ -8,6 +8,7 @@ import {
   documentedInterfaces,
   libraryModules,
   libraryTestSources,
+  readmeWithExample,
   renderModuleIndex,
   undocumentedProperties,
 } from "../../src/docs/module-readme";
@@ -30,6 +31,12 @@ const tests = libraryTestSources();
 describe("library module READMEs", () => {
   test("the list of undocumented modules names only modules that exist", () => {
     expect([...NOT_YET_DOCUMENTED].filter((name) => !modules.some((m) => m.name === name))).toEqual([]);
+  });
+
+  test("the project README's example is the network module's usage example (npm run module-docs)", () => {
+    const text = readFileSync(join(LIBRARY_SOURCE, "..", "..", "..", "README.md"), "utf8");
+    expect(text).toContain("<!-- usage:start -->");
+    expect(text).toBe(readmeWithExample(text));
   });
 
   test("the package README's table of modules is current (npm run module-docs)", () => {
