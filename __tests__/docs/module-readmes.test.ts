@@ -20,7 +20,6 @@ const NOT_YET_DOCUMENTED = new Set<string>([
   "platform", "platform/argo-cd",
   "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/crossplane", "platform/external-dns",
   "platform/node-termination-handler", "platform/observability", "platform/storage-classes",
-  "platform/workload-defaults",
 ]);
 
 const modules = libraryModules();
