@@ -17,7 +17,7 @@ import {
  * shrinks: a module leaves it when its README.md and test/ exist.
  */
 const NOT_YET_DOCUMENTED = new Set<string>([
-  "platform", "platform/argo-cd",
+  "platform",
   "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/crossplane", "platform/external-dns",
   "platform/node-termination-handler", "platform/observability", "platform/storage-classes",
 ]);
