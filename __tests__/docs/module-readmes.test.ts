@@ -18,7 +18,7 @@ import {
  */
 const NOT_YET_DOCUMENTED = new Set<string>([
   "platform",
-  "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/crossplane", "platform/external-dns",
+  "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/external-dns",
   "platform/node-termination-handler", "platform/observability", "platform/storage-classes",
 ]);
 
