@@ -19,7 +19,7 @@ import {
 const NOT_YET_DOCUMENTED = new Set<string>([
   "platform",
   "platform/aws-load-balancer-controller", "platform/cluster-autoscaler", "platform/external-dns",
-  "platform/node-termination-handler", "platform/observability", "platform/storage-classes",
+  "platform/node-termination-handler", "platform/storage-classes",
 ]);
 
 const modules = libraryModules();
