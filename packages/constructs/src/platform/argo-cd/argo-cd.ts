@@ -6,6 +6,7 @@ import { parseRoleArn } from "../../core/aws-formats";
 import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { ZONE_TOPOLOGY_KEY } from "../resilience";
 
+/** Props of {@link ArgoCd} and {@link argoCdValues}. */
 export interface ArgoCdProps {
   /** The hub's Argo CD IRSA role (literal ARN); annotates the controller, server and ApplicationSet service accounts. */
   readonly hubRoleArn: string;
@@ -24,7 +25,7 @@ export interface ArgoCdProps {
   readonly values?: HelmValues;
   /** Releases the chart must wait for. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the release. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -80,8 +81,11 @@ export function argoCdValues(props: ArgoCdProps): Record<string, unknown> {
  * depend on this one.
  */
 export class ArgoCd extends Construct {
+  /** The `argocd` release. */
   readonly chart: ChartRelease;
+  /** Argo CD's namespace. */
   readonly namespace: string;
+  /** The rendered values (`argoCdValues` with `values` merged over them). */
   readonly values: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, props: ArgoCdProps) {

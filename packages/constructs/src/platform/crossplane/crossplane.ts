@@ -22,6 +22,7 @@ import { xClusterComposedResources, xClusterComposition, xClusterDefinition, typ
 const ZONE = "topology.kubernetes.io/zone";
 const RELEASE_NAME = "crossplane";
 
+/** Props of {@link Crossplane}. */
 export interface CrossplaneProps {
   /** IRSA role ARN (literal) of each AWS service provider, by service (`eks`, `iam`). */
   readonly providerRoleArns: Readonly<Record<string, string>>;
@@ -37,7 +38,7 @@ export interface CrossplaneProps {
   readonly values?: HelmValues;
   /** Releases the chart must wait for. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the three releases. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -162,9 +163,13 @@ export function packageWaitManifests(namespace: string, timeoutSeconds: number):
  * when the construct is created.
  */
 export class Crossplane extends Construct {
+  /** The `crossplane` release. */
   readonly chart: ChartRelease;
+  /** The `crossplane-packages` release (providers, functions, wait job). */
   readonly packages: ManifestsRelease;
+  /** The `crossplane-apis` release (ClusterProviderConfig, KubernetesCluster definition and composition). */
   readonly apis: ManifestsRelease;
+  /** The chart's rendered values. */
   readonly values: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, props: CrossplaneProps) {

@@ -29,6 +29,7 @@ export interface ObservabilityReleases<T> {
   readonly otelCollector?: T;
 }
 
+/** Props of {@link ObservabilityPlatform}. */
 export interface ObservabilityPlatformProps {
   /** The EKS cluster's name: the `cluster` label of every series and span. */
   readonly clusterName: string;
@@ -73,7 +74,7 @@ export interface ObservabilityPlatformProps {
   readonly values?: ObservabilityReleases<HelmValues>;
   /** What every release waits for (priority classes, the load balancer controller's webhook, …). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the four releases. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -100,11 +101,15 @@ export function durationHours(duration: string): number {
  * or embeds in values, for schema validation.
  */
 export class ObservabilityPlatform extends Construct {
+  /** The kube-prometheus-stack release. */
   readonly kubePrometheusStack: ChartRelease;
+  /** The aws-for-fluent-bit release. */
   readonly fluentBit: ChartRelease;
+  /** The opentelemetry-collector release. */
   readonly otelCollector: ChartRelease;
   /** Custom resources rendered by this construct (the collector's PodMonitor). */
   readonly monitors: ManifestsRelease;
+  /** Rendered replicas, budgets, spread and priority of Prometheus, Alertmanager and the collector. */
   readonly availability: { readonly prometheus: HighAvailability; readonly alertmanager: HighAvailability; readonly collector: HighAvailability };
 
   constructor(scope: Construct, id: string, props: ObservabilityPlatformProps) {

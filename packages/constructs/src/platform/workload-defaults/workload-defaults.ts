@@ -17,21 +17,23 @@ export const ALWAYS_EXCLUDED_NAMESPACES = ["kube-system", "kube-public", "kube-n
 
 const KYVERNO_RELEASE = "kyverno";
 
+/** Replicas per Kyverno controller; each must be >= 2 (see `highAvailability`). */
 export interface KyvernoReplicas {
   /** Admission webhook replicas; the webhook answers every matched API request. @default 3 */
   readonly admission?: number;
   /** Background controller (generate rules, so it creates the PDBs). @default 2 */
   readonly background?: number;
-  /** @default 2 */
+  /** Cleanup controller (cleanup policies and TTL deletions). @default 2 */
   readonly cleanup?: number;
-  /** @default 2 */
+  /** Reports controller (policy reports). @default 2 */
   readonly reports?: number;
 }
 
+/** Props of {@link WorkloadDefaults}. */
 export interface WorkloadDefaultsProps {
-  /** @default "kyverno" */
+  /** Namespace of Kyverno and its releases (created; always excluded from the defaults); a DNS label. @default "kyverno" */
   readonly namespace?: string;
-  /** @default - see KyvernoReplicas */
+  /** Replicas per Kyverno controller. @default - 3 admission, 2 of each other controller (see KyvernoReplicas) */
   readonly replicas?: KyvernoReplicas;
   /** Must exist before the release (see `PriorityClasses`). @default "platform-critical" */
   readonly priorityClassName?: string;
@@ -41,18 +43,19 @@ export interface WorkloadDefaultsProps {
   readonly chart?: ChartPin;
   /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
   readonly values?: HelmValues;
-  /** E.g. the priority classes. @default [] */
+  /** Resources the Kyverno release waits for, e.g. the priority classes its pods name. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the three releases. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
 type Manifest<T> = T & KubernetesManifest;
 
+/** Options of {@link workloadDefaultManifests}. */
 export interface WorkloadDefaultPolicyOptions {
   /** Kyverno's namespace, excluded like the system namespaces. */
   readonly kyvernoNamespace: string;
-  /** @default [] */
+  /** More namespaces the policies leave alone. @default [] */
   readonly excludedNamespaces?: readonly string[];
 }
 
@@ -212,10 +215,13 @@ export function workloadDefaultManifests(options: WorkloadDefaultPolicyOptions):
  * See README.md next to this file.
  */
 export class WorkloadDefaults extends Construct {
+  /** The Kyverno release. */
   readonly kyverno: ChartRelease;
+  /** The ClusterRoles aggregated into Kyverno's controllers, released before the policies. */
   readonly rbac: ManifestsRelease;
+  /** The two ClusterPolicies. */
   readonly policies: ManifestsRelease;
-  /** By Kyverno controller. */
+  /** The rendered replicas, budget, spread and priority, by Kyverno controller. */
   readonly highAvailability: Readonly<Record<"admission" | "background" | "cleanup" | "reports", HighAvailability>>;
 
   constructor(scope: Construct, id: string, props: WorkloadDefaultsProps = {}) {

@@ -1,6 +1,8 @@
-import { TerraformVariable } from "cdktf";
-import { ObservabilityPlatform, durationHours, type ObservabilityPlatformProps } from "@meridian/constructs";
-import { emptyStack } from "../helpers";
+import { TerraformVariable, Testing } from "cdktf";
+import { ObservabilityPlatform, durationHours, type ObservabilityPlatformProps } from "..";
+import { emptyStack, synthJson } from "../../../../test-support/fixture";
+import { helmRelease, helmStack, helmValues } from "../../../../test-support/helm";
+import { ObservabilityExample } from "./usage";
 
 const ROLE = (id: string) => `arn:aws:iam::111111111111:role/meridian-staging-us-east-1-${id}`;
 const props = (overrides: Partial<ObservabilityPlatformProps> = {}): ObservabilityPlatformProps => ({
@@ -109,4 +111,30 @@ describe("ObservabilityPlatform settings", () => {
   test("durations add up across units", () => {
     expect(["2h", "12h", "1d12h", "7d", "90m", "1w"].map(durationHours)).toEqual([2, 12, 36, 168, 1.5, 168]);
   });
+});
+
+describe("ObservabilityPlatform releases", () => {
+  test("four releases: kube-prometheus-stack first, Fluent Bit and the monitors after it; charts replace the pins", () => {
+    const s = helmStack();
+    const chart = { repository: "https://charts.example.com", chart: "opentelemetry-collector", version: "9.9.9" };
+    new ObservabilityPlatform(s, "observability", props({ charts: { otelCollector: chart }, values: { fluentBit: { extra: true } } }));
+    const json = synthJson(s);
+    const kps = helmRelease(json, "kube-prometheus-stack");
+    expect(kps).toMatchObject({ namespace: "monitoring", timeout: 900 });
+    expect(helmRelease(json, "aws-for-fluent-bit").depends_on).toEqual([expect.stringMatching(/^helm_release\.observability_kube-prometheus-stack_release_/)]);
+    expect(helmValues(helmRelease(json, "aws-for-fluent-bit")).extra).toBe(true);
+    expect(helmRelease(json, "otel-collector")).toMatchObject(chart);
+    expect(helmRelease(json, "observability-monitors").depends_on).toHaveLength(2);
+  });
+  test("priorityClassName and additionalRules reach kube-prometheus-stack's values", () => {
+    const platform = new ObservabilityPlatform(stack(), "observability", props({ priorityClassName: "platform-critical", additionalRules: { slo: { groups: [] } } }));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const kps = platform.kubePrometheusStack.values as any;
+    expect(kps.prometheus.prometheusSpec.priorityClassName).toBe("platform-critical");
+    expect(Object.keys(kps.additionalPrometheusRulesMap)).toEqual(expect.arrayContaining(["slo", "observability-pipeline"]));
+  });
+});
+
+test("the README's usage example synthesizes (snapshot)", () => {
+  expect(synthJson(new ObservabilityExample(Testing.app(), "example"))).toMatchSnapshot();
 });

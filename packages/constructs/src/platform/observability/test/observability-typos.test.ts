@@ -4,7 +4,7 @@ import type {
   PodValues,
   PrometheusRules,
   PrometheusSpecValues,
-} from "@meridian/constructs";
+} from "..";
 
 /**
  * The kubernetes-models validators check types, patterns and required fields but accept unknown
