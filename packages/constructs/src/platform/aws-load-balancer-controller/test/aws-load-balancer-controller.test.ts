@@ -1,13 +1,11 @@
 import { TerraformVariable, Testing, type TerraformStack } from "cdktf";
-import { parse } from "yaml";
-import { type Block, emptyStack, resourcesOf, synthJson } from "../../../../test-support/fixture";
+import { emptyStack, resourcesOf, synthJson } from "../../../../test-support/fixture";
 import { helmRelease, helmStack, helmValues } from "../../../../test-support/helm";
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AwsLoadBalancerController, TargetGroupBinding, TargetGroupBindingSchema, validateTargetGroupBinding, type AwsLoadBalancerControllerProps } from "..";
 import { AwsLoadBalancerControllerExample } from "./usage";
 
 const stack = () => emptyStack();
 const synth = (s: TerraformStack) => synthJson(s);
-const valuesOf = (release: Block) => parse((release.values as string[])[0]!) as Record<string, unknown>;
 
 const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/meridian-staging-use1-pods/0123456789abcdef";
 
@@ -41,7 +39,7 @@ describe("AwsLoadBalancerController", () => {
 
     // WHEN the controller is synthesized
     new AwsLoadBalancerController(scope, "lbc", { ...controllerProps, vpcId: vpc.stringValue, roleArn: role.stringValue });
-    const values = valuesOf(resourcesOf(synth(scope), "helm_release")[0]!);
+    const values = helmValues(resourcesOf(synth(scope), "helm_release")[0]!);
 
     // THEN the references land in the values unchanged
     expect(values.vpcId).toBe("${var.vpc}");

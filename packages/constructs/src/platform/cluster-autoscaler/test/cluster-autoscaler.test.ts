@@ -1,9 +1,8 @@
 import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { Testing, type TerraformStack } from "cdktf";
-import { parse } from "yaml";
-import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../../../../test-support/fixture";
-import { validateManifest, type Manifest } from "../../../../test-support/manifests";
+import { Testing } from "cdktf";
+import { emptyStack, synthJson } from "../../../../test-support/fixture";
+import { helmValues, onlyHelmRelease, schedulingProbePod, synthHelm } from "../../../../test-support/helm";
+import { validateManifest } from "../../../../test-support/manifests";
 import { BALANCING_IGNORE_LABELS, CLUSTER_AUTOSCALER_CHART, ClusterAutoscaler, clusterAutoscalerArgs, expanderPriorities, type AutoscaledGroup, type ClusterAutoscalerProps } from "..";
 import { ClusterAutoscalerExample } from "./usage";
 
@@ -27,38 +26,9 @@ const caProps = (overrides: Partial<ClusterAutoscalerProps> = {}): ClusterAutosc
   ...overrides,
 });
 
-function synth(build: (stack: TerraformStack) => void): SynthesizedJson {
-  const stack = emptyStack();
-  new HelmProvider(stack, "helm", {});
-  build(stack);
-  return synthJson(stack);
-}
-const onlyRelease = (json: SynthesizedJson): Block => {
-  const releases = resourcesOf(json, "helm_release");
-  expect(releases).toHaveLength(1);
-  return releases[0]!;
-};
-const valuesOf = (release: Block) => parse((release.values as string[])[0]!) as Record<string, unknown>;
-
-/** The scheduling fragments of a chart's values, inside a Pod, so the Kubernetes schema checks every field. */
-function podFrom(values: Record<string, unknown>): Manifest {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: "probe", namespace: "kube-system" },
-    spec: {
-      containers: [{ name: "probe", image: "probe", resources: values.resources }],
-      affinity: values.affinity,
-      topologySpreadConstraints: values.topologySpreadConstraints,
-      tolerations: values.tolerations,
-      priorityClassName: values.priorityClassName,
-    },
-  };
-}
-
 describe("ClusterAutoscaler", () => {
-  const release = onlyRelease(synth((stack) => new ClusterAutoscaler(stack, "ca", caProps())));
-  const values = valuesOf(release);
+  const release = onlyHelmRelease(synthHelm((stack) => new ClusterAutoscaler(stack, "ca", caProps())));
+  const values = helmValues(release);
   const args = values.extraArgs as Record<string, unknown>;
 
   test("installs the pinned chart in kube-system with the IRSA role on its service account", () => {
@@ -114,7 +84,7 @@ describe("ClusterAutoscaler", () => {
   });
 
   test("its scheduling fragments are valid Kubernetes", () => {
-    expect(() => validateManifest(podFrom(values))).not.toThrow();
+    expect(() => validateManifest(schedulingProbePod(values))).not.toThrow();
     expect(() => validateManifest({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "ca" }, spec: { ...(values.podDisruptionBudget as object), selector: { matchLabels: { a: "b" } } } })).not.toThrow();
   });
 });
@@ -151,16 +121,16 @@ describe("ClusterAutoscaler bad props", () => {
 
 describe("ClusterAutoscaler with explicit props", () => {
   test("tolerations are added after CriticalAddonsOnly; imageTag replaces the default tag", () => {
-    const values = valuesOf(onlyRelease(synth((stack) => new ClusterAutoscaler(stack, "ca", caProps({ tolerations: [{ key: "node.meridian.io/system", operator: "Exists", effect: "NoSchedule" }], imageTag: "v1.33.2" })))));
+    const values = helmValues(onlyHelmRelease(synthHelm((stack) => new ClusterAutoscaler(stack, "ca", caProps({ tolerations: [{ key: "node.meridian.io/system", operator: "Exists", effect: "NoSchedule" }], imageTag: "v1.33.2" })))));
     expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "node.meridian.io/system", operator: "Exists", effect: "NoSchedule" }]);
     expect(values.image).toEqual({ tag: "v1.33.2" });
   });
 
   test("chart replaces the pin; values are deep-merged over the construct's", () => {
     const chart = { repository: "https://charts.example.com", chart: "cluster-autoscaler", version: "9.9.9" };
-    const release = onlyRelease(synth((stack) => new ClusterAutoscaler(stack, "ca", caProps({ chart, values: { extraArgs: { "scale-down-unneeded-time": "5m" }, podAnnotations: { a: "b" } } }))));
+    const release = onlyHelmRelease(synthHelm((stack) => new ClusterAutoscaler(stack, "ca", caProps({ chart, values: { extraArgs: { "scale-down-unneeded-time": "5m" }, podAnnotations: { a: "b" } } }))));
     expect(release).toMatchObject(chart);
-    const values = valuesOf(release);
+    const values = helmValues(release);
     expect(values.extraArgs).toMatchObject({ "scale-down-unneeded-time": "5m", expander: "priority,least-waste" });
     expect(values.podAnnotations).toEqual({ a: "b" });
   });
@@ -168,7 +138,7 @@ describe("ClusterAutoscaler with explicit props", () => {
   test("expanderPriorities is the rendered priority ConfigMap content", () => {
     const stack = emptyStack();
     const ca = new ClusterAutoscaler(stack, "ca", caProps());
-    expect(valuesOf(onlyRelease(synthJson(stack))).expanderPriorities).toEqual(ca.expanderPriorities);
+    expect(helmValues(onlyHelmRelease(synthJson(stack))).expanderPriorities).toEqual(ca.expanderPriorities);
   });
 
   test("throws when a node group name is not a name prefix", () => {

@@ -1,6 +1,5 @@
 import { Testing, type TerraformStack } from "cdktf";
-import { parse } from "yaml";
-import { type Block, emptyStack, resourcesOf, synthJson } from "../../../../test-support/fixture";
+import { emptyStack, resourcesOf, synthJson } from "../../../../test-support/fixture";
 import { helmRelease, helmStack, helmValues } from "../../../../test-support/helm";
 import { validateManifest } from "../../../../test-support/manifests";
 import { EXTERNAL_DNS_CHART, EXTERNAL_DNS_NAMESPACE, ExternalDns, type ExternalDnsProps } from "..";
@@ -8,7 +7,6 @@ import { ExternalDnsExample } from "./usage";
 
 const stack = () => emptyStack();
 const synth = (s: TerraformStack) => synthJson(s);
-const valuesOf = (release: Block) => parse((release.values as string[])[0]!) as Record<string, unknown>;
 
 /** A Pod that carries a values fragment, so the Kubernetes schema checks the fragment's fields. */
 function podWith(spec: Record<string, unknown>): Parameters<typeof validateManifest>[0] {
@@ -46,7 +44,7 @@ describe("ExternalDns", () => {
   test("domain filters and a sync policy when asked; the env var is a valid container env", () => {
     const scope = stack();
     new ExternalDns(scope, "dns", { ...dnsProps, domainFilters: ["staging.meridian.example.com"], policy: "sync" });
-    const values = valuesOf(resourcesOf(synth(scope), "helm_release")[0]!);
+    const values = helmValues(resourcesOf(synth(scope), "helm_release")[0]!);
     expect(values).toMatchObject({ domainFilters: ["staging.meridian.example.com"], policy: "sync" });
     expect(() => validateManifest(podWith({ containers: [{ name: "external-dns", image: "x", env: values.env }] }))).not.toThrow();
   });

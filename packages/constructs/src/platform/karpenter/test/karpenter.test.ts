@@ -21,6 +21,7 @@ import {
   type PoolContext,
 } from "..";
 import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../../../../test-support/fixture";
+import { helmValues } from "../../../../test-support/helm";
 import { validateManifest, type Manifest } from "../../../../test-support/manifests";
 import { KarpenterExample } from "./usage";
 
@@ -90,14 +91,13 @@ const releaseNamed = (json: SynthesizedJson, name: string): Block => {
   expect(found).toHaveLength(1);
   return found[0]!;
 };
-const valuesOf = (release: Block) => parse((release.values as string[])[0]!) as Record<string, unknown>;
 const byKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
 const poolNamed = (manifests: readonly Manifest[], name: string) => byKind(manifests, "NodePool").find((m) => m.metadata?.name === name) as unknown as INodePool;
 const requirement = (pool: INodePool, key: string) => pool.spec.template.spec.requirements.find((r) => r.key === key);
 
 describe("Karpenter construct", () => {
   const { karpenter, json } = synth();
-  const controller = valuesOf(releaseNamed(json, "karpenter"));
+  const controller = helmValues(releaseNamed(json, "karpenter"));
   const nodesRelease = releaseNamed(json, "karpenter-nodes");
   // The objects exactly as Helm receives them: parsed back from the release's values YAML.
   const rendered = (parse((nodesRelease.values as string[])[0]!) as { manifests: Manifest[] }).manifests;
@@ -397,17 +397,17 @@ describe("Karpenter bad props", () => {
 describe("Karpenter with explicit props", () => {
   test("clusterEndpoint, amiAlias, replicas and controllerTolerations are rendered as given; without an endpoint the controller discovers it", () => {
     const { json } = synth({ clusterEndpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com", amiAlias: "al2023@v20261101", replicas: 3, controllerTolerations: [{ key: "dedicated", operator: "Exists" }] });
-    const controller = valuesOf(releaseNamed(json, "karpenter"));
+    const controller = helmValues(releaseNamed(json, "karpenter"));
     expect(controller.settings).toMatchObject({ clusterEndpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com" });
     expect(controller.replicas).toBe(3);
     expect(controller.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "dedicated", operator: "Exists" }]);
-    const nodes = (valuesOf(releaseNamed(json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
+    const nodes = (helmValues(releaseNamed(json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
     expect(byKind(nodes, "EC2NodeClass").map((c) => (c as unknown as { spec: { amiSelectorTerms: unknown } }).spec.amiSelectorTerms)).toEqual([[{ alias: "al2023@v20261101" }], [{ alias: "al2023@v20261101" }], [{ alias: "al2023@v20261101" }]]);
-    expect(valuesOf(releaseNamed(synth().json, "karpenter")).settings).not.toHaveProperty("clusterEndpoint");
+    expect(helmValues(releaseNamed(synth().json, "karpenter")).settings).not.toHaveProperty("clusterEndpoint");
   });
 
   test("without volumeKmsKeyArn the root volumes use the account's default EBS key", () => {
-    const nodes = (valuesOf(releaseNamed(synth({ volumeKmsKeyArn: undefined }).json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
+    const nodes = (helmValues(releaseNamed(synth({ volumeKmsKeyArn: undefined }).json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
     const volume = (byKind(nodes, "EC2NodeClass")[0] as unknown as { spec: { blockDeviceMappings: { ebs: Record<string, unknown> }[] } }).spec.blockDeviceMappings[0]!.ebs;
     expect(volume).toMatchObject({ encrypted: true });
     expect(volume).not.toHaveProperty("kmsKeyID");
@@ -419,7 +419,7 @@ describe("Karpenter with explicit props", () => {
     const { json } = synth({ chart, crdChart, values: { settings: { batchMaxDuration: "20s" }, logLevel: "debug" } });
     expect(releaseNamed(json, "karpenter")).toMatchObject(chart);
     expect(releaseNamed(json, "karpenter-crd")).toMatchObject(crdChart);
-    expect(valuesOf(releaseNamed(json, "karpenter"))).toMatchObject({ settings: { clusterName: CLUSTER, enableZonalShift: true, batchMaxDuration: "20s" }, logLevel: "debug" });
+    expect(helmValues(releaseNamed(json, "karpenter"))).toMatchObject({ settings: { clusterName: CLUSTER, enableZonalShift: true, batchMaxDuration: "20s" }, logLevel: "debug" });
   });
 
   test("the README's usage example synthesizes (snapshot)", () => {

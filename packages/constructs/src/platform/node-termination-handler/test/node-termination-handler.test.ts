@@ -1,9 +1,8 @@
 import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { Testing, type TerraformStack } from "cdktf";
-import { parse } from "yaml";
-import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../../../../test-support/fixture";
-import { validateManifest, type Manifest } from "../../../../test-support/manifests";
+import { Testing } from "cdktf";
+import { emptyStack, synthJson } from "../../../../test-support/fixture";
+import { helmValues, onlyHelmRelease, schedulingProbePod, synthHelm } from "../../../../test-support/helm";
+import { validateManifest } from "../../../../test-support/manifests";
 import { NODE_TERMINATION_HANDLER_CHART, NodeTerminationHandler, interruptionQueueUrl, type NodeTerminationHandlerProps } from "..";
 import { NodeTerminationHandlerExample } from "./usage";
 
@@ -20,38 +19,9 @@ const nthProps = (overrides: Partial<NodeTerminationHandlerProps> = {}): NodeTer
   ...overrides,
 });
 
-function synth(build: (stack: TerraformStack) => void): SynthesizedJson {
-  const stack = emptyStack();
-  new HelmProvider(stack, "helm", {});
-  build(stack);
-  return synthJson(stack);
-}
-const onlyRelease = (json: SynthesizedJson): Block => {
-  const releases = resourcesOf(json, "helm_release");
-  expect(releases).toHaveLength(1);
-  return releases[0]!;
-};
-const valuesOf = (release: Block) => parse((release.values as string[])[0]!) as Record<string, unknown>;
-
-/** The scheduling fragments of a chart's values, inside a Pod, so the Kubernetes schema checks every field. */
-function podFrom(values: Record<string, unknown>): Manifest {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: "probe", namespace: "kube-system" },
-    spec: {
-      containers: [{ name: "probe", image: "probe", resources: values.resources }],
-      affinity: values.affinity,
-      topologySpreadConstraints: values.topologySpreadConstraints,
-      tolerations: values.tolerations,
-      priorityClassName: values.priorityClassName,
-    },
-  };
-}
-
 describe("NodeTerminationHandler (queue mode)", () => {
-  const release = onlyRelease(synth((stack) => new NodeTerminationHandler(stack, "nth", nthProps())));
-  const values = valuesOf(release);
+  const release = onlyHelmRelease(synthHelm((stack) => new NodeTerminationHandler(stack, "nth", nthProps())));
+  const values = helmValues(release);
 
   test("installs the pinned chart in kube-system with the IRSA role on its service account", () => {
     expect(release).toMatchObject({ ...NODE_TERMINATION_HANDLER_CHART, namespace: "kube-system" });
@@ -73,7 +43,7 @@ describe("NodeTerminationHandler (queue mode)", () => {
   test("2 replicas with a disruption budget and zone spread, on the system nodes", () => {
     expect(values).toMatchObject({ replicas: 2, podDisruptionBudget: { maxUnavailable: 1 }, priorityClassName: "system-cluster-critical" });
     expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }]);
-    expect(() => validateManifest(podFrom(values))).not.toThrow();
+    expect(() => validateManifest(schedulingProbePod(values))).not.toThrow();
   });
 
   test("builds a queue URL from region, account and name", () => {
@@ -105,16 +75,16 @@ describe("NodeTerminationHandler bad props", () => {
 
 describe("NodeTerminationHandler with explicit props", () => {
   test("replicas and tolerations are rendered as given", () => {
-    const values = valuesOf(onlyRelease(synth((stack) => new NodeTerminationHandler(stack, "nth", nthProps({ replicas: 3, tolerations: [{ key: "dedicated", operator: "Exists" }] })))));
+    const values = helmValues(onlyHelmRelease(synthHelm((stack) => new NodeTerminationHandler(stack, "nth", nthProps({ replicas: 3, tolerations: [{ key: "dedicated", operator: "Exists" }] })))));
     expect(values.replicas).toBe(3);
     expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "dedicated", operator: "Exists" }]);
   });
 
   test("chart replaces the pin; values are deep-merged over the construct's", () => {
     const chart = { repository: "oci://registry.example.com/helm", chart: "aws-node-termination-handler", version: "9.9.9" };
-    const release = onlyRelease(synth((stack) => new NodeTerminationHandler(stack, "nth", nthProps({ chart, values: { serviceAccount: { labels: { team: "a" } }, logLevel: "debug" } }))));
+    const release = onlyHelmRelease(synthHelm((stack) => new NodeTerminationHandler(stack, "nth", nthProps({ chart, values: { serviceAccount: { labels: { team: "a" } }, logLevel: "debug" } }))));
     expect(release).toMatchObject(chart);
-    expect(valuesOf(release)).toMatchObject({ serviceAccount: { name: "aws-node-termination-handler", labels: { team: "a" } }, logLevel: "debug" });
+    expect(helmValues(release)).toMatchObject({ serviceAccount: { name: "aws-node-termination-handler", labels: { team: "a" } }, logLevel: "debug" });
   });
 
   test("throws when the role is not a role ARN", () => {

@@ -1,12 +1,11 @@
 import { Testing } from "cdktf";
-import { parse } from "yaml";
 import { emptyStack, resourcesOf, synthJson, type Block } from "../../../../test-support/fixture";
+import { helmValues } from "../../../../test-support/helm";
 import { validateManifest } from "../../../../test-support/manifests";
 import { GPU_NODE_AFFINITY, NVIDIA_DEVICE_PLUGIN_CHART, NvidiaDevicePlugin, type NvidiaDevicePluginProps } from "..";
 import { NvidiaDevicePluginExample } from "./usage";
 
 const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" } as const;
-const valuesOf = (release: Block) => parse((release.values as string[])[0]!) as Record<string, unknown>;
 
 function synth(props: Partial<NvidiaDevicePluginProps> = {}): Block {
   const stack = emptyStack();
@@ -28,7 +27,7 @@ describe("NvidiaDevicePlugin", () => {
 
   test("runs only on GPU-class nodes, tolerates their taint, at node-critical priority", () => {
     // GIVEN the plugin with the GPU taint's toleration WHEN synthesized
-    const values = valuesOf(synth());
+    const values = helmValues(synth());
 
     // THEN its pods select the gpu class and tolerate nvidia.com/gpu
     expect(values.affinity).toEqual({
@@ -40,7 +39,7 @@ describe("NvidiaDevicePlugin", () => {
   });
 
   test("its scheduling fragments are valid Kubernetes", () => {
-    const values = valuesOf(synth());
+    const values = helmValues(synth());
     expect(() =>
       validateManifest({
         apiVersion: "v1",
@@ -52,7 +51,7 @@ describe("NvidiaDevicePlugin", () => {
   });
 
   test("values are deep-merged over the construct's: a new key is added, an object merges, an array replaces", () => {
-    const values = valuesOf(synth({ values: { config: { name: "time-slicing" }, resources: { limits: { memory: "512Mi" } }, tolerations: [{ operator: "Exists" }] } }));
+    const values = helmValues(synth({ values: { config: { name: "time-slicing" }, resources: { limits: { memory: "512Mi" } }, tolerations: [{ operator: "Exists" }] } }));
     expect(values.config).toEqual({ name: "time-slicing" });
     expect(values.resources).toEqual({ requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "512Mi" } });
     expect(values.tolerations).toEqual([{ operator: "Exists" }]);
@@ -63,8 +62,8 @@ describe("NvidiaDevicePlugin", () => {
     const nodeAffinity = [{ key: "node.kubernetes.io/instance-type", operator: "In" as const, values: ["g5.2xlarge"] }];
     const release = synth({ nodeAffinity, chart });
     expect(release).toMatchObject(chart);
-    expect(valuesOf(release).affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: nodeAffinity }] } } });
-    expect(valuesOf(synth()).affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...GPU_NODE_AFFINITY] }] } } });
+    expect(helmValues(release).affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: nodeAffinity }] } } });
+    expect(helmValues(synth()).affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...GPU_NODE_AFFINITY] }] } } });
   });
 
   test("throws when the plugin would not tolerate the GPU taint", () => {

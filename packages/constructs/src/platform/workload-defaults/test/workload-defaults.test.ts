@@ -1,6 +1,5 @@
 import { Testing, type TerraformStack } from "cdktf";
-import { parse } from "yaml";
-import { type Block, emptyStack, resourcesOf, synthJson } from "../../../../test-support/fixture";
+import { emptyStack, resourcesOf, synthJson } from "../../../../test-support/fixture";
 import { helmRelease, helmStack, helmValues } from "../../../../test-support/helm";
 import { PRIORITY_CLASSES } from "../../resilience";
 import { KYVERNO_CHART, PriorityClasses, WorkloadDefaults, type WorkloadDefaultsProps } from "..";
@@ -8,7 +7,6 @@ import { WorkloadDefaultsExample } from "./usage";
 
 const stack = () => emptyStack();
 const synth = (s: TerraformStack) => synthJson(s);
-const valuesOf = (release: Block) => parse((release.values as string[])[0]!) as Record<string, unknown>;
 
 describe("PriorityClasses", () => {
   const cls = (name: string, value: number, globalDefault = false) => ({ name, value, description: name, globalDefault });
@@ -52,7 +50,7 @@ describe("WorkloadDefaults", () => {
     const scope = stack();
     new WorkloadDefaults(scope, "wd", { excludedNamespaces: ["legacy"] });
     const policies = resourcesOf(synth(scope), "helm_release").find((r) => r.name === "workload-defaults")!;
-    const manifests = valuesOf(policies).manifests as { spec: { rules: { exclude: { any: { resources: { namespaces?: string[] } }[] } }[] } }[];
+    const manifests = helmValues(policies).manifests as { spec: { rules: { exclude: { any: { resources: { namespaces?: string[] } }[] } }[] } }[];
     for (const policy of manifests) {
       expect(policy.spec.rules[0]!.exclude.any[0]!.resources.namespaces).toEqual(["kube-system", "kube-public", "kube-node-lease", "kyverno", "legacy"]);
     }
