@@ -1,14 +1,14 @@
 /**
  * `npm run module-docs`: rewrite the generated parts of every library module's README.md (the props
  * tables from the declarations, the usage example from `test/usage.ts`), and the package README's
- * table of modules.
+ * table of modules, and the project README's example.
  *
  *   npm run module-docs              # rewrite every stale README
  *   npm run module-docs -- --check   # exit 1 when any README is stale or a module lacks one
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LIBRARY_SOURCE, MODULES_BLOCK, checkModuleReadme, libraryModules, renderModuleIndex } from "../src/docs/module-readme";
+import { LIBRARY_SOURCE, MODULES_BLOCK, checkModuleReadme, libraryModules, readmeWithExample, renderModuleIndex } from "../src/docs/module-readme";
 
 const check = process.argv.includes("--check");
 let failed = false;
@@ -41,6 +41,19 @@ if (expected !== text) {
   } else {
     writeFileSync(packageReadme, expected);
     console.log(`module-docs: ${relative(process.cwd(), packageReadme)} updated`);
+  }
+}
+// The project README's example.
+const projectReadme = join(LIBRARY_SOURCE, "..", "..", "..", "README.md");
+const readmeText = readFileSync(projectReadme, "utf8");
+const withExample = readmeWithExample(readmeText);
+if (withExample !== readmeText) {
+  if (check) {
+    console.error(`module-docs: ${relative(process.cwd(), projectReadme)}'s example is out of date; run \`npm run module-docs\``);
+    failed = true;
+  } else {
+    writeFileSync(projectReadme, withExample);
+    console.log(`module-docs: ${relative(process.cwd(), projectReadme)} updated`);
   }
 }
 process.exitCode = failed ? 1 : 0;

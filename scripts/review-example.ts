@@ -1,5 +1,5 @@
 /**
- * Regenerates the example plan summary in the README (between `<!-- review-example:start -->`
+ * Regenerates the example plan summary in docs/review.md (between `<!-- review-example:start -->`
  * and `<!-- review-example:end -->`) from the built-in catalogue and one example change:
  *
  *   npx tsx scripts/review-example.ts      # ~2 minutes: plans four stacks offline
@@ -22,6 +22,9 @@ import { buildPlatformApp } from "../stacks/platform-app";
 
 leanSynthTraces();
 
+/** The page that shows the example. */
+const DOCUMENT = join(__dirname, "..", "docs", "review.md");
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "review-example-"));
   try {
@@ -39,15 +42,15 @@ async function main(): Promise<void> {
     const policy = policyFindings(evaluatePolicy(readPolicyStacks(join(work, "head")), { productionEnvironments }));
     const summary = planSummaryMarkdown({ gate, policy, title: "example change", approval: "the `approve-stateful-replacement` label" });
     const block = ["For example, a pull request that lets staging's system node group grow to 8 nodes, keeps", "production's Aurora backups for 21 days and renames staging's `sessions` table gets this comment", "(`npx tsx scripts/review-example.ts` regenerates it from the built-in catalogue):", "", "> " + summary.trim().split("\n").join("\n> ")].join("\n");
-    const readme = readFileSync("README.md", "utf8");
+    const page = readFileSync(DOCUMENT, "utf8");
     const [start, end] = ["<!-- review-example:start -->", "<!-- review-example:end -->"];
-    const from = readme.indexOf(start);
-    const to = readme.indexOf(end);
+    const from = page.indexOf(start);
+    const to = page.indexOf(end);
     if (from < 0 || to < from) {
-      throw new Error(`README.md must contain ${start} and then ${end}`);
+      throw new Error(`${DOCUMENT} must contain ${start} and then ${end}`);
     }
-    writeFileSync("README.md", `${readme.slice(0, from + start.length)}\n${block}\n${readme.slice(to)}`);
-    console.log("README example updated");
+    writeFileSync(DOCUMENT, `${page.slice(0, from + start.length)}\n${block}\n${page.slice(to)}`);
+    console.log(`${DOCUMENT}: example updated`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

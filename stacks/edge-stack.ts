@@ -58,8 +58,7 @@ export class EdgeStack extends TerraformStack {
       clientIpPreservation: edge.clientIpPreservation,
       requiredRegions: environment.regions.map((r) => r.region),
       endpoints: environment.regions.map((r) => ({
-        region: r.region,
-        loadBalancerArn: regional(byRegion, r.region, id).ingress.loadBalancer.arn,
+        ingress: regional(byRegion, r.region, id).ingress,
         // A region the catalogue leaves out takes the construct's defaults (dial 100, weight 128).
         trafficDialPercentage: edge.trafficDials[r.region],
         weight: edge.endpointWeights[r.region],
@@ -79,10 +78,7 @@ export class EdgeStack extends TerraformStack {
         latency: dns.latencyRecordName
           ? {
               recordName: dns.latencyRecordName,
-              loadBalancers: environment.regions.map((r) => {
-                const lb = regional(byRegion, r.region, id).ingress.loadBalancer;
-                return { region: r.region, dnsName: lb.dnsName, zoneId: lb.zoneId, drained: edge.trafficDials[r.region] === 0 };
-              }),
+              loadBalancers: environment.regions.map((r) => ({ ingress: regional(byRegion, r.region, id).ingress, drained: edge.trafficDials[r.region] === 0 })),
               protocol: edge.healthCheck.protocol,
               port: edge.healthCheck.port ?? edge.listeners[0]!.port,
               path: edge.healthCheck.path,

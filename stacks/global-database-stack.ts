@@ -2,7 +2,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { globalClusterIdentifier, globalDatabaseStackName, masterSecretName, resourcePrefix } from "../src/config/naming";
+import { GLOBAL_DATABASE_OUTPUTS, globalClusterIdentifier, globalDatabaseStackName, masterSecretName, resourcePrefix } from "../src/config/naming";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import { AuroraGlobalDatabase } from "@meridian/constructs";
 import { MasterCredentials } from "@meridian/constructs";
@@ -66,8 +66,8 @@ export class GlobalDatabaseStack extends TerraformStack {
         kmsKeyArn: this.key.primaryKey.arn,
         replica,
       });
-      new TerraformOutput(this, "global_cluster_id", { value: this.globalDatabase.globalCluster.id, description: "Aurora global cluster identifier" });
-      new TerraformOutput(this, "master_secret_arn", { value: this.masterCredentials.secret.arn, description: "Secrets Manager secret with the master credentials (replicated)" });
+      new TerraformOutput(this, GLOBAL_DATABASE_OUTPUTS.globalClusterId, { value: this.globalDatabase.globalCluster.id, description: "Aurora global cluster identifier" });
+      new TerraformOutput(this, GLOBAL_DATABASE_OUTPUTS.masterSecretArn, { value: this.masterCredentials.secret.arn, description: "Secrets Manager secret with the master credentials (replicated)" });
     }
 
     this.tables = environment.keyValueTables.map(
@@ -82,11 +82,11 @@ export class GlobalDatabaseStack extends TerraformStack {
           replica,
         }),
     );
-    new TerraformOutput(this, "data_key_arns", {
+    new TerraformOutput(this, GLOBAL_DATABASE_OUTPUTS.dataKeyArns, {
       value: { [environment.homeRegion]: this.key.primaryKey.arn, [otherRegion]: this.key.replica.arn },
       description: "Customer key of the data layer per region",
     });
-    new TerraformOutput(this, "key_value_tables", { value: this.tables.map((t) => t.table.name), description: "DynamoDB global tables" });
+    new TerraformOutput(this, GLOBAL_DATABASE_OUTPUTS.keyValueTables, { value: this.tables.map((t) => t.table.name), description: "DynamoDB global tables" });
   }
 
   /** The data key valid in `region` (the primary key at home, the replica elsewhere). */

@@ -7,6 +7,7 @@ import { HubPeering } from "@meridian/constructs";
 import { readStackOutputs, type StateSite } from "../src/state/s3-backend";
 import { regionalStateKey } from "../src/state/state-access";
 import { environmentBackendAndProviders } from "./environment-stack";
+import { REGIONAL_OUTPUTS } from "./regional-outputs";
 import type { RegionalStack } from "./regional-stack";
 
 export interface HubNetworkStackProps {
@@ -41,15 +42,15 @@ export class HubNetworkStack extends TerraformStack {
     const outputsOf = (environment: EnvironmentConfig, region: string) =>
       readStackOutputs(this, `regional-${environment.name}-${region}`, catalogue.state, regionalStateKey(catalogue, environment.name, region), props.stateSite);
     const hubOutputs = outputsOf(hubEnvironment, hub.region);
-    const routeTables = hubOutputs.getList("private_route_table_ids");
+    const routeTables = hubOutputs.getList(REGIONAL_OUTPUTS.privateRouteTableIds);
     this.peering = new HubPeering(this, "hub-peering", {
       name: clusterName(catalogue.project, hubEnvironment.name, hub.region),
-      hubVpcId: hubOutputs.getString("vpc_id"),
+      hubVpcId: hubOutputs.getString(REGIONAL_OUTPUTS.vpcId),
       // One private route table per AZ of the hub's region.
       hubRouteTableIds: hubRegion.availabilityZones.map((_, i) => Fn.element(routeTables, i)),
       spokes: props.spokes.map(({ environment, stack }) => ({
         key: `${environment.name}-${stack.region}`,
-        vpcId: outputsOf(environment, stack.region).getString("vpc_id"),
+        vpcId: outputsOf(environment, stack.region).getString(REGIONAL_OUTPUTS.vpcId),
         vpcCidr: environment.regions.find((r) => r.region === stack.region)!.vpcCidr,
         accountId: environment.accountId,
         region: stack.region,

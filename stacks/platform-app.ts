@@ -56,7 +56,7 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
   const joined = clusters.filter((c) => c.environment.joinedToHub);
   for (const environment of new Set(clusters.filter((c) => !c.environment.joinedToHub).map((c) => c.environment))) {
     options.onWarning?.(
-      `${environment.name} has not joined the GitOps hub (joinedToHub: false): only its AWS stacks are synthesized; once they are deployed, set joinedToHub: true (README, "Adding an environment")`,
+      `${environment.name} has not joined the GitOps hub (joinedToHub: false): only its AWS stacks are synthesized; once they are deployed, set joinedToHub: true (docs/catalogue.md, "Adding an environment")`,
     );
   }
   const spokes = joined.filter((c) => !isHub(c));

@@ -7,11 +7,11 @@ import { auroraClusterIdentifier, clusterName, masterSecretName, regionalStackNa
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import type { RegionConfig } from "../src/config/schema";
 import { AuroraRegionalMember } from "@meridian/constructs";
-import { CONTROLLER_IDENTITIES, type WorkloadIdentity } from "@meridian/constructs";
+import { CONTROLLER_IDENTITIES, type ControllerName } from "@meridian/constructs";
 import { RegionFailureDrill } from "@meridian/constructs";
 import { AzFaultExperiment } from "@meridian/constructs";
 import { clusterAutoscalerStatements, externalDnsStatements, loadBalancerControllerStatements } from "@meridian/constructs";
-import { EksCluster, type ClusterSubnet } from "@meridian/constructs";
+import { EksCluster } from "@meridian/constructs";
 import { IrsaRole } from "@meridian/constructs";
 import { ManagedNodeGroups } from "@meridian/constructs";
 import { managedNodeGroupsOf } from "@meridian/constructs";
@@ -23,6 +23,14 @@ import { RegionalIngress } from "@meridian/constructs";
 import { SharedFileSystem } from "@meridian/constructs";
 import type { GlobalDatabaseStack } from "./global-database-stack";
 import { installGitOpsAccess } from "./platform/gitops";
+import { REGIONAL_OUTPUTS, type RegionalOutputName } from "./regional-outputs";
+
+/**
+ * The IRSA roles of the in-cluster controllers, by the library's controller identity. Only the
+ * load balancer controller always has one; the others follow the environment (the autoscaler,
+ * external-dns's hosted zones), so a reader must handle their absence.
+ */
+export type ControllerRoles = { readonly loadBalancerController: IrsaRole } & { readonly [name in Exclude<ControllerName, "loadBalancerController">]?: IrsaRole };
 
 export interface RegionalStackProps extends EnvironmentStackProps {
   readonly region: RegionConfig;
@@ -45,8 +53,8 @@ export class RegionalStack extends TerraformStack {
   readonly interruptionQueue: InterruptionQueue;
   /** This region's Aurora global database member, when the environment has a database. */
   readonly database?: AuroraRegionalMember;
-  /** IRSA role ARNs of the in-cluster controllers, by role id (`load-balancer-controller`, …). */
-  readonly workloadRoleArns: Record<string, string> = {};
+  /** IRSA roles of the in-cluster controllers (the observability agents' are `observability.roles`). */
+  readonly controllerRoles: ControllerRoles;
   /** Karpenter's AWS side, when the environment uses Karpenter. */
   readonly karpenter?: KarpenterAwsResources;
   /** AMP workspace, workload log group and the agents' IRSA roles. */
@@ -75,7 +83,7 @@ export class RegionalStack extends TerraformStack {
       clusterName: name,
       flowLogRetentionDays: production ? 365 : 30,
     });
-    const privateSubnets: ClusterSubnet[] = this.network.privateSubnets.map((s, i) => ({ id: s.id, availabilityZone: region.availabilityZones[i]! }));
+    const privateSubnets = this.network.privateSubnets;
 
     this.cluster = new EksCluster(this, "cluster", {
       clusterName: name,
@@ -108,25 +116,28 @@ export class RegionalStack extends TerraformStack {
       queueName: `${name}-interruption`,
       events: interruptionEventsFor(environment.cluster.autoscaler),
     });
-    const irsa = ({ roleId, namespace, serviceAccount }: WorkloadIdentity, statements: DataAwsIamPolicyDocumentStatement[]) => {
+    const roles: { -readonly [controller in ControllerName]?: IrsaRole } = {};
+    const irsa = (controller: ControllerName, statements: DataAwsIamPolicyDocumentStatement[]) => {
+      const { roleId, namespace, serviceAccount } = CONTROLLER_IDENTITIES[controller];
       const role = new IrsaRole(this, roleId, { roleName: `${name}-${roleId}`, issuer: this.cluster.issuer, namespace, serviceAccount, statements });
-      this.workloadRoleArns[roleId] = role.arn;
+      roles[controller] = role;
       return role;
     };
 
     let karpenter: KarpenterAwsResources | undefined;
     if (environment.cluster.autoscaler === "karpenter") {
       karpenter = this.karpenter = new KarpenterAwsResources(this, "karpenter", {
-        ...context,
-        cluster: this.cluster.cluster,
-        issuer: this.cluster.issuer,
+        partition,
+        accountId: environment.accountId,
+        region: region.region,
+        cluster: this.cluster,
         interruptionQueueArn: this.interruptionQueue.queue.arn,
       });
     } else {
-      irsa(CONTROLLER_IDENTITIES.clusterAutoscaler, clusterAutoscalerStatements(context));
+      irsa("clusterAutoscaler", clusterAutoscalerStatements(context));
       // The queue carries only AWS Health scheduled changes (no ASG lifecycle events: EKS drains
       // managed nodes on its own terminations), so the handler completes no lifecycle action.
-      irsa(CONTROLLER_IDENTITIES.nodeTerminationHandler, [
+      irsa("nodeTerminationHandler", [
         {
           sid: "ReadInterruptionQueue",
           effect: "Allow",
@@ -141,12 +152,13 @@ export class RegionalStack extends TerraformStack {
         },
       ]);
     }
-    const loadBalancerController = irsa(CONTROLLER_IDENTITIES.loadBalancerController, loadBalancerControllerStatements(context));
+    const loadBalancerController = irsa("loadBalancerController", loadBalancerControllerStatements(context));
     const zoneIds = environment.cluster.externalDnsHostedZoneIds;
     const externalDns =
       zoneIds.length > 0
-        ? irsa(CONTROLLER_IDENTITIES.externalDns, externalDnsStatements({ ...context, hostedZoneArns: zoneIds.map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`) }))
+        ? irsa("externalDns", externalDnsStatements({ ...context, hostedZoneArns: zoneIds.map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`) }))
         : undefined;
+    this.controllerRoles = { ...roles, loadBalancerController };
 
     // Observability (issue 6): AMP workspace, workload log group and the agents' IRSA roles; the platform stack reads them.
     const observability = (this.observability = new ObservabilityAws(this, "observability", { ...context, issuer: this.cluster.issuer, kmsKeyArn: this.cluster.storageKey.arn, logRetentionDays: environment.cluster.logRetentionDays, alertEmails: environment.cluster.alertEmails }));
@@ -163,6 +175,7 @@ export class RegionalStack extends TerraformStack {
 
     this.ingress = new RegionalIngress(this, "ingress", {
       name: `${catalogue.project}-${environment.name}-${shortRegion(region.region)}`,
+      region: region.region,
       vpcId: this.network.vpc.id,
       vpcCidr: region.vpcCidr,
       publicSubnetIds: this.network.publicSubnets.map((s) => s.id),
@@ -248,39 +261,37 @@ export class RegionalStack extends TerraformStack {
     });
 
     installGitOpsAccess(this, { catalogue, environment, region: region.region, partition, cluster: this.cluster }); // GitOps (issue 6): spoke access role + access entry; on the hub, the Argo CD and Crossplane IRSA roles
-    Object.assign(this.workloadRoleArns, observability.workloadRoleArns);
-    new TerraformOutput(this, "amp_workspace_id", { value: observability.workspace.id, description: "Amazon Managed Service for Prometheus workspace of this cluster" });
-    new TerraformOutput(this, "amp_workspace_endpoint", { value: observability.workspace.prometheusEndpoint, description: "AMP Prometheus endpoint (remote write: <endpoint>api/v1/remote_write; Grafana data source URL)" });
-    new TerraformOutput(this, "alert_topic_arn", { value: observability.alertTopic.arn, description: "SNS topic Alertmanager publishes this cluster's alerts to; subscribe paging and chat here" });
-    new TerraformOutput(this, "workload_log_group_name", { value: observability.workloadLogGroup.name, description: "CloudWatch log group of this cluster's container logs" });
-
-    const output = (outputName: string, value: unknown, description: string) => new TerraformOutput(this, outputName, { value, description });
-    output("cluster_name", this.cluster.cluster.name, "EKS cluster name");
-    output("cluster_endpoint", this.cluster.cluster.endpoint, "Kubernetes API endpoint");
-    output("cluster_certificate_authority", this.cluster.cluster.certificateAuthority.get(0).data, "Base64 cluster CA certificate");
-    output("cluster_security_group_id", this.cluster.clusterSecurityGroupId, "Security group of the control plane and managed nodes");
-    output("oidc_provider_arn", this.cluster.issuer.providerArn, "IRSA OIDC provider ARN");
-    output("vpc_id", this.network.vpc.id, "VPC id");
-    output("private_route_table_ids", this.network.privateRouteTables.map((t) => t.id), "Route tables of the private subnets, one per AZ (the GitOps hub network routes to the spokes from these)");
-    output("private_subnet_ids", this.network.privateSubnets.map((s) => s.id), "Node and pod subnets, one per AZ");
-    output("public_subnet_ids", this.network.publicSubnets.map((s) => s.id), "Load balancer subnets, one per AZ");
-    output("database_subnet_ids", this.network.databaseSubnets.map((s) => s.id), "Database subnets, one per AZ");
-    output("nlb_arn", this.ingress.loadBalancer.arn, "Ingress NLB ARN (Global Accelerator endpoint)");
-    output("nlb_target_group_arn", this.ingress.targetGroup.arn, "Target group the load balancer controller binds the ingress Service to");
-    output("interruption_queue_name", this.interruptionQueue.queue.name, "SQS queue of interruption events");
-    output("efs_file_system_id", fileSystem.fileSystem.id, "Shared EFS file system for the EFS CSI driver");
-    output("load_balancer_controller_role_arn", loadBalancerController.arn, "IRSA role of the AWS Load Balancer Controller");
+    const output = (outputName: RegionalOutputName, value: unknown, description: string) => new TerraformOutput(this, outputName, { value, description });
+    output(REGIONAL_OUTPUTS.ampWorkspaceId, observability.workspace.id, "Amazon Managed Service for Prometheus workspace of this cluster");
+    output(REGIONAL_OUTPUTS.ampWorkspaceEndpoint, observability.workspace.prometheusEndpoint, "AMP Prometheus endpoint (remote write: <endpoint>api/v1/remote_write; Grafana data source URL)");
+    output(REGIONAL_OUTPUTS.alertTopicArn, observability.alertTopic.arn, "SNS topic Alertmanager publishes this cluster's alerts to; subscribe paging and chat here");
+    output(REGIONAL_OUTPUTS.workloadLogGroupName, observability.workloadLogGroup.name, "CloudWatch log group of this cluster's container logs");
+    output(REGIONAL_OUTPUTS.clusterName, this.cluster.cluster.name, "EKS cluster name");
+    output(REGIONAL_OUTPUTS.clusterEndpoint, this.cluster.cluster.endpoint, "Kubernetes API endpoint");
+    output(REGIONAL_OUTPUTS.clusterCertificateAuthority, this.cluster.cluster.certificateAuthority.get(0).data, "Base64 cluster CA certificate");
+    output(REGIONAL_OUTPUTS.clusterSecurityGroupId, this.cluster.clusterSecurityGroupId, "Security group of the control plane and managed nodes");
+    output(REGIONAL_OUTPUTS.oidcProviderArn, this.cluster.issuer.providerArn, "IRSA OIDC provider ARN");
+    output(REGIONAL_OUTPUTS.vpcId, this.network.vpc.id, "VPC id");
+    output(REGIONAL_OUTPUTS.privateRouteTableIds, this.network.privateRouteTables.map((t) => t.id), "Route tables of the private subnets, one per AZ (the GitOps hub network routes to the spokes from these)");
+    output(REGIONAL_OUTPUTS.privateSubnetIds, this.network.privateSubnets.map((s) => s.id), "Node and pod subnets, one per AZ");
+    output(REGIONAL_OUTPUTS.publicSubnetIds, this.network.publicSubnets.map((s) => s.id), "Load balancer subnets, one per AZ");
+    output(REGIONAL_OUTPUTS.databaseSubnetIds, this.network.databaseSubnets.map((s) => s.id), "Database subnets, one per AZ");
+    output(REGIONAL_OUTPUTS.nlbArn, this.ingress.loadBalancer.arn, "Ingress NLB ARN (Global Accelerator endpoint)");
+    output(REGIONAL_OUTPUTS.nlbTargetGroupArn, this.ingress.targetGroup.arn, "Target group the load balancer controller binds the ingress Service to");
+    output(REGIONAL_OUTPUTS.interruptionQueueName, this.interruptionQueue.queue.name, "SQS queue of interruption events");
+    output(REGIONAL_OUTPUTS.efsFileSystemId, fileSystem.fileSystem.id, "Shared EFS file system for the EFS CSI driver");
+    output(REGIONAL_OUTPUTS.loadBalancerControllerRoleArn, loadBalancerController.arn, "IRSA role of the AWS Load Balancer Controller");
     if (this.database) {
-      output("aurora_cluster_endpoint", this.database.cluster.endpoint, "Writer endpoint (resolves to the writer only in the primary region)");
-      output("aurora_reader_endpoint", this.database.cluster.readerEndpoint, "Reader endpoint of this region");
-      output("aurora_cluster_arn", this.database.cluster.arn, "Regional member cluster ARN");
-      output("aurora_security_group_id", this.database.securityGroup.id, "Security group of the Aurora member");
+      output(REGIONAL_OUTPUTS.auroraClusterEndpoint, this.database.cluster.endpoint, "Writer endpoint (resolves to the writer only in the primary region)");
+      output(REGIONAL_OUTPUTS.auroraReaderEndpoint, this.database.cluster.readerEndpoint, "Reader endpoint of this region");
+      output(REGIONAL_OUTPUTS.auroraClusterArn, this.database.cluster.arn, "Regional member cluster ARN");
+      output(REGIONAL_OUTPUTS.auroraSecurityGroupId, this.database.securityGroup.id, "Security group of the Aurora member");
     }
     if (externalDns) {
-      output("external_dns_role_arn", externalDns.arn, "IRSA role of external-dns");
+      output(REGIONAL_OUTPUTS.externalDnsRoleArn, externalDns.arn, "IRSA role of external-dns");
     }
     if (karpenter) {
-      output("karpenter_controller_role_arn", karpenter.controllerRole.arn, "IRSA role of the Karpenter controller");
+      output(REGIONAL_OUTPUTS.karpenterControllerRoleArn, karpenter.controllerRole.arn, "IRSA role of the Karpenter controller");
     }
   }
 }

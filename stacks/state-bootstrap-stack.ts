@@ -14,7 +14,7 @@ export const BOOTSTRAP_LOCAL_STATE_PATH = `../../../terraform.${STATE_BOOTSTRAP_
  * Creates the state bucket and lock table every other stack stores its state in, and each
  * environment's state-access roles (writer, reader) its stacks assume to reach them. It starts with
  * a local backend (the bucket does not exist yet); once applied, `state.bootstrapBackend: "s3"`
- * moves its own state into the bucket (see README, "State bootstrap").
+ * moves its own state into the bucket (see docs/state.md, "State bootstrap").
  */
 export class StateBootstrapStack extends TerraformStack {
   readonly stateBackend: StateBackend;

@@ -28,7 +28,7 @@ describe("health checks that cannot succeed are refused", () => {
     const problems = problemsAfter((raw) => Object.assign(production(raw).edge.healthCheck, { protocol: "HTTP", path: "/healthz" }));
     // THEN exactly that setting is refused, naming why
     expect(problems.map((p) => [p.path, p.rule])).toEqual([
-      ["environments[1].edge.healthCheck.protocol", "is HTTP, but the NLB listener passes TLS through to the pods, so the listener port speaks TLS; use HTTPS (or TCP)"],
+      ["environments[1].edge.healthCheck.protocol", "cannot succeed: the NLB listener passes TLS through to the pods, so the listener port speaks TLS; use HTTPS (or TCP)"],
     ]);
   });
 

@@ -1,12 +1,15 @@
 import { AURORA_POSTGRESQL_VERSION } from "../../src/config/catalogue";
-import { Testing, TerraformStack, type App } from "cdktf";
-import { AuroraGlobalDatabase } from "@meridian/constructs";
-import { AuroraRegionalMember, type AuroraRegionalMemberProps } from "@meridian/constructs";
+import type { TerraformStack } from "cdktf";
+import { GLOBAL_DATABASE_OUTPUTS } from "../../src/config/naming";
+import { REGIONAL_OUTPUTS } from "../../stacks/regional-outputs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlatformApp } from "../../stacks/platform-app";
 import { onlyResourceOf, resourcesOf, synthStacks, validCatalogue, type SynthesizedJson } from "../helpers";
+
+// The construct's own behaviour is tested on fixtures in packages/constructs/src/aurora-global/test;
+// these tests hold the app's global-database and regional stacks to the catalogue.
 
 const stacks = synthStacks();
 const globalDb = stacks.get("production-global-database")!;
@@ -64,11 +67,11 @@ describe("global-database stack", () => {
 
   test("outputs the global cluster, the secret and the data keys per region", () => {
     const output = globalDb.output ?? {};
-    expect(Object.keys(output)).toEqual(expect.arrayContaining(["global_cluster_id", "master_secret_arn", "data_key_arns", "key_value_tables"]));
-    expect(output.global_cluster_id!.value).toBe(refToOnly(globalDb, "aws_rds_global_cluster", "id"));
-    expect(output.master_secret_arn!.value).toBe(refToOnly(globalDb, "aws_secretsmanager_secret", "arn"));
+    expect(Object.keys(output)).toEqual(expect.arrayContaining(Object.values(GLOBAL_DATABASE_OUTPUTS)));
+    expect(output[GLOBAL_DATABASE_OUTPUTS.globalClusterId]!.value).toBe(refToOnly(globalDb, "aws_rds_global_cluster", "id"));
+    expect(output[GLOBAL_DATABASE_OUTPUTS.masterSecretArn]!.value).toBe(refToOnly(globalDb, "aws_secretsmanager_secret", "arn"));
     // The home region's key is the multi-Region primary, the other region's its replica.
-    expect(output.data_key_arns!.value).toEqual({
+    expect(output[GLOBAL_DATABASE_OUTPUTS.dataKeyArns]!.value).toEqual({
       "us-east-1": refToOnly(globalDb, "aws_kms_key", "arn"),
       "eu-west-1": refToOnly(globalDb, "aws_kms_replica_key", "arn"),
     });
@@ -112,6 +115,13 @@ describe.each([
     const ignored = (cluster.lifecycle as { ignore_changes: string[] }).ignore_changes;
     const membership = ["engine_version", "global_cluster_identifier", "replication_source_identifier", "source_region", "database_name", "master_username"];
     expect(ignored).toEqual(role === "reader" ? [...membership, "master_password_wo_version"] : membership);
+  });
+
+  test("outputs the member's endpoints, ARN and security group", () => {
+    expect(json.output![REGIONAL_OUTPUTS.auroraClusterEndpoint]!.value).toBe(refToOnly(json, "aws_rds_cluster", "endpoint"));
+    expect(json.output![REGIONAL_OUTPUTS.auroraReaderEndpoint]!.value).toBe(refToOnly(json, "aws_rds_cluster", "reader_endpoint"));
+    expect(json.output![REGIONAL_OUTPUTS.auroraClusterArn]!.value).toBe(refToOnly(json, "aws_rds_cluster", "arn"));
+    expect(json.output![REGIONAL_OUTPUTS.auroraSecurityGroupId]!.value).toMatch(/^\$\{aws_security_group\.aurora_security-group[\w-]*\.id\}$/);
   });
 
   test("has no password argument other than a write-only one (rule 31)", () => {
@@ -255,130 +265,5 @@ describe("stack order", () => {
     expect(dependencies("production-regional-us-east-1")).toEqual(["production-global-database"]);
     expect(dependencies("production-regional-eu-west-1")).toEqual(["production-global-database", "production-regional-us-east-1"]);
     rmSync(outdir, { recursive: true, force: true });
-  });
-});
-
-// ---------- bad props ----------
-
-const stack = () => new TerraformStack(Testing.app() as App, "test");
-
-function memberProps(overrides: Partial<AuroraRegionalMemberProps> = {}, scope = stack()): [TerraformStack, AuroraRegionalMemberProps] {
-  const globalCluster = new AuroraGlobalDatabase(scope, "global", { globalClusterIdentifier: "test-global", engineVersion: "16.6", databaseName: "app" });
-  return [
-    scope,
-    {
-      clusterIdentifier: "test-us-east-1",
-      region: "us-east-1",
-      role: "writer",
-      writerRegion: "us-east-1",
-      globalCluster,
-      engineVersion: "16.6",
-      instanceClass: "db.r7g.large",
-      instanceCount: 2,
-      availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
-      vpcId: "vpc-1",
-      subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
-      clientSecurityGroupIds: ["sg-eks"],
-      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-1",
-      writer: { databaseName: "app", masterUsername: "admin_user", masterSecretName: "test/master", masterPasswordVersion: 1 },
-      backupRetentionDays: 7,
-      backupWindow: "03:00-04:00",
-      maintenanceWindow: "sun:05:00-sun:06:00",
-      parameters: { logMinDurationStatementMs: 500 },
-      monitoringIntervalSeconds: 60,
-      partition: "aws",
-      accountId: "123456789012",
-      ...overrides,
-    },
-  ];
-}
-
-const member = (overrides: Partial<AuroraRegionalMemberProps>) => () => {
-  const [scope, props] = memberProps(overrides);
-  return new AuroraRegionalMember(scope, "member", props);
-};
-
-describe("AuroraRegionalMember", () => {
-  test.each<[string, Partial<AuroraRegionalMemberProps>, RegExp]>([
-    ["the writer has no writer settings", { writer: undefined }, /writer undefined is required for the writer member/],
-    ["the writer has a single instance", { instanceCount: 1 }, /instanceCount 1 must be 2-16/],
-    ["a reader has no instance", { role: "reader", writerRegion: "eu-west-1", instanceCount: 0 }, /instanceCount 0 must be 1-16/],
-    ["a reader replicates from its own region", { role: "reader", writerRegion: "us-east-1" }, /writerRegion "us-east-1" must be another region/],
-    ["the engine version differs from the global cluster's", { engineVersion: "16.8" }, /engineVersion "16.8" must equal the global cluster's version 16.6/],
-    ["there is one subnet", { subnetIds: ["subnet-a"], availabilityZones: ["us-east-1a"] }, /subnetIds 1 must be one subnet per availability zone/],
-    ["no client may connect", { clientSecurityGroupIds: [] }, /clientSecurityGroupIds \[\] must name at least one client security group/],
-    ["backups are kept one day", { backupRetentionDays: 1 }, /backupRetentionDays 1 must be 2-35/],
-    ["the monitoring interval is not one RDS offers", { monitoringIntervalSeconds: 7 }, /monitoringIntervalSeconds 7 must be one of 1, 5, 10, 15, 30, 60/],
-    ["the log retention is not a CloudWatch period", { logRetentionDays: 10 }, /logRetentionDays 10 is not a CloudWatch retention period/],
-    ["the identifier has upper case", { clusterIdentifier: "Test-1" }, /clusterIdentifier "Test-1" must be 1-63 lower-case letters/],
-  ])("throws when %s", (_when, overrides, message) => {
-    expect(member(overrides)).toThrow(message);
-  });
-
-  test("a reader needs no writer settings and sets source_region", () => {
-    // GIVEN a reader member in eu-west-1
-    const [scope, props] = memberProps({ role: "reader", region: "eu-west-1", writerRegion: "us-east-1", writer: undefined, clusterIdentifier: "test-eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] });
-    // WHEN it is synthesized
-    new AuroraRegionalMember(scope, "member", props);
-    const json = JSON.parse(Testing.synth(scope)) as SynthesizedJson;
-    // THEN it replicates from the writer's region and asks for no credentials
-    const cluster = only(json, "aws_rds_cluster");
-    expect(cluster.source_region).toBe("us-east-1");
-    expect(cluster.master_username).toBeUndefined();
-    expect((cluster.lifecycle as { ignore_changes: string[] }).ignore_changes).toContain("master_password_wo_version");
-  });
-});
-
-describe("AuroraGlobalDatabase cross-region checks at synth time", () => {
-  function topology(readerOverrides: Partial<AuroraRegionalMemberProps>, writerOverrides: Partial<AuroraRegionalMemberProps> = {}): string[] {
-    const [scope, writer] = memberProps(writerOverrides);
-    new AuroraRegionalMember(scope, "writer", writer);
-    const reader: AuroraRegionalMemberProps = {
-      ...writer,
-      clusterIdentifier: "test-eu-west-1",
-      region: "eu-west-1",
-      role: "reader",
-      writerRegion: "us-east-1",
-      availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-      ...readerOverrides,
-    };
-    new AuroraRegionalMember(scope, "reader", reader);
-    return (writer.globalCluster as AuroraGlobalDatabase).checkMembers();
-  }
-
-  test("a matching writer and reader pass", () => {
-    expect(topology({})).toEqual([]);
-  });
-
-  test("reports a reader too small to take the writer's load", () => {
-    expect(topology({ instanceClass: "db.r7g.large" }, { instanceClass: "db.r7g.2xlarge" })).toEqual([
-      "reader eu-west-1 uses db.r7g.large, smaller than the writer's db.r7g.2xlarge; after a switchover it could not carry the writer's load",
-    ]);
-  });
-
-  test("reports two writers", () => {
-    expect(topology({ role: "writer" })).toEqual([expect.stringMatching(/exactly one writer member, found 2 \(us-east-1, eu-west-1\)/)]);
-  });
-
-  test("reports two members in one region", () => {
-    expect(topology({ region: "us-east-1", writerRegion: "eu-west-1" })).toEqual([expect.stringMatching(/member region us-east-1 appears twice/)]);
-  });
-
-  test("app synthesis fails with the cross-region errors", () => {
-    // GIVEN an app whose reader is smaller than its writer
-    const app = Testing.app() as App;
-    const scope = new TerraformStack(app, "data");
-    const [, writer] = memberProps({ instanceClass: "db.r7g.2xlarge" }, scope);
-    new AuroraRegionalMember(scope, "writer", writer);
-    new AuroraRegionalMember(scope, "reader", { ...writer, clusterIdentifier: "test-eu-west-1", region: "eu-west-1", role: "reader", instanceClass: "db.r7g.large" });
-    // WHEN it synthesizes THEN validation stops it, naming the rule
-    expect(() => app.synth()).toThrow(/smaller than the writer's db\.r7g\.2xlarge/);
-  });
-
-  test.each([
-    ["an identifier with an underscore", { globalClusterIdentifier: "bad_id", engineVersion: "16.6" }, /globalClusterIdentifier "bad_id"/],
-    ["an engine version without minor", { globalClusterIdentifier: "ok", engineVersion: "16" }, /engineVersion "16" must be an Aurora PostgreSQL major\.minor version/],
-  ])("throws on %s", (_when, props, message) => {
-    expect(() => new AuroraGlobalDatabase(stack(), "g", { databaseName: "app", ...props })).toThrow(message);
   });
 });

@@ -1,13 +1,9 @@
-import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { Token } from "cdktf";
-import { ArgoCdHubRole, type ArgoCdHubRoleProps } from "@meridian/constructs";
-import { crossplaneEksStatements, crossplaneIamStatements, XCLUSTER_MANAGED_POLICIES, type CrossplanePolicyContext } from "@meridian/constructs";
+import { XCLUSTER_MANAGED_POLICIES } from "@meridian/constructs";
 import { ARGOCD_SERVICE_ACCOUNTS, argoCdHubRoleName, argoCdSpokeRoleName, crossplaneProviderRoleName } from "@meridian/constructs";
 import { IAM_ROLE_NAME_LIMIT } from "@meridian/constructs";
-import { GitOpsSpokeAccess, type GitOpsSpokeAccessProps } from "@meridian/constructs";
-import { AWS_SERVICE_PROVIDERS, XCLUSTER_SCOPE } from "@meridian/constructs";
+import { AWS_SERVICE_PROVIDERS } from "@meridian/constructs";
 import { gitOpsTopology } from "../../stacks/platform/gitops";
-import { awsStack, resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
+import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
 const regional = [...stacks.entries()].filter(([name]) => name.includes("-regional-"));
@@ -183,111 +179,6 @@ describe("Crossplane provider roles (hub's regional stack only)", () => {
       { test: "ArnEquals", variable: "iam:PolicyARN", values: [...XCLUSTER_MANAGED_POLICIES.cluster, ...XCLUSTER_MANAGED_POLICIES.node].map((p) => expect.stringMatching(new RegExp(`:iam::aws:policy/${p}$`))) },
     ]);
     expect(statements.flatMap((s) => s.actions as string[])).not.toEqual(expect.arrayContaining(["iam:PutRolePolicy"]));
-  });
-});
-
-type Statement = DataAwsIamPolicyDocumentStatement;
-const POLICY_CONTEXT: CrossplanePolicyContext = {
-  partition: "aws",
-  accountId: "111111111111",
-  regions: ["us-east-1", "eu-west-1"],
-  clusterNamePrefix: XCLUSTER_SCOPE.clusterNamePrefix,
-  rolePath: XCLUSTER_SCOPE.rolePath,
-};
-
-const CONTEXT_EKS = String.raw`arn:aws:eks:(us-east-1|eu-west-1):111111111111`;
-const CONTEXT_XCLUSTER_ROLE = /^arn:aws:iam::111111111111:role\/xcluster\/\*$/;
-describe.each([
-  [
-    "provider-aws-eks",
-    () => crossplaneEksStatements(POLICY_CONTEXT),
-    {
-      cluster: new RegExp(String.raw`^${CONTEXT_EKS}:cluster/xcluster-\*$`),
-      nodegroup: new RegExp(String.raw`^${CONTEXT_EKS}:nodegroup/xcluster-\*/\*/\*$`),
-      accessEntry: new RegExp(String.raw`^${CONTEXT_EKS}:access-entry/xcluster-\*/\*$`),
-      xclusterRole: CONTEXT_XCLUSTER_ROLE,
-      serviceLinkedRole: /^arn:aws:iam::111111111111:role\/aws-service-role\/eks(-nodegroup)?\.amazonaws\.com\/AWSServiceRoleForAmazonEKS(Nodegroup)?$/,
-    },
-  ],
-  ["provider-aws-iam", () => crossplaneIamStatements(POLICY_CONTEXT), { xclusterRole: CONTEXT_XCLUSTER_ROLE }],
-] as [string, () => Statement[], Record<string, RegExp>][])("%s statements (security rule #20)", (_name, build, allowed) => {
-  test("allow named actions with unique sids; no wildcard action, no Not* element", () => {
-    const statements = build();
-    expect(statements.length).toBeGreaterThan(0);
-    expect(new Set(statements.map((s) => s.sid)).size).toBe(statements.length);
-    for (const s of statements) {
-      expect(s.effect).toBe("Allow");
-      expect(s.actions?.length ?? 0).toBeGreaterThan(0);
-      expect(s.resources?.length ?? 0).toBeGreaterThan(0);
-      (s.actions ?? []).forEach((a) => expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/));
-      expect(s).not.toHaveProperty("notActions");
-      expect(s).not.toHaveProperty("notResources");
-    }
-  });
-
-  test("never grant on resource \"*\" and never outside the composition's scope or account", () => {
-    const resources = build().flatMap((s) => s.resources ?? []);
-    expect(resources).not.toContain("*");
-    expectOnlyAllowedResources(resources, allowed);
-  });
-});
-
-describe("crossplane provider policies: bad context", () => {
-  test.each([
-    ["regions is empty", { regions: [] }, /regions is empty/],
-    ["the role path is the root path", { rolePath: "/" }, /rolePath "\/" must be an IAM path/],
-    ["the cluster prefix does not end in '-'", { clusterNamePrefix: "xcluster" }, /clusterNamePrefix "xcluster" must be/],
-  ])("throws when %s", (_case, override, message) => {
-    expect(() => crossplaneEksStatements({ ...POLICY_CONTEXT, ...override })).toThrow(message);
-    expect(() => crossplaneIamStatements({ ...POLICY_CONTEXT, ...override })).toThrow(message);
-  });
-});
-
-/** A stack with an AWS provider to build the constructs in. */
-const testStack = () => awsStack().stack;
-const ISSUER = { providerArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC", host: "oidc.eks.us-east-1.amazonaws.com/id/ABC" };
-const SPOKE: GitOpsSpokeAccessProps = { clusterName: "c", roleName: "c-argocd-spoke", hubRoleArn: "arn:aws:iam::111111111111:role/hub-argocd-hub", partition: "aws" };
-const HUB: ArgoCdHubRoleProps = { roleName: "hub-argocd-hub", issuer: ISSUER, spokeRoleArns: ["arn:aws:iam::222222222222:role/c-argocd-spoke"] };
-
-describe("GitOpsSpokeAccess: bad props", () => {
-  test("throws when the hub role ARN is a token (it must be deterministic, not read from another stack)", () => {
-    expect(() => new GitOpsSpokeAccess(testStack(), "s", { ...SPOKE, hubRoleArn: Token.asString({ ref: "x" }) })).toThrow(/hubRoleArn .* must be a literal IAM role ARN/);
-  });
-
-  test("throws when the hub role ARN is not a role ARN", () => {
-    expect(() => new GitOpsSpokeAccess(testStack(), "s", { ...SPOKE, hubRoleArn: "arn:aws:iam::111111111111:user/bob" })).toThrow(/hubRoleArn "arn:aws:iam::111111111111:user\/bob"/);
-  });
-
-  test("throws when the role name exceeds IAM's 64 characters, naming the length", () => {
-    const roleName = `${"x".repeat(52)}-argocd-spoke`;
-    expect(() => new GitOpsSpokeAccess(testStack(), "s", { ...SPOKE, roleName })).toThrow(/roleName ".*" is 65 characters; IAM allows 64/);
-  });
-
-  test("throws when the access policy is not an EKS cluster access policy", () => {
-    expect(() => new GitOpsSpokeAccess(testStack(), "s", { ...SPOKE, accessPolicy: "AdministratorAccess" as never })).toThrow(/accessPolicy "AdministratorAccess" is not one of/);
-  });
-});
-
-describe("ArgoCdHubRole: bad props", () => {
-  test("throws when no spoke role is listed", () => {
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, spokeRoleArns: [] })).toThrow(/spokeRoleArns is empty/);
-  });
-
-  test("throws when a spoke role ARN is a token or a pattern", () => {
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, spokeRoleArns: [Token.asString({ ref: "x" })] })).toThrow(/spokeRoleArns\[0\] .* must be a literal IAM role ARN/);
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, spokeRoleArns: ["arn:aws:iam::*:role/*"] })).toThrow(/spokeRoleArns\[0\] "arn:aws:iam::\*:role\/\*"/);
-  });
-
-  test("throws when a spoke role is listed twice", () => {
-    const arn = HUB.spokeRoleArns[0]!;
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, spokeRoleArns: [arn, arn] })).toThrow(/lists ".*" twice/);
-  });
-
-  test("throws when a service account is not a Kubernetes name", () => {
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, serviceAccounts: ["Argo_CD"] })).toThrow(/serviceAccounts\[0\] "Argo_CD" is not a Kubernetes name/);
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, serviceAccounts: ["argocd-server", "argocd-server"] })).toThrow(/^ArgoCdHubRole .*: service account "argocd-server" is listed twice$/);
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, namespace: "Argo" })).toThrow(/^ArgoCdHubRole .*: namespace "Argo" is not a Kubernetes name/);
-    expect(() => new ArgoCdHubRole(testStack(), "h", { ...HUB, roleName: "r".repeat(65) })).toThrow(/^ArgoCdHubRole r+: roleName "r+" is 65 characters; IAM allows 64$/);
   });
 });
 

@@ -1,6 +1,6 @@
-import type { TerraformStack } from "cdktf";
-import { GlobalTable, type GlobalTableProps } from "@meridian/constructs";
-import { awsStack, resourcesOf, synthJson, synthStacks, type Block, type SynthesizedJson } from "../helpers";
+import { resourcesOf, synthStacks, type Block, type SynthesizedJson } from "../helpers";
+
+// The construct's own behaviour is tested on fixtures in packages/constructs/src/global-table/test.
 
 const globalData = synthStacks().get("production-global-database")!;
 const tables = resourcesOf(globalData, "aws_dynamodb_table");
@@ -71,51 +71,5 @@ describe("GlobalTable in the production global-database stack", () => {
       ],
     });
     expect(flags.ttl).toBeUndefined();
-  });
-});
-
-const props: Omit<GlobalTableProps, "provider"> = {
-  tableName: "test-items",
-  partitionKey: { name: "id", type: "S" },
-  kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-primary",
-  replica: { region: "eu-west-1", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/mrk-primary" },
-};
-
-function globalTable(overrides: Partial<GlobalTableProps> = {}): TerraformStack {
-  const { stack, provider } = awsStack();
-  new GlobalTable(stack, "table", { ...props, provider, ...overrides });
-  return stack;
-}
-
-describe("GlobalTable rejects bad settings", () => {
-  test("throws when the sort key equals the partition key", () => {
-    expect(() => globalTable({ sortKey: { name: "id", type: "N" } })).toThrow('GlobalTable test-items: sortKey "id" must differ from the partition key');
-  });
-  test("throws when the table name is invalid", () => {
-    expect(() => globalTable({ tableName: "ab" })).toThrow('GlobalTable: tableName "ab" must be 3-255 characters of letters, digits, _ . -');
-    expect(() => globalTable({ tableName: "user sessions" })).toThrow('tableName "user sessions" must be 3-255 characters');
-    expect(() => globalTable({ tableName: "x".repeat(256) })).toThrow("must be 3-255 characters");
-  });
-});
-
-describe("GlobalTable settings", () => {
-  test("bills on demand: a provisioned global table would need write auto scaling in every replica", () => {
-    const [table] = resourcesOf(synthJson(globalTable()), "aws_dynamodb_table");
-    expect(table).toMatchObject({ billing_mode: "PAY_PER_REQUEST" });
-    expect(table!.read_capacity).toBeUndefined();
-    expect(table!.write_capacity).toBeUndefined();
-  });
-
-  test("deletion protection can be switched off, but prevent_destroy stays", () => {
-    const [table] = resourcesOf(synthJson(globalTable({ deletionProtection: false })), "aws_dynamodb_table");
-    expect(table).toMatchObject({ deletion_protection_enabled: false, lifecycle: { prevent_destroy: true } });
-  });
-
-  test("uses the given keys: the table's key at home, the replica's key in the replica region", () => {
-    const [table] = resourcesOf(synthJson(globalTable()), "aws_dynamodb_table");
-    expect(table).toMatchObject({
-      server_side_encryption: { enabled: true, kms_key_arn: props.kmsKeyArn },
-      replica: [{ region_name: "eu-west-1", kms_key_arn: props.replica.kmsKeyArn }],
-    });
   });
 });

@@ -1,6 +1,3 @@
-import { App, Testing, TerraformStack } from "cdktf";
-import { planSubnets } from "@meridian/constructs";
-import { Network, type NetworkProps } from "@meridian/constructs";
 import { policyStatements, resourcesOf, synthStacks, type SynthesizedJson } from "../helpers";
 
 const stacks = synthStacks();
@@ -90,30 +87,5 @@ describe("Network", () => {
     expect(group.ingress).toEqual([expect.objectContaining({ from_port: 443, to_port: 443, cidr_blocks: ["10.72.0.0/16"], description: expect.any(String) })]);
     expect(group.egress).toBeUndefined();
   });
-
-  describe("rejects bad props", () => {
-    const props = (overrides: Partial<NetworkProps>): NetworkProps => ({
-      name: "test",
-      region: "us-east-1",
-      accountId: "123456789012",
-      vpcCidr: "10.0.0.0/16",
-      subnets: planSubnets("10.0.0.0/16", ["us-east-1a", "us-east-1b", "us-east-1c"]),
-      natGateways: "per-az",
-      clusterName: "test",
-      ...overrides,
-    });
-    const build = (p: NetworkProps) => () => new Network(new TerraformStack(Testing.app() as App, "s"), "n", p);
-
-    test("throws when the account id is not 12 digits", () => {
-      expect(build(props({ accountId: "12345" }))).toThrow('Network test: accountId "12345" must be a 12-digit AWS account id');
-    });
-
-    test("throws when the flow log retention is not a CloudWatch period", () => {
-      expect(build(props({ flowLogRetentionDays: 45 }))).toThrow("flowLogRetentionDays 45 is not a CloudWatch retention period");
-    });
-
-    test("throws when fewer than 2 AZs are given", () => {
-      expect(build(props({ subnets: planSubnets("10.0.0.0/16", ["us-east-1a"]) }))).toThrow("needs subnets in at least 2 availability zones, got 1");
-    });
-  });
+  // The refusals (accountId, flowLogRetentionDays, subnets) are the library's network tests.
 });

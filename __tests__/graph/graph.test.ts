@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { globalDatabaseStackName, platformStackName, regionalStackName, STATE_BOOTSTRAP_STACK } from "../../src/config/naming";
 import { renderMermaid, wrap } from "../../src/graph/mermaid";
-import { GRAPH_BLOCK } from "../../src/graph/readme-block";
+import { GRAPH_BLOCK } from "../../src/graph/graph-block";
 
 const { start: GRAPH_START, end: GRAPH_END } = GRAPH_BLOCK;
 const graphBlock = GRAPH_BLOCK.block;
@@ -195,13 +195,13 @@ describe("the Mermaid rendering", () => {
   });
 });
 
-describe("README.md", () => {
+describe("docs/stacks.md", () => {
   test("its stack graph is what the built-in catalogue synthesizes (else run `npm run graph`)", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const page = readFileSync(join(ROOT, "docs", "stacks.md"), "utf8");
     const expected = graphBlock(renderMermaid(graph));
-    if (currentGraphBlock(readme) !== expected) {
+    if (currentGraphBlock(page) !== expected) {
       throw new Error(
-        `README.md's stack graph (between ${GRAPH_START} and ${GRAPH_END}) is out of date: run \`npm run graph\` and commit README.md.\n` +
+        `docs/stacks.md's stack graph (between ${GRAPH_START} and ${GRAPH_END}) is out of date: run \`npm run graph\` and commit docs/stacks.md.\n` +
           `expected:\n${expected}`,
       );
     }
@@ -228,14 +228,14 @@ describe("npm run graph (scripts/graph.ts)", () => {
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), "graph-readme-"))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("--check --outdir <synth> --readme <file> exits 1 on a stale block and names the fix", async () => {
+  test("--check --outdir <synth> --doc <file> exits 1 on a stale block and names the fix", async () => {
     const readme = staleReadme();
-    const stale = await runCapturing(GRAPH_COMMAND, "--check", "--outdir", builtInSynthDir(), "--readme", readme);
+    const stale = await runCapturing(GRAPH_COMMAND, "--check", "--outdir", builtInSynthDir(), "--doc", readme);
     expect(stale).toEqual({ code: 1, stdout: "", stderr: `${readme}: the stack graph is out of date; run \`npm run graph\` and commit the result\n` });
   });
 
-  test("its default document is the README", () => {
-    expect(GRAPH_COMMAND.defaultDocument).toBe(join(ROOT, "README.md"));
+  test("its default document is docs/stacks.md", () => {
+    expect(GRAPH_COMMAND.defaultDocument).toBe(join(ROOT, "docs", "stacks.md"));
   });
 
   test("without --outdir it synthesizes the built-in catalogue itself and draws what the shared synth draws", async () => {
@@ -250,7 +250,7 @@ describe("npm run graph (scripts/graph.ts)", () => {
 
   test("as `npm run graph` runs it, the script rewrites the block it is given", () => {
     const readme = staleReadme();
-    const written = run("--outdir", builtInSynthDir(), "--readme", readme);
+    const written = run("--outdir", builtInSynthDir(), "--doc", readme);
     expect(written.stderr).toBe("");
     expect(written.status).toBe(0);
     expect(readFileSync(readme, "utf8")).toBe(`# t\n${GRAPH_START}${graphBlock(renderMermaid(graph))}${GRAPH_END}\ntail\n`);

@@ -428,13 +428,13 @@ describe("installClusterAddons", () => {
       const app = buildPlatformApp(validCatalogue(), { outdir });
       const platform = app.node.findChild(STAGING) as PlatformStack;
       const regional = app.node.findChild(regionalOf(STAGING)) as RegionalStack;
-      const withoutRole = Object.create(regional, { workloadRoleArns: { value: { "load-balancer-controller": regional.workloadRoleArns["load-balancer-controller"] } } }) as RegionalStack;
+      const withoutRole = Object.create(regional, { controllerRoles: { value: { loadBalancerController: regional.controllerRoles.loadBalancerController } } }) as RegionalStack;
 
       // WHEN the add-ons are installed into a fresh stack
       const install = () => installClusterAddons({ ...platform.context, stack: new TerraformStack(app, "probe"), regional: withoutRole });
 
       // THEN the missing role is named
-      expect(install).toThrow(`probe: regional stack staging-regional-us-east-1 records no workloadRoleArns["external-dns"]`);
+      expect(install).toThrow(`probe: regional stack staging-regional-us-east-1 has no controllerRoles.externalDns`);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

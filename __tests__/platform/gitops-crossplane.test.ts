@@ -1,7 +1,6 @@
 import { parse, parseAllDocuments } from "yaml";
 import { CHARTS } from "@meridian/constructs";
 import { createHash } from "node:crypto";
-import { Crossplane, crossplaneValues, type CrossplaneProps } from "@meridian/constructs";
 import { ACTIVATED_MANAGED_RESOURCES, AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, XCLUSTER_SCOPE } from "@meridian/constructs";
 import { validateCrossplaneObject } from "@meridian/constructs";
 import {
@@ -15,7 +14,7 @@ import {
   xClusterTemplate,
   type XClusterApiProps,
 } from "@meridian/constructs";
-import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthStacks } from "../helpers";
+import { type Block, resourcesOf, type SynthesizedJson, synthStacks } from "../helpers";
 import { GROUPS_WITHOUT_MODELS, validateManifest, type Manifest } from "../manifests";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -404,35 +403,4 @@ describe("the KubernetesCluster composition", () => {
   });
 });
 
-describe("Crossplane: bad props", () => {
-  const stack = () => emptyStack();
-  const PROPS: CrossplaneProps = {
-    providerRoleArns: { eks: "arn:aws:iam::333333333333:role/x-crossplane-eks", iam: "arn:aws:iam::333333333333:role/x-crossplane-iam" },
-    xcluster: XCLUSTER,
-  };
-
-  test("throws when a service provider has no IRSA role, naming the provider", () => {
-    expect(() => new Crossplane(stack(), "c", { ...PROPS, providerRoleArns: { eks: PROPS.providerRoleArns.eks! } })).toThrow(/providerRoleArns\.iam "" must be the literal IRSA role ARN of provider-aws-iam/);
-  });
-
-  test("throws when fewer than 2 replicas are asked for", () => {
-    expect(() => new Crossplane(stack(), "c", { ...PROPS, replicas: 1 })).toThrow(/replicas is 1; at least 2/);
-  });
-
-  test("throws when the KubernetesCluster account id is not a literal account id", () => {
-    expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, accountId: "hub" } })).toThrow('KubernetesCluster API: accountId "hub" must be a literal 12-digit AWS account id');
-  });
-
-  test("throws when the KubernetesCluster group is not a DNS subdomain with a dot", () => {
-    expect(() => new Crossplane(stack(), "c", { ...PROPS, xcluster: { ...XCLUSTER, group: "platform" } })).toThrow(/KubernetesCluster API: group "platform" must be a DNS subdomain/);
-  });
-
-  test("throws when the package timeout is too short to pull a provider", () => {
-    expect(() => new Crossplane(stack(), "c", { ...PROPS, packageTimeoutSeconds: 10 })).toThrow(/packageTimeoutSeconds is 10/);
-  });
-
-  test("crossplaneValues spreads core and RBAC manager by their own pod labels", () => {
-    const values = crossplaneValues(3) as any;
-    expect(values.rbacManager.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ app: "crossplane-rbac-manager", release: "crossplane" });
-  });
-});
+// Crossplane's refusals (bad props) are tested in packages/constructs/src/platform/crossplane/test/.

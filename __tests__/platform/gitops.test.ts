@@ -1,10 +1,7 @@
 import { parse } from "yaml";
 import { CHARTS } from "@meridian/constructs";
-import { AppOfAppsBootstrap, appOfAppsManifests, BOOTSTRAP_SELECTOR, IN_CLUSTER_SERVER } from "@meridian/constructs";
-import { ArgoCd, argoCdValues } from "@meridian/constructs";
-import { ArgoCdClusterSecret, type ArgoCdClusterSecretProps } from "@meridian/constructs";
-import { Token } from "cdktf";
-import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthStacks, validCatalogue } from "../helpers";
+import { BOOTSTRAP_SELECTOR, IN_CLUSTER_SERVER } from "@meridian/constructs";
+import { type Block, resourcesOf, type SynthesizedJson, synthStacks, validCatalogue } from "../helpers";
 import { validateManifest, type Manifest } from "../manifests";
 
 const HUB = "production-platform-us-east-1";
@@ -225,46 +222,4 @@ describe("platform stacks other than the hub", () => {
   });
 });
 
-describe("bad props", () => {
-  const stack = () => emptyStack();
-  const SECRET: ArgoCdClusterSecretProps = {
-    name: "staging-us-east-1",
-    server: "https://example.eks.amazonaws.com",
-    caData: "Q0E=",
-    clusterName: "meridian-staging-us-east-1",
-    roleArn: "arn:aws:iam::222222222222:role/meridian-staging-us-east-1-argocd-spoke",
-    environment: "staging",
-    region: "us-east-1",
-  };
-
-  test("ArgoCd throws when the hub role ARN is a token", () => {
-    expect(() => new ArgoCd(stack(), "a", { hubRoleArn: Token.asString({ ref: "x" }) })).toThrow(/hubRoleArn .* must be a literal IAM role ARN/);
-  });
-
-  test("argoCdValues throws when fewer than 2 replicas are asked for, naming the setting", () => {
-    expect(() => argoCdValues({ hubRoleArn: HUB_ROLE_ARN, replicas: 1 })).toThrow(/ArgoCd: replicas is 1; at least 2 are required/);
-    expect(() => argoCdValues({ hubRoleArn: HUB_ROLE_ARN, controllerReplicas: 1 })).toThrow(/controllerReplicas is 1/);
-  });
-
-  test("ArgoCdClusterSecret throws when the spoke role is a token or the name is not a DNS label", () => {
-    expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, roleArn: Token.asString({ ref: "x" }) })).toThrow(/roleArn must be a literal/);
-    expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, name: "Staging_US" })).toThrow(/name "Staging_US" must be a DNS label/);
-    // The secret is named cluster-<name>: 55 characters is the longest name that keeps it a DNS label.
-    expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, name: "n".repeat(55) })).not.toThrow();
-    expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, name: "n".repeat(56) })).toThrow(/must be a DNS label of at most 55 characters/);
-  });
-
-  test("ArgoCdClusterSecret throws when a label value is not a Kubernetes label value", () => {
-    expect(() => new ArgoCdClusterSecret(stack(), "s", { ...SECRET, labels: { team: "a b" } })).toThrow(/label team="a b" is not a Kubernetes label value/);
-  });
-
-  test("appOfAppsManifests throws when the repository path is absolute or climbs out", () => {
-    const repository = { url: "https://example.com/r.git", path: "/clusters", revision: "main" };
-    expect(() => appOfAppsManifests({ repository })).toThrow(/repository\.path "\/clusters" must be relative/);
-    expect(() => appOfAppsManifests({ repository: { ...repository, path: "a/../b" } })).toThrow(/repository\.path "a\/\.\.\/b"/);
-  });
-
-  test("appOfAppsManifests throws when retries are disabled", () => {
-    expect(() => new AppOfAppsBootstrap(stack(), "b", { repository: { url: "https://example.com/r.git", path: "clusters", revision: "main" }, retryLimit: 0 })).toThrow(/retryLimit is 0/);
-  });
-});
+// The constructs' refusals (bad props) are tested in packages/constructs/src/platform/argo-cd/test/.

@@ -121,7 +121,7 @@ describe("every platform stack's observability objects pass their schemas", () =
   });
 });
 
-describe("a wrong value fails schema validation (misspelt keys fail tsc: observability-typos.test.ts)", () => {
+describe("a wrong value fails schema validation (misspelt keys fail tsc: packages/constructs/src/platform/observability/test/observability-typos.test.ts)", () => {
   const platform = build();
   const kps = platform.kubePrometheusStack.values as Values;
 

@@ -90,17 +90,18 @@ describe.each(regionalNames)("%s: observability AWS side", (name) => {
   });
 });
 
-describe("the regional stacks record the observability roles in workloadRoleArns", () => {
-  test("under their role ids, next to the other controllers' roles", () => {
+describe("the regional stacks hand out the observability roles and the controllers' roles", () => {
+  test("as typed handles: one role per agent, and the load balancer controller's", () => {
     // GIVEN an app built from the built-in catalogue
     const outdir = mkdtempSync(join(tmpdir(), "obs-"));
     try {
       const app = buildPlatformApp(validCatalogue(), { outdir });
       const regionals = app.node.children.filter((c): c is RegionalStack => c instanceof RegionalStack);
       expect(regionals).toHaveLength(4);
-      // THEN every regional stack carries the three role ARNs
+      // THEN every regional stack carries a role per agent and the load balancer controller's role
       for (const regional of regionals) {
-        expect(Object.keys(regional.workloadRoleArns)).toEqual(expect.arrayContaining(["amp-remote-write", "fluent-bit", "otel-collector", "load-balancer-controller"]));
+        expect(Object.keys(regional.observability.roles).sort()).toEqual(["alertmanager", "fluentBit", "otelCollector", "prometheus"]);
+        expect(regional.controllerRoles.loadBalancerController.node.id).toBe("load-balancer-controller");
       }
     } finally {
       rmSync(outdir, { recursive: true, force: true });

@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generatedEnvironment } from "../../src/config/generated-environments";
 import { otherEnvironmentKeysRead } from "../../src/state/state-access";
+import { hubPeeringOutputName } from "../../src/config/naming";
+import { REGIONAL_OUTPUTS } from "../../stacks/regional-outputs";
 import { resourcesOf, synthStacks, validCatalogue, type Block, type SynthesizedJson } from "../helpers";
 
 /**
@@ -40,7 +42,7 @@ describe("hub network stack (hub side)", () => {
   test("requests one peering per spoke, from the hub VPC, with the spoke's account and region explicit", () => {
     expect(peerings.map((p) => `${p.peer_owner_id}/${p.peer_region}`).sort()).toEqual(SPOKES.map((s) => `${s.account}/${s.region}`).sort());
     for (const peering of peerings) {
-      expect(remoteRead(hubNetwork, peering.vpc_id)).toEqual({ key: "meridian/production/production-regional-us-east-1.tfstate", output: expect.any(String) });
+      expect(remoteRead(hubNetwork, peering.vpc_id)).toEqual({ key: "meridian/production/production-regional-us-east-1.tfstate", output: REGIONAL_OUTPUTS.vpcId });
       expect(peering).not.toHaveProperty("auto_accept");
     }
   });
@@ -94,6 +96,7 @@ describe.each(SPOKES)("hub link stack of $env/$region (spoke side)", (spoke) => 
       key: "meridian/production/production-hub-network.tfstate",
       output: `peering_connection_${spoke.env}_${spoke.region.replace(/-/g, "_")}`,
     });
+    expect(hubNetwork.output).toHaveProperty(hubPeeringOutputName(spoke.env, spoke.region));
   });
 
   test("routes the hub's CIDR from each of its three private route tables over the accepted peering", () => {

@@ -25,6 +25,36 @@ describe("offline overrides", () => {
     expect(values).toContainEqual([expect.any(String), expect.any(String), expect.any(String)]);
   });
 
+  test("a read of a local-backend producer (cdktf's default backend) is shaped by the producer's output too", () => {
+    // GIVEN two stacks of an app without a backend: cdktf writes local state and reads it by path
+    const statePath = "/apps/example/terraform.producer.tfstate";
+    const producer = {
+      name: "producer",
+      directory: "/apps/example/cdktf.out/stacks/producer",
+      providers: ["aws"],
+      dependencies: [],
+      config: {
+        terraform: { backend: { local: { path: statePath } } },
+        provider: { aws: [{ region: "eu-west-1" }] },
+        output: { "cross-stack-output-aws_kms_keydata_keyarn": { value: "${aws_kms_key.data_key.arn}" } },
+      },
+    };
+    const consumer = {
+      name: "consumer",
+      directory: "/apps/example/cdktf.out/stacks/consumer",
+      providers: ["aws"],
+      dependencies: ["producer"],
+      config: {
+        data: { terraform_remote_state: { producer: { backend: "local", config: { path: statePath } } } },
+        resource: { aws_rds_cluster: { db: { kms_key_id: "${data.terraform_remote_state.producer.outputs.cross-stack-output-aws_kms_keydata_keyarn}" } } },
+      },
+    };
+    // WHEN the consumer's overrides are written
+    const [remote] = Object.values(offlineOverrides(consumer, [consumer, producer]).data!.terraform_remote_state!);
+    // THEN the placeholder is a KMS key ARN of the producer's region, which the provider accepts as kms_key_id
+    expect((remote!.defaults as Record<string, unknown>)["cross-stack-output-aws_kms_keydata_keyarn"]).toMatch(/^arn:aws:kms:eu-west-1:\d{12}:key\//);
+  });
+
   test("aliases keep their alias so each aliased provider gets its own fake credentials", () => {
     const json = { ...stack("producer"), config: { ...stack("producer").config, provider: { aws: [{ region: "us-east-1" }, { alias: "secondary", region: "eu-west-1" }] } } };
     expect(offlineOverrides(json, stacks).provider!.aws!.map((p) => p.alias)).toEqual([undefined, "secondary"]);

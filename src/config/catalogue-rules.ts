@@ -1,6 +1,7 @@
-import { instanceSizeRank } from "@meridian/constructs";
+import { backupAndMaintenanceWindowsOverlap, readerCanCarryWriter } from "@meridian/constructs";
 import { amiReleaseVersionProblem, amiTypeOf, managedNodeGroupsOf, type EksAmiType } from "@meridian/constructs";
 import { cidrsOverlap } from "@meridian/constructs";
+import { TLS_LISTENER_HEALTH_CHECK_PROTOCOLS, acceleratorIngressProblems, everyTrafficDialClosed } from "@meridian/constructs";
 import { isGitOpsHub } from "./gitops-hub";
 import { parseRoleArn } from "@meridian/constructs";
 import { RESERVED_PROJECT_NAMES, partitionOf } from "@meridian/constructs";
@@ -223,7 +224,7 @@ function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]
   const classOf = (region: string) => db.instanceClassOverrides[region] ?? db.instanceClass;
   const writerClass = classOf(env.primaryRegion);
   const readerClass = classOf(env.secondaryRegion);
-  if (instanceSizeRank(readerClass) < instanceSizeRank(writerClass)) {
+  if (!readerCanCarryWriter(readerClass, writerClass)) {
     // Point at the setting that made the difference: the reader's override, else the writer's.
     const culprit = env.secondaryRegion in db.instanceClassOverrides ? env.secondaryRegion : env.primaryRegion;
     violations.push({
@@ -245,7 +246,7 @@ function databaseRules(env: EnvironmentConfig, at: (...rest: (string | number)[]
   if (env.tier === "production" && db.backupRetentionDays < 7) {
     violations.push({ path: at("database", "backupRetentionDays"), message: "must be >= 7 in production" });
   }
-  if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
+  if (backupAndMaintenanceWindowsOverlap(db.backupWindow, db.maintenanceWindow)) {
     violations.push({ path: at("database", "maintenanceWindow"), message: `overlaps the daily backup window ${db.backupWindow}; Aurora refuses overlapping windows` });
   }
   return violations;
@@ -258,32 +259,13 @@ function edgeRules(env: EnvironmentConfig, at: (...rest: (string | number)[]) =>
   for (const field of ["trafficDials", "endpointWeights"] as const) {
     violations.push(...unknownRegionKeys(env, edge[field], (region) => at("edge", field, region), "; every region gets exactly one endpoint group"));
   }
-  if (listed.every((region) => (edge.trafficDials[region] ?? 100) === 0)) {
+  if (everyTrafficDialClosed(listed.map((region) => edge.trafficDials[region] ?? 100))) {
     violations.push({ path: at("edge", "trafficDials"), message: "sets every region's dial to 0: the accelerator would accept no traffic at all" });
   }
-  edge.listeners.forEach((listener, i) => {
-    if (listener.port !== env.ingress.port) {
-      violations.push({
-        path: at("edge", "listeners", i, "port"),
-        message: `must equal the regional NLB's listener port ingress.port (${env.ingress.port}): the accelerator forwards to its endpoints on the listener's port`,
-      });
-    }
-    if (listener.protocol !== "TCP") {
-      violations.push({ path: at("edge", "listeners", i, "protocol"), message: `${listener.protocol} cannot reach the regional NLB, which listens on ${env.ingress.protocol}` });
-    }
-  });
-  const healthPort = edge.healthCheck.port;
-  if (healthPort !== undefined && healthPort !== env.ingress.port) {
-    violations.push({
-      path: at("edge", "healthCheck", "port"),
-      message: `must be the NLB's listener port ${env.ingress.port}: health checks reach the endpoint through the same listener as traffic`,
-    });
-  }
-  // Clients (and the edge's health checks) reach the listener port with TLS either way: the NLB
-  // ends it (TLS) or passes it through to the pods (TCP). An HTTP check there can never succeed.
-  if (edge.healthCheck.protocol === "HTTP") {
-    const how = env.ingress.protocol === "TLS" ? "the NLB listener terminates TLS" : "the NLB listener passes TLS through to the pods, so the listener port speaks TLS";
-    violations.push({ path: at("edge", "healthCheck", "protocol"), message: `is HTTP, but ${how}; use HTTPS (or TCP)` });
+  // GlobalAccelerator's rules for the environment's RegionalIngress (the same ingress settings in every region).
+  const ingress = { listenerPort: env.ingress.port, listenerProtocol: env.ingress.protocol, listenerHealthCheckProtocols: TLS_LISTENER_HEALTH_CHECK_PROTOCOLS };
+  for (const problem of acceleratorIngressProblems(edge, ingress)) {
+    violations.push({ path: at("edge", ...problem.path), message: problem.rule });
   }
   return violations;
 }
@@ -327,32 +309,6 @@ function nodeCapacityRules(env: EnvironmentConfig, at: (...rest: (string | numbe
     }
   }
   return violations;
-}
-
-const MINUTES_PER_DAY = 24 * 60;
-
-/** Whether a weekly maintenance window touches the daily backup window on any day. */
-function windowsOverlap(backup: string, maintenance: string): boolean {
-  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-  const [backupStart, backupEnd] = backup.split("-").map(minutes) as [number, number];
-  const [from, to] = maintenance.split("-") as [string, string];
-  const weekly = (ddd: string) => days.indexOf(ddd.slice(0, 3)) * MINUTES_PER_DAY + minutes(ddd.slice(4));
-  const start = weekly(from);
-  let end = weekly(to);
-  if (end <= start) {
-    end += 7 * MINUTES_PER_DAY;
-  }
-  const backupLength = (backupEnd - backupStart + MINUTES_PER_DAY) % MINUTES_PER_DAY;
-  // Backup windows recur daily: test each day's occurrence, including the one that starts the
-  // evening before the week begins and the next week's first, for windows across midnight.
-  for (let day = -1; day <= 7; day++) {
-    const b0 = day * MINUTES_PER_DAY + backupStart;
-    if (b0 < end && start < b0 + backupLength) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** Legal but discouraged settings, printed at synth time. */

@@ -179,7 +179,7 @@ export const BUILT_IN_CATALOGUE = {
         trafficDials: { "us-east-1": 100, "us-west-2": 100 },
         dns: { hostedZoneId: "Z0STAGINGEXAMPLE000001", recordName: "staging.meridian.example.com" },
       },
-      // Deployed, then joined (README, "Adding an environment").
+      // Deployed, then joined (docs/catalogue.md, "Adding an environment").
       joinedToHub: true,
     },
     {
@@ -284,7 +284,7 @@ export const BUILT_IN_CATALOGUE = {
         listeners: [{ port: 443, protocol: "TCP", clientAffinity: "NONE" }],
         // Pods serve TLS on the target port; the check goes through the NLB like client traffic.
         healthCheck: { protocol: "HTTPS", path: "/healthz", intervalSeconds: 10, thresholdCount: 3 },
-        // Drain a region by setting its dial to 0 (see README, "Evacuating a region").
+        // Drain a region by setting its dial to 0 (see docs/edge.md, "Evacuating a region").
         trafficDials: { "us-east-1": 100, "eu-west-1": 100 },
         dns: {
           hostedZoneId: "Z0PRODUCTIONEXAMPLE001",

@@ -102,6 +102,21 @@ export function auroraClusterIdentifier(project: string, environment: string, re
   return clusterName(project, environment, region);
 }
 
+/**
+ * Output names of an environment's global-database stack, for the stack that writes them and
+ * whoever reads them (operators' `terraform output`, another app's remote state, the tests).
+ */
+export const GLOBAL_DATABASE_OUTPUTS = {
+  /** The Aurora global cluster's identifier (`AuroraGlobalDatabase.fromGlobalDatabaseAttributes`). */
+  globalClusterId: "global_cluster_id",
+  /** The replicated master secret's ARN. */
+  masterSecretArn: "master_secret_arn",
+  /** The data layer's customer key per region (`{ <region>: <arn> }`). */
+  dataKeyArns: "data_key_arns",
+  /** The DynamoDB global tables' names. */
+  keyValueTables: "key_value_tables",
+} as const;
+
 /** Secrets Manager name of the master credentials; replicas in the other region carry the same name. */
 export function masterSecretName(project: string, environment: string): string {
   return `${project}/${environment}/aurora/master`;
@@ -125,7 +140,14 @@ export function hubLinkStackName(environment: string, region: string): string {
   return `${environment}-hub-link-${region}`;
 }
 
-/** Output of the hub network stack holding the peering connection to one spoke. */
+/*
+ * Outputs one stack writes and another reads from its state by name (not through cdktf
+ * cross-stack references, which exist only in a whole-catalogue synth): the producer declares
+ * them with these names and the consumer reads them with the same, so a rename is one edit.
+ * `npm run rehearse` checks every such read against the producer's outputs.
+ */
+
+/** Output of the hub network stack holding the peering connection to one spoke (read by that spoke's hub-link stack). */
 export function hubPeeringOutputName(environment: string, region: string): string {
   return `peering_connection_${environment}_${region}`.replace(/-/g, "_");
 }

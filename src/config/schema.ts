@@ -1,10 +1,32 @@
 import { z } from "zod";
-import { DB_INSTANCE_SIZES, HTTP_PATH, LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS, globalAcceleratorHealthCheckPathProblem } from "@meridian/constructs";
+import {
+  AURORA_BACKUP_RETENTION_DAYS,
+  AURORA_GLOBAL_INSTANCE_CLASS,
+  AURORA_GLOBAL_INSTANCE_CLASS_RULE,
+  AURORA_MAX_INSTANCES_PER_CLUSTER,
+  BACKUP_WINDOW,
+  BACKUP_WINDOW_RULE,
+  DYNAMODB_TABLE_NAME,
+  DYNAMODB_TABLE_NAME_RULE,
+  GLOBAL_DB_RPO_SECONDS,
+  MAINTENANCE_WINDOW,
+  MAINTENANCE_WINDOW_RULE,
+  PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+  PERFORMANCE_INSIGHTS_RETENTION_RULE,
+  POSTGRESQL_IDENTIFIER,
+  POSTGRESQL_IDENTIFIER_RULE,
+  auroraPostgresqlVersionProblem,
+  keyAttributeNameProblem,
+  masterUsernameProblem,
+  sortKeyProblem,
+} from "@meridian/constructs";
+import { LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS, acceleratorHealthCheckPathProblem, globalAcceleratorHealthCheckPathProblem, targetHealthCheckPathProblem } from "@meridian/constructs";
 import { MAX_AVAILABILITY_ZONES, VPC_PREFIX_RANGE, isNetworkAddress, isPrivateBlock, parseCidr } from "@meridian/constructs";
 import { KNOWN_REGIONS, availabilityZonesOf } from "./regions";
 import { IAM_ROLE_ARN } from "@meridian/constructs";
 import { PUBLIC_DNS_NAME } from "@meridian/constructs";
 import { AMI_RELEASE_VERSION, AMI_RELEASE_VERSION_RULE, EKS_AMI_TYPES, NodeGroupSchema, dnsLabelSchema } from "@meridian/constructs";
+import { publicAccessCidrProblem, serviceCidrProblem } from "@meridian/constructs";
 
 /**
  * The environment catalogue's schema. Field-level rules live here; rules that relate several
@@ -22,8 +44,6 @@ export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as
 const port = z.int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" });
 
 const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" });
-
-const httpPath = z.string().regex(HTTP_PATH, { message: "must be an absolute HTTP path such as /healthz" });
 
 const dnsName = (example: string) =>
   z.string().regex(PUBLIC_DNS_NAME, { message: `must be a lower-case DNS name such as ${example}` });
@@ -95,14 +115,16 @@ const logRetentionDays = z.int().refine((days) => LOG_RETENTION_DAYS.includes(da
   message: `must be a CloudWatch Logs retention period: ${LOG_RETENTION_DAYS.join(", ")}`,
 });
 
-const publicAccessCidr = z.string().superRefine((value, ctx) => {
-  const block = parseCidr(value);
-  if (!block) {
-    ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
-  } else if (block.subnetMask < 8) {
-    ctx.addIssue({ code: "custom", message: "opens the API endpoint to a large part of the internet; list the networks that need it (/8 or longer)" });
-  }
-});
+// The EKS endpoint rules are EksCluster's (publicAccessCidrProblem, serviceCidrProblem): one owner.
+const cidrRule = (problemOf: (cidr: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = problemOf(value);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+    }
+  });
+
+const publicAccessCidr = cidrRule(publicAccessCidrProblem);
 
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as v1.19.6-eksbuild.1" });
 
@@ -128,12 +150,7 @@ export const ClusterSchema = z.strictObject({
   /** Route 53 zones external-dns may change; empty leaves external-dns out. @default [] */
   externalDnsHostedZoneIds: z.array(hostedZoneId).default([]),
   /** Kubernetes service CIDR; must not overlap any VPC. */
-  serviceCidr: z.string().superRefine((value, ctx) => {
-    const block = parseCidr(value);
-    if (!block || !isNetworkAddress(block) || !isPrivateBlock(block) || block.subnetMask < 12 || block.subnetMask > 24) {
-      ctx.addIssue({ code: "custom", message: "must be an RFC 1918 network block from /12 to /24, such as 172.20.0.0/16" });
-    }
-  }),
+  serviceCidr: cidrRule(serviceCidrProblem),
   /** EKS managed add-on versions, pinned so both regions run the same bits. */
   addonVersions: z.strictObject({
     vpcCni: addonVersion,
@@ -153,8 +170,13 @@ export const IngressSchema = z
     protocol: z.enum(["TCP", "TLS"]),
     /** Port the ingress pods listen on. */
     targetPort: port,
-    /** HTTP path the target group health check requests. */
-    healthCheckPath: httpPath,
+    /** HTTP path the target group health check requests (RegionalIngress's rule). */
+    healthCheckPath: z.string().superRefine((value, ctx) => {
+      const problem = targetHealthCheckPathProblem(value);
+      if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+      }
+    }),
     /** ACM certificate per region, required for `TLS`. @default - none */
     certificateArns: z.record(z.string(), z.string().regex(/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { message: "must be an ACM certificate ARN" })).default({}),
     /**
@@ -173,27 +195,22 @@ export const IngressSchema = z
       .default({ namespace: "ingress", name: "ingress-gateway" }),
   });
 
-/** Aurora PostgreSQL major versions the parameter groups and checks here are written for. */
-export const SUPPORTED_AURORA_POSTGRESQL_MAJORS = ["15", "16", "17"] as const;
+/** The member classes the Aurora module accepts (AURORA_GLOBAL_INSTANCE_CLASS owns the rule). */
+const dbInstanceClass = z.string().regex(AURORA_GLOBAL_INSTANCE_CLASS, { message: AURORA_GLOBAL_INSTANCE_CLASS_RULE });
 
-/** Memory-optimized classes are the only ones Aurora global databases accept (no burstable db.t*). */
-const dbInstanceClass = z.string().regex(new RegExp(`^db\\.(r5|r6g|r6i|r7g|r7i|r8g|x2g)\\.(${DB_INSTANCE_SIZES.join("|")})$`), {
-  message: "must be a memory-optimized Aurora class such as db.r7g.large (global databases do not support db.t* or serverless classes)",
-});
-
-const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731];
-
-const hhmm = "([01]\\d|2[0-3]):[0-5]\\d";
-const weekday = "(mon|tue|wed|thu|fri|sat|sun)";
+/** A refinement that passes when `problem` finds none, with the problem's text as the message. */
+const problemFree =
+  (problem: (value: string) => string | undefined) =>
+  (value: string, ctx: z.RefinementCtx): void => {
+    const found = problem(value);
+    if (found) {
+      ctx.addIssue({ code: "custom", message: found });
+    }
+  };
 
 export const DatabaseSchema = z.strictObject({
   /** Aurora PostgreSQL `major.minor`; one version for every member, so failover stays possible. */
-  engineVersion: z
-    .string()
-    .regex(/^\d+\.\d+$/, { message: "must be an Aurora PostgreSQL version such as 16.6" })
-    .refine((v) => (SUPPORTED_AURORA_POSTGRESQL_MAJORS as readonly string[]).includes(v.split(".")[0] ?? ""), {
-      message: `unsupported major version; supported: ${SUPPORTED_AURORA_POSTGRESQL_MAJORS.join(", ")}`,
-    }),
+  engineVersion: z.string().superRefine(problemFree(auroraPostgresqlVersionProblem)),
   /** Instance class of every member; the secondary must be able to take the writer's load. */
   instanceClass: dbInstanceClass,
   /** Per-region class, e.g. a newer family in one region. Never smaller than the writer's. @default {} */
@@ -205,20 +222,20 @@ export const DatabaseSchema = z.strictObject({
   instancesPerRegion: z
     .int()
     .min(2, { message: "must be >= 2: the primary region needs a writer and a reader in another AZ" })
-    .max(16, { message: "must be <= 16 (one writer and 15 readers)" }),
-  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL identifier: lower-case letter first, then letters, digits, _ (max 63)" }),
-  masterUsername: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL identifier: lower-case letter first, then letters, digits, _" })
-    .refine((name) => !/^(rds|pg_)/.test(name) && name !== "postgres", { message: "is reserved by RDS or PostgreSQL (postgres, rds*, pg_*)" }),
+    .max(AURORA_MAX_INSTANCES_PER_CLUSTER, { message: `must be <= ${AURORA_MAX_INSTANCES_PER_CLUSTER} (one writer and ${AURORA_MAX_INSTANCES_PER_CLUSTER - 1} readers)` }),
+  databaseName: z.string().regex(POSTGRESQL_IDENTIFIER, { message: POSTGRESQL_IDENTIFIER_RULE }),
+  masterUsername: z.string().superRefine(problemFree(masterUsernameProblem)),
   /** Bump to set a new master password (generated into the master secret, then sent to the writer). */
   masterPasswordVersion: z.int().min(1, { message: "must be >= 1" }),
   /** Days of automated backups (>= 7 in production). */
-  backupRetentionDays: z.int().min(2, { message: "must be >= 2" }).max(35, { message: "must be <= 35 (the Aurora maximum)" }),
+  backupRetentionDays: z
+    .int()
+    .min(AURORA_BACKUP_RETENTION_DAYS.min, { message: `must be >= ${AURORA_BACKUP_RETENTION_DAYS.min}` })
+    .max(AURORA_BACKUP_RETENTION_DAYS.max, { message: `must be <= ${AURORA_BACKUP_RETENTION_DAYS.max} (the Aurora maximum)` }),
   /** UTC `hh:mm-hh:mm`. */
-  backupWindow: z.string().regex(new RegExp(`^${hhmm}-${hhmm}$`), { message: "must be a UTC window such as 03:00-04:00" }),
+  backupWindow: z.string().regex(BACKUP_WINDOW, { message: BACKUP_WINDOW_RULE }),
   /** UTC `ddd:hh:mm-ddd:hh:mm`; must not overlap the backup window. */
-  maintenanceWindow: z.string().regex(new RegExp(`^${weekday}:${hhmm}-${weekday}:${hhmm}$`), { message: "must be a UTC window such as sun:05:00-sun:06:00" }),
+  maintenanceWindow: z.string().regex(MAINTENANCE_WINDOW, { message: MAINTENANCE_WINDOW_RULE }),
   /** Statements slower than this are logged (ms); -1 disables. */
   logMinDurationStatementMs: z.int().min(-1, { message: "must be >= -1" }),
   /**
@@ -227,13 +244,15 @@ export const DatabaseSchema = z.strictObject({
    * would stop the writer); kept so the refusal names the setting.
    * @default - not set: Aurora's default, no RPO enforcement
    */
-  globalDbRpoSeconds: z.int().min(20, { message: "must be 20..2147483647 seconds" }).max(2147483647, { message: "must be 20..2147483647 seconds" }).optional(),
+  globalDbRpoSeconds: z
+    .int()
+    .min(GLOBAL_DB_RPO_SECONDS.min, { message: `must be ${GLOBAL_DB_RPO_SECONDS.min}..${GLOBAL_DB_RPO_SECONDS.max} seconds` })
+    .max(GLOBAL_DB_RPO_SECONDS.max, { message: `must be ${GLOBAL_DB_RPO_SECONDS.min}..${GLOBAL_DB_RPO_SECONDS.max} seconds` })
+    .optional(),
   /** Enhanced monitoring granularity. */
   monitoringIntervalSeconds: z.literal(RDS_MONITORING_INTERVALS, { message: `must be one of ${RDS_MONITORING_INTERVALS.join(", ")}` }),
   /** Performance Insights retention: 7 (free tier), a multiple of 31 up to 713, or 731. */
-  performanceInsightsRetentionDays: z.int().refine((d) => PERFORMANCE_INSIGHTS_RETENTION_DAYS.includes(d), {
-    message: "must be 7, a multiple of 31 up to 713, or 731",
-  }),
+  performanceInsightsRetentionDays: z.int().refine((d) => PERFORMANCE_INSIGHTS_RETENTION_DAYS.includes(d), { message: PERFORMANCE_INSIGHTS_RETENTION_RULE }),
   /** Retention of the PostgreSQL log group. */
   logRetentionDays,
   /** Lets readers in the secondary forward writes to the writer (Aurora write forwarding). @default false */
@@ -243,7 +262,7 @@ export const DatabaseSchema = z.strictObject({
 });
 
 const dynamoAttribute = z.strictObject({
-  name: z.string().min(1, { message: "must not be empty" }).max(255, { message: "must be at most 255 characters" }),
+  name: z.string().superRefine(problemFree(keyAttributeNameProblem)),
   type: z.enum(["S", "N", "B"]),
 });
 
@@ -267,8 +286,9 @@ export const KeyValueTableSchema = z
     ttlAttribute: z.string().min(1).optional(),
   })
   .superRefine((table, ctx) => {
-    if (table.sortKey && table.sortKey.name === table.partitionKey.name) {
-      ctx.addIssue({ code: "custom", path: ["sortKey", "name"], message: "must differ from the partition key" });
+    const problem = table.sortKey ? sortKeyProblem(table.partitionKey.name, table.sortKey.name) : undefined;
+    if (problem) {
+      ctx.addIssue({ code: "custom", path: ["sortKey", "name"], message: problem });
     }
   });
 
@@ -340,11 +360,11 @@ export const EdgeSchema = z
       .optional(),
   })
   .superRefine((edge, ctx) => {
-    if ((edge.healthCheck.protocol === "HTTP" || edge.healthCheck.protocol === "HTTPS") && !edge.healthCheck.path) {
-      ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: `is required for an ${edge.healthCheck.protocol} health check` });
-    }
-    if (edge.healthCheck.protocol === "TCP" && edge.healthCheck.path) {
-      ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: "only applies to HTTP and HTTPS health checks" });
+    // GlobalAccelerator's rule; the path's own shape is checked on the field above.
+    const { protocol, path } = edge.healthCheck;
+    const pathProblem = path !== undefined && globalAcceleratorHealthCheckPathProblem(path) ? undefined : acceleratorHealthCheckPathProblem(protocol, path);
+    if (pathProblem) {
+      ctx.addIssue({ code: "custom", path: ["healthCheck", "path"], message: pathProblem });
     }
     // One listener per port: endpoint groups are keyed by it.
     const ports = edge.listeners.map((l) => l.port);
@@ -422,7 +442,7 @@ export const EnvironmentSchema = z.strictObject({
    * Whether the GitOps hub peers with and registers this environment's clusters (its hub links
    * and platform stacks exist, and the hub's network and platform stacks read its regional
    * state). The hub reads a state only once it exists, so a new environment starts `false`, is
-   * deployed, and is then set `true` (README, "Adding an environment"). The hub's own
+   * deployed, and is then set `true` (docs/catalogue.md, "Adding an environment"). The hub's own
    * environment is always joined. @default false
    */
   joinedToHub: z.boolean().default(false),
@@ -440,7 +460,7 @@ export const StateSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, {
       message: "must be 3-54 lower-case letters, digits and '-' (the replica bucket appends the replica region)",
     }),
-  lockTableName: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, { message: "must be 3-255 characters of letters, digits, _ . -" }),
+  lockTableName: z.string().regex(DYNAMODB_TABLE_NAME, { message: DYNAMODB_TABLE_NAME_RULE }),
   /** `local` until the bootstrap stack's state has been migrated into the bucket it creates. */
   bootstrapBackend: z.enum(["local", "s3"]),
 });

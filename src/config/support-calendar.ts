@@ -3,12 +3,12 @@ import { join } from "node:path";
 import { AWS_FAMILY_PROVIDER, AWS_SERVICE_PROVIDERS, COMPOSITION_FUNCTIONS, KUBECTL_IMAGE } from "@meridian/constructs";
 import { MINIMUM_TERRAFORM } from "../verification/terraform-cli";
 import { ADDON_VERSIONS, AURORA_POSTGRESQL_VERSION, KUBERNETES_VERSION } from "./catalogue";
-import { CHARTS, type ChartPin } from "@meridian/constructs";
+import { CHARTS, CHART_OWNERS, type ChartPin } from "@meridian/constructs";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./schema";
 
 /**
  * When every pinned thing was released and until when it is supported, and where that was read.
- * The versions are not restated here: `pinnedVersions()` reads them from their owners (charts.ts,
+ * The versions are not restated here: `pinnedVersions()` reads them from their owners (each add-on's chart.ts through CHARTS,
  * the catalogue's constants, schema.ts, the Terraform CLI check, package.json and the prebuilt
  * providers' own package.json), and every pin must have a window in SUPPORT_WINDOWS under
  * `<pin id>@<version>`, so raising a pin without its dates fails a test. `npm run currency`
@@ -119,7 +119,7 @@ export const SUPPORT_WINDOWS: Readonly<Record<string, SupportWindow>> = {
   ),
   "eks-addon:podIdentityAgent@v1.3.9-eksbuild.1": addonBuild("aws/eks-hybrid#763 (2025-10-02, describe-addon-configuration); not confirmed for 1.35 offline"),
 
-  // Helm charts (packages/constructs/src/platform/charts.ts); release = the tag's commit date in the chart's repository.
+  // Helm charts (each add-on's packages/constructs/src/platform/<add-on>/chart.ts, listed by CHARTS); release = the tag's commit date in the chart's repository.
   "chart:karpenter@1.14.1": releaseByRule("2026-08-21", "aws/karpenter-provider-aws release commit c88abbbad (Release v1.14.1); compatibility matrix: Kubernetes 1.35 needs >= 1.9"),
   "chart:karpenterCrd@1.14.1": releaseByRule("2026-08-21", "aws/karpenter-provider-aws release commit c88abbbad (charts/karpenter-crd 1.14.1)"),
   "chart:awsLoadBalancerController@3.5.0": releaseByRule("2026-08-03", "aws/eks-charts 5239609 (aws-load-balancer-controller: v3.5.0, #1354)"),
@@ -262,6 +262,12 @@ export function nodeLines(range: string): string[] {
 }
 
 /** Every pinned thing, read from its owner. */
+/** The file that owns a chart pin: its add-on's `chart.ts` (a name outside CHARTS comes from a test's sources). */
+function chartOwner(name: string): string {
+  const addOn = (CHART_OWNERS as Readonly<Record<string, string>>)[name];
+  return addOn === undefined ? `chart ${name}` : `packages/constructs/src/platform/${addOn}/chart.ts (CHARTS.${name})`;
+}
+
 export function pinnedVersions(sources: PinSources = repositoryPinSources()): Pin[] {
   const pins: Pin[] = [{ id: "kubernetes", version: sources.kubernetesVersion, owner: "src/config/catalogue.ts (KUBERNETES_VERSION)" }];
   for (const version of sources.acceptedKubernetesVersions) {
@@ -271,7 +277,7 @@ export function pinnedVersions(sources: PinSources = repositoryPinSources()): Pi
     pins.push({ id: `eks-addon:${name}`, version, owner: "src/config/catalogue.ts (ADDON_VERSIONS)" });
   }
   for (const [name, pin] of Object.entries(sources.charts)) {
-    pins.push({ id: `chart:${name}`, version: pin.version, owner: "packages/constructs/src/platform/charts.ts" });
+    pins.push({ id: `chart:${name}`, version: pin.version, owner: chartOwner(name) });
   }
   pins.push({ id: "aurora-postgresql", version: sources.auroraPostgresqlVersion, owner: "src/config/catalogue.ts (AURORA_POSTGRESQL_VERSION)" });
   pins.push({ id: "terraform", version: sources.terraform, owner: "src/verification/terraform-cli.ts (MINIMUM_TERRAFORM)" });

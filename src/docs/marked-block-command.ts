@@ -12,7 +12,7 @@ export interface MarkedBlockCommand {
   /** What the block holds, for messages: `the stack graph`. */
   readonly what: string;
   readonly block: MarkedBlock;
-  /** The flag naming another document (`--readme`, `--doc`) and the default document. */
+  /** The flag naming another document (`--doc`) and the default document. */
   readonly documentFlag: string;
   readonly defaultDocument: string;
   /** The block's content for an existing synthesis at `outdir`, or for a fresh one when undefined. */

@@ -1,7 +1,7 @@
 /**
  * A generated part of a document, kept between two HTML comment markers
  * (`<!-- <name>:start -->` … `<!-- <name>:end -->`) so a command can rewrite it and a test can
- * tell when it is stale. The README's stack picture and the region-down map are such blocks.
+ * tell when it is stale. The stack picture (docs/stacks.md) and the region-down map are such blocks.
  */
 export interface MarkedBlock {
   readonly start: string;

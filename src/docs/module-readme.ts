@@ -202,3 +202,11 @@ export function renderModuleIndex(modules: readonly LibraryModule[]): string {
     });
   return `| Module | What it is |\n|---|---|\n${rows.join("\n")}\n`;
 }
+
+/** The project README shows this module's usage example, as the first taste of the library. */
+export const README_EXAMPLE_MODULE = "network";
+
+/** The project README (`readme`'s text) with its usage block set to {@link README_EXAMPLE_MODULE}'s example. */
+export function readmeWithExample(readme: string, root: string = LIBRARY_SOURCE): string {
+  return USAGE_BLOCK.replace(readme, readFileSync(join(root, README_EXAMPLE_MODULE, USAGE_FILE), "utf8"));
+}

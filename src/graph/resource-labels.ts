@@ -1,3 +1,4 @@
+import { CHARTS } from "@meridian/constructs";
 import type { TerraformJson } from "../verification/synthesized-stacks";
 
 type Block = Record<string, unknown>;
@@ -38,20 +39,20 @@ const auroraRole = (cluster: Block): string | undefined =>
 
 /** Remote Helm charts by chart name, in the order they appear in a label. Local charts (the in-repo `charts/manifests`) are not shown. */
 const CHART_LABELS: readonly (readonly [chart: string, label: string])[] = [
-  ["aws-load-balancer-controller", "Load Balancer Controller"],
-  ["metrics-server", "metrics-server"],
-  ["external-dns", "external-dns"],
-  ["kyverno", "Kyverno"],
-  ["karpenter", "Karpenter"],
+  [CHARTS.awsLoadBalancerController.chart, "Load Balancer Controller"],
+  [CHARTS.metricsServer.chart, "metrics-server"],
+  [CHARTS.externalDns.chart, "external-dns"],
+  [CHARTS.kyverno.chart, "Kyverno"],
+  [CHARTS.karpenter.chart, "Karpenter"],
   // Its CRDs' own chart is part of Karpenter, not another add-on.
-  ["karpenter-crd", "Karpenter"],
-  ["cluster-autoscaler", "Cluster Autoscaler"],
-  ["aws-node-termination-handler", "Node Termination Handler"],
-  ["argo-cd", "Argo CD"],
-  ["crossplane", "Crossplane"],
-  ["kube-prometheus-stack", "Prometheus"],
-  ["aws-for-fluent-bit", "Fluent Bit"],
-  ["opentelemetry-collector", "OpenTelemetry"],
+  [CHARTS.karpenterCrd.chart, "Karpenter"],
+  [CHARTS.clusterAutoscaler.chart, "Cluster Autoscaler"],
+  [CHARTS.nodeTerminationHandler.chart, "Node Termination Handler"],
+  [CHARTS.argoCd.chart, "Argo CD"],
+  [CHARTS.crossplane.chart, "Crossplane"],
+  [CHARTS.kubePrometheusStack.chart, "Prometheus"],
+  [CHARTS.fluentBit.chart, "Fluent Bit"],
+  [CHARTS.openTelemetryCollector.chart, "OpenTelemetry"],
 ];
 
 function chartLabels(releases: Block[]): string[] {

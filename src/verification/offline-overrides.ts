@@ -81,8 +81,13 @@ function placeholderOutputs(
   block: Record<string, unknown>,
   all: readonly SynthesizedStack[],
 ): Record<string, unknown> {
-  const key = (block.config as Record<string, unknown> | undefined)?.key;
-  const producer = all.find((s) => s.config.terraform?.backend?.s3?.key === key);
+  const config = block.config as Record<string, unknown> | undefined;
+  // The producer is the stack whose backend holds the state read: an S3 key (this app), or the
+  // local state file cdktf's default backend writes (an app without a backend, e.g. examples/).
+  const producer =
+    block.backend === "local"
+      ? all.find((s) => s.config.terraform?.backend?.local?.path === config?.path)
+      : all.find((s) => config?.key !== undefined && s.config.terraform?.backend?.s3?.key === config.key);
   const text = JSON.stringify(consumer.config);
   const pattern = new RegExp(`(tolist\\(|toset\\()?data\\.terraform_remote_state\\.${escape(remoteStateName)}\\.outputs\\.([A-Za-z0-9_-]+)`, "g");
   const defaults: Record<string, unknown> = {};

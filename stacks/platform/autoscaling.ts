@@ -7,7 +7,7 @@ import { Karpenter } from "@meridian/constructs";
 import { NODE_CLASS_LABEL, TAINT_EFFECT } from "@meridian/constructs";
 import { amiTypeOf, karpenterAmiAlias } from "@meridian/constructs";
 import { NodeTerminationHandler } from "@meridian/constructs";
-import { workloadRoleArn, type PlatformContext } from "./platform-context";
+import { controllerRoleArn, type PlatformContext } from "./platform-context";
 
 /** What the autoscaling part installed: Karpenter, or Cluster Autoscaler with the Node Termination Handler. */
 export interface Autoscaling {
@@ -72,7 +72,7 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
     clusterName,
     region: region.region,
     kubernetesVersion: environment.kubernetesVersion,
-    roleArn: workloadRoleArn(context, "cluster-autoscaler"),
+    roleArn: controllerRoleArn(context, "clusterAutoscaler"),
     nodeGroups: environment.nodeGroups,
     availabilityZones: region.availabilityZones,
     nodeAffinity,
@@ -82,7 +82,7 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
     clusterName,
     region: region.region,
     queueUrl: regional.interruptionQueue.queue.url,
-    roleArn: workloadRoleArn(context, "node-termination-handler"),
+    roleArn: controllerRoleArn(context, "nodeTerminationHandler"),
     nodeAffinity,
     tolerations,
   });

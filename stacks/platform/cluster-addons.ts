@@ -8,7 +8,7 @@ import { StorageClasses } from "@meridian/constructs";
 import { PriorityClasses } from "@meridian/constructs";
 import { WorkloadDefaults } from "@meridian/constructs";
 import { tolerationsOf } from "./autoscaling";
-import { workloadRoleArn, type PlatformContext } from "./platform-context";
+import { controllerRoleArn, type PlatformContext } from "./platform-context";
 
 /** What the cluster add-ons installed, for the other parts of the platform stack to depend on. */
 export interface ClusterAddons {
@@ -44,7 +44,7 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
     clusterName,
     region: region.region,
     vpcId: regional.network.vpc.id,
-    roleArn: workloadRoleArn(context, "load-balancer-controller"),
+    roleArn: controllerRoleArn(context, "loadBalancerController"),
   });
   const ingressBinding = loadBalancerController.bindTargetGroup("ingress-binding", {
     targetGroupArn: regional.ingress.targetGroup.arn,
@@ -62,7 +62,7 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
       ? new ExternalDns(scope, "external-dns", {
           txtOwnerId: clusterName,
           region: region.region,
-          roleArn: workloadRoleArn(context, "external-dns"),
+          roleArn: controllerRoleArn(context, "externalDns"),
           hostedZoneIds: zones,
           dependsOn: priorityClasses.all,
         })

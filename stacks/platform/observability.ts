@@ -4,7 +4,7 @@ import { OBSERVABILITY_WORKLOADS, alertTopicArn, type ObservabilityWorkloadName 
 import { ObservabilityPlatform } from "@meridian/constructs";
 import { PRIORITY_CLASSES } from "@meridian/constructs";
 import type { PriorityClasses } from "@meridian/constructs";
-import { workloadRoleArn, type PlatformContext } from "./platform-context";
+import type { PlatformContext } from "./platform-context";
 
 /**
  * Metrics, logs and traces of one cluster (issue 6): the in-cluster agents, wired to the AWS side
@@ -14,9 +14,8 @@ import { workloadRoleArn, type PlatformContext } from "./platform-context";
  */
 export function installObservability(context: PlatformContext, priorityClasses?: PriorityClasses): ObservabilityPlatform {
   const aws = context.regional.observability;
-  const roleArns = Object.fromEntries(
-    (Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]).map((name) => [name, workloadRoleArn(context, OBSERVABILITY_WORKLOADS[name].roleId)]),
-  ) as Record<ObservabilityWorkloadName, string>;
+  // The regional stack's ObservabilityAws made one role per agent: a typed handle, never missing.
+  const roleArns = Object.fromEntries((Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]).map((name) => [name, aws.roles[name].arn])) as Record<ObservabilityWorkloadName, string>;
 
   // The releases wait for the platform's PriorityClass, or the API server rejects pods naming it.
   const platformCritical = priorityClasses?.classes[PRIORITY_CLASSES.platformCritical.name];

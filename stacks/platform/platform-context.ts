@@ -1,4 +1,5 @@
 import type { TerraformStack } from "cdktf";
+import type { ControllerName } from "@meridian/constructs";
 import type { Catalogue, EnvironmentConfig, RegionConfig } from "../../src/config/schema";
 import type { RegionalStack } from "../regional-stack";
 
@@ -20,13 +21,14 @@ export interface PlatformContext {
 }
 
 /**
- * The IRSA role ARN the regional stack recorded for `roleId` (a cross-stack reference). Throws
- * when it is missing: the chart would start without AWS access.
+ * The ARN of the IRSA role the regional stack made for `controller` (a cross-stack reference).
+ * Throws when the regional stack made none (the environment does not use that controller there):
+ * the chart would start without AWS access.
  */
-export function workloadRoleArn(context: PlatformContext, roleId: string): string {
-  const arn = context.regional.workloadRoleArns[roleId];
-  if (!arn) {
-    throw new Error(`${context.stack.node.id}: regional stack ${context.regional.node.id} records no workloadRoleArns["${roleId}"]; it creates the IRSA role the platform stack's chart uses`);
+export function controllerRoleArn(context: PlatformContext, controller: ControllerName): string {
+  const role = context.regional.controllerRoles[controller];
+  if (!role) {
+    throw new Error(`${context.stack.node.id}: regional stack ${context.regional.node.id} has no controllerRoles.${controller}; it creates the IRSA role the platform stack's chart uses`);
   }
-  return arn;
+  return role.arn;
 }

@@ -1,3 +1,4 @@
+export * from "./checks";
 export * from "./engine";
 export * from "./global-database";
 export * from "./master-credentials";

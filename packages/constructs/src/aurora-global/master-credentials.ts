@@ -3,10 +3,12 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { EphemeralResource } from "../core/ephemeral-resource";
+import { masterUsernameProblem } from "./checks";
 
 export interface MasterCredentialsProps {
   /** Secret name; the replica in the other region has the same name. */
   readonly secretName: string;
+  /** The master user (a PostgreSQL identifier, not `postgres`, `rds*` or `pg_*`). */
   readonly username: string;
   /** Bump to generate and store a new password (then the writer picks it up). */
   readonly passwordVersion: number;
@@ -29,13 +31,22 @@ export interface MasterCredentialsProps {
  * region and a promoted writer in either region reads them locally under the same name.
  */
 export class MasterCredentials extends Construct {
+  /** The secret, replicated to `replica.region`. */
   readonly secret: SecretsmanagerSecret;
+  /** The secret's version whose value is written only (`secret_string_wo`). */
   readonly version: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: MasterCredentialsProps) {
     super(scope, id);
+    const refuse = (prop: string, value: unknown, rule: string): never => {
+      throw new Error(`MasterCredentials "${props.secretName}": ${prop} = ${JSON.stringify(value)} ${rule}`);
+    };
     if (!Number.isInteger(props.passwordVersion) || props.passwordVersion < 1) {
-      throw new Error(`MasterCredentials: passwordVersion ${props.passwordVersion} must be an integer >= 1`);
+      refuse("passwordVersion", props.passwordVersion, "must be an integer >= 1");
+    }
+    const userProblem = masterUsernameProblem(props.username);
+    if (userProblem) {
+      refuse("username", props.username, userProblem);
     }
     this.secret = new SecretsmanagerSecret(this, "secret", {
       provider: props.provider,

@@ -16,12 +16,32 @@ import { LOG_RETENTION_DAYS, RDS_MONITORING_INTERVALS } from "../core/aws-limits
 import { suppressPolicy } from "../core/policy-suppressions";
 import { EphemeralResource } from "../core/ephemeral-resource";
 import { AURORA_ENGINE, POSTGRESQL_PORT, parameterGroupFamily } from "./engine";
-import type { IAuroraGlobalCluster } from "./global-database";
+import {
+  AURORA_BACKUP_RETENTION_DAYS,
+  AURORA_GLOBAL_INSTANCE_CLASS,
+  AURORA_GLOBAL_INSTANCE_CLASS_RULE,
+  AURORA_MAX_INSTANCES_PER_CLUSTER,
+  BACKUP_WINDOW,
+  BACKUP_WINDOW_RULE,
+  GLOBAL_DB_RPO_SECONDS,
+  MAINTENANCE_WINDOW,
+  MAINTENANCE_WINDOW_RULE,
+  PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+  PERFORMANCE_INSIGHTS_RETENTION_RULE,
+  POSTGRESQL_IDENTIFIER,
+  POSTGRESQL_IDENTIFIER_RULE,
+  auroraClusterIdentifierProblem,
+  backupAndMaintenanceWindowsOverlap,
+  masterUsernameProblem,
+} from "./checks";
+import type { IAuroraGlobalDatabase } from "./global-database";
 import { clusterParameters, instanceParameters, type AuroraParameterSettings } from "./parameters";
 
 /** The writer creates the database and its master user; readers get both from the writer. */
 export interface WriterSettings {
+  /** The database the writer creates (a PostgreSQL identifier; the global cluster's `databaseName`). */
   readonly databaseName: string;
+  /** The master user (a PostgreSQL identifier, not `postgres`, `rds*` or `pg_*`). */
   readonly masterUsername: string;
   /** Secrets Manager name of the master credentials, readable in this region (a replica is fine). */
   readonly masterSecretName: string;
@@ -38,13 +58,17 @@ export interface AuroraRegionalMemberProps {
   readonly role: "writer" | "reader";
   /** Region of the writer; a reader replicates from it (`source_region`). */
   readonly writerRegion: string;
-  readonly globalCluster: IAuroraGlobalCluster;
+  /** The global database this member joins (created here, or adopted with `AuroraGlobalDatabase.fromGlobalDatabaseAttributes`). */
+  readonly globalCluster: IAuroraGlobalDatabase;
   /** Must equal the global cluster's version. */
   readonly engineVersion: string;
+  /** A memory-optimized class such as `db.r7g.large`; a reader's is at least the writer's size. */
   readonly instanceClass: string;
   /** Instances in this region, spread round-robin over `availabilityZones`. */
   readonly instanceCount: number;
+  /** Availability zones of the instances, one per database subnet. */
   readonly availabilityZones: readonly string[];
+  /** The VPC of the database subnets (for the security group). */
   readonly vpcId: string;
   /** Database subnets, one per AZ. */
   readonly subnetIds: readonly string[];
@@ -54,15 +78,17 @@ export interface AuroraRegionalMemberProps {
   readonly kmsKeyArn: string;
   /** Required for the writer; ignored for a reader. @default - none */
   readonly writer?: WriterSettings;
+  /** Days of automated backups, 2-35. */
   readonly backupRetentionDays: number;
   /** UTC `hh:mm-hh:mm`. */
   readonly backupWindow: string;
-  /** UTC `ddd:hh:mm-ddd:hh:mm`. */
+  /** UTC `ddd:hh:mm-ddd:hh:mm`; must not overlap the backup window. */
   readonly maintenanceWindow: string;
+  /** Settings of the cluster parameter group (identical in every region). */
   readonly parameters: AuroraParameterSettings;
   /** Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60 seconds. */
   readonly monitoringIntervalSeconds: number;
-  /** Performance Insights retention in days. @default 7 */
+  /** Performance Insights retention in days: 7, a multiple of 31 up to 713, or 731. @default 7 */
   readonly performanceInsightsRetentionDays?: number;
   /** PostgreSQL log retention in days. @default 90 */
   readonly logRetentionDays?: number;
@@ -72,11 +98,13 @@ export interface AuroraRegionalMemberProps {
   readonly replicationLagAlarmMs?: number;
   /** SNS topics the lag alarm notifies. @default [] */
   readonly alarmActions?: readonly string[];
-  /** @default true */
+  /** Refuse deletion of the cluster. @default true */
   readonly deletionProtection?: boolean;
+  /** AWS partition (a token from aws_partition is fine), for the monitoring policy's ARN. */
   readonly partition: string;
+  /** Account of the cluster; the monitoring role trusts RDS only on its behalf. */
   readonly accountId: string;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider of the member's region. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -106,13 +134,21 @@ export const MEMBER_IGNORED_CHANGES = [
  * in {@link MEMBER_IGNORED_CHANGES}; the tests hold that line.
  */
 export class AuroraRegionalMember extends Construct {
+  /** The member's `aws_rds_cluster` (endpoint, reader endpoint, ARN). */
   readonly cluster: RdsCluster;
+  /** Its instances, `<clusterIdentifier>-1` … in AZ order. */
   readonly instances: RdsClusterInstance[];
+  /** The security group that admits PostgreSQL from the client security groups only. */
   readonly securityGroup: SecurityGroup;
+  /** The DB subnet group over the database subnets. */
   readonly subnetGroup: DbSubnetGroup;
+  /** The cluster parameter group (its name carries the family). */
   readonly clusterParameterGroup: RdsClusterParameterGroup;
+  /** The instance parameter group (its name carries the family). */
   readonly instanceParameterGroup: DbParameterGroup;
+  /** `/aws/rds/cluster/<clusterIdentifier>/postgresql`, created before the cluster. */
   readonly logGroup: CloudwatchLogGroup;
+  /** The `AuroraGlobalDBReplicationLag` alarm. */
   readonly replicationLagAlarm: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: AuroraRegionalMemberProps) {
@@ -323,14 +359,27 @@ export class AuroraRegionalMember extends Construct {
 
 
 function validate(props: AuroraRegionalMemberProps): void {
-  const fail = (setting: string, value: unknown, rule: string): never => {
-    throw new Error(`AuroraRegionalMember ${props.clusterIdentifier}: ${setting} ${JSON.stringify(value)} ${rule}`);
+  const fail = (prop: string, value: unknown, rule: string): never => {
+    throw new Error(`AuroraRegionalMember "${props.clusterIdentifier}": ${prop} = ${JSON.stringify(value)} ${rule}`);
   };
-  if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.clusterIdentifier) || props.clusterIdentifier.endsWith("-") || props.clusterIdentifier.includes("--")) {
-    fail("clusterIdentifier", props.clusterIdentifier, "must be 1-63 lower-case letters, digits or single hyphens, starting with a letter");
+  const identifierProblem = auroraClusterIdentifierProblem(props.clusterIdentifier);
+  if (identifierProblem) {
+    fail("clusterIdentifier", props.clusterIdentifier, identifierProblem);
   }
   if (props.role === "writer" && !props.writer) {
     fail("writer", props.writer, "is required for the writer member: it creates the database and master user");
+  }
+  if (props.role === "writer" && props.writer) {
+    if (!POSTGRESQL_IDENTIFIER.test(props.writer.databaseName)) {
+      fail("writer.databaseName", props.writer.databaseName, POSTGRESQL_IDENTIFIER_RULE);
+    }
+    const userProblem = masterUsernameProblem(props.writer.masterUsername);
+    if (userProblem) {
+      fail("writer.masterUsername", props.writer.masterUsername, userProblem);
+    }
+    if (!Number.isInteger(props.writer.masterPasswordVersion) || props.writer.masterPasswordVersion < 1) {
+      fail("writer.masterPasswordVersion", props.writer.masterPasswordVersion, "must be an integer >= 1");
+    }
   }
   if (props.role === "reader" && props.writerRegion === props.region) {
     fail("writerRegion", props.writerRegion, "must be another region than the reader's own");
@@ -338,20 +387,52 @@ function validate(props: AuroraRegionalMemberProps): void {
   if (props.engineVersion !== props.globalCluster.engineVersion) {
     fail("engineVersion", props.engineVersion, `must equal the global cluster's version ${props.globalCluster.engineVersion}; failover needs identical versions`);
   }
-  if (props.subnetIds.length < 2 || props.subnetIds.length !== props.availabilityZones.length) {
-    fail("subnetIds", props.subnetIds.length, `must be one subnet per availability zone (${props.availabilityZones.length}), at least 2`);
+  if (!AURORA_GLOBAL_INSTANCE_CLASS.test(props.instanceClass)) {
+    fail("instanceClass", props.instanceClass, AURORA_GLOBAL_INSTANCE_CLASS_RULE);
   }
-  if (!Number.isInteger(props.instanceCount) || props.instanceCount < (props.role === "writer" ? 2 : 1) || props.instanceCount > 16) {
-    fail("instanceCount", props.instanceCount, props.role === "writer" ? "must be 2-16: the writer needs a reader in another AZ to fail over to" : "must be 1-16");
+  if (props.subnetIds.length < 2 || props.subnetIds.length !== props.availabilityZones.length) {
+    fail("subnetIds.length", props.subnetIds.length, `must be one subnet per availability zone (${props.availabilityZones.length}), at least 2`);
+  }
+  const minInstances = props.role === "writer" ? 2 : 1;
+  if (!Number.isInteger(props.instanceCount) || props.instanceCount < minInstances || props.instanceCount > AURORA_MAX_INSTANCES_PER_CLUSTER) {
+    fail(
+      "instanceCount",
+      props.instanceCount,
+      props.role === "writer"
+        ? `must be 2-${AURORA_MAX_INSTANCES_PER_CLUSTER}: the writer needs a reader in another AZ to fail over to`
+        : `must be 1-${AURORA_MAX_INSTANCES_PER_CLUSTER}`,
+    );
   }
   if (props.clientSecurityGroupIds.length === 0) {
     fail("clientSecurityGroupIds", props.clientSecurityGroupIds, "must name at least one client security group; otherwise nothing can connect");
   }
-  if (props.backupRetentionDays < 2 || props.backupRetentionDays > 35) {
-    fail("backupRetentionDays", props.backupRetentionDays, "must be 2-35");
+  const backups = AURORA_BACKUP_RETENTION_DAYS;
+  if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < backups.min || props.backupRetentionDays > backups.max) {
+    fail("backupRetentionDays", props.backupRetentionDays, `must be ${backups.min}-${backups.max}`);
+  }
+  if (!BACKUP_WINDOW.test(props.backupWindow)) {
+    fail("backupWindow", props.backupWindow, BACKUP_WINDOW_RULE);
+  }
+  if (!MAINTENANCE_WINDOW.test(props.maintenanceWindow)) {
+    fail("maintenanceWindow", props.maintenanceWindow, MAINTENANCE_WINDOW_RULE);
+  }
+  if (backupAndMaintenanceWindowsOverlap(props.backupWindow, props.maintenanceWindow)) {
+    fail("maintenanceWindow", props.maintenanceWindow, `overlaps the daily backup window ${props.backupWindow}; Aurora refuses overlapping windows`);
+  }
+  const logMin = props.parameters.logMinDurationStatementMs;
+  if (!Number.isInteger(logMin) || logMin < -1) {
+    fail("parameters.logMinDurationStatementMs", logMin, "must be an integer >= -1 (-1 disables)");
+  }
+  const rpo = props.parameters.globalDbRpoSeconds;
+  if (rpo !== undefined && (!Number.isInteger(rpo) || rpo < GLOBAL_DB_RPO_SECONDS.min || rpo > GLOBAL_DB_RPO_SECONDS.max)) {
+    fail("parameters.globalDbRpoSeconds", rpo, `must be ${GLOBAL_DB_RPO_SECONDS.min}..${GLOBAL_DB_RPO_SECONDS.max} seconds`);
   }
   if (!(RDS_MONITORING_INTERVALS as readonly number[]).includes(props.monitoringIntervalSeconds)) {
     fail("monitoringIntervalSeconds", props.monitoringIntervalSeconds, `must be one of ${RDS_MONITORING_INTERVALS.join(", ")}`);
+  }
+  const insights = props.performanceInsightsRetentionDays ?? 7;
+  if (!PERFORMANCE_INSIGHTS_RETENTION_DAYS.includes(insights)) {
+    fail("performanceInsightsRetentionDays", insights, PERFORMANCE_INSIGHTS_RETENTION_RULE);
   }
   const retention = props.logRetentionDays ?? 90;
   if (!LOG_RETENTION_DAYS.includes(retention)) {

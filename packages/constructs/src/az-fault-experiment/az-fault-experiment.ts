@@ -57,7 +57,7 @@ export interface AzFaultExperimentProps {
   readonly durationMinutes?: number;
   /** CloudWatch Logs retention for the experiment log, days. @default 90 */
   readonly logRetentionDays?: number;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (the AZ's region and account) every resource is created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -73,8 +73,11 @@ export interface AzFaultExperimentProps {
  * Nothing runs until someone starts an experiment from the template.
  */
 export class AzFaultExperiment extends Construct {
+  /** The experiment template (`aws fis start-experiment --experiment-template-id <id>`). */
   readonly template: FisExperimentTemplate;
+  /** The role FIS runs the experiment as. */
   readonly role: IamRole;
+  /** The experiment's log group. */
   readonly logGroup: CloudwatchLogGroup;
   /** The ISO-8601 duration both actions use, e.g. `PT10M`. */
   readonly duration: string;

@@ -21,10 +21,40 @@ export function isNetworkAddress(block: Address4): boolean {
   return block.bigInt() === block.startAddress().bigInt();
 }
 
+/** True when the block lies inside an RFC 1918 private range (10/8, 172.16/12, 192.168/16). */
 export function isPrivateBlock(block: Address4): boolean {
   return PRIVATE_RANGES.some((range) => block.isInSubnet(range));
 }
 
+/**
+ * IPv4 ranges that are not public unicast addresses (IANA special-purpose registry, RFC 6890):
+ * "this network", private (RFC 1918), shared CGNAT (RFC 6598), loopback, link-local, IETF
+ * protocol assignments, 6to4 relay, benchmarking (RFC 2544), multicast and the reserved class E
+ * (with the limited broadcast). The documentation ranges (TEST-NET-1/2/3) are left out on
+ * purpose: the EKS User Guide's own example of a public-endpoint block is 203.0.113.5/32.
+ */
+export const NON_PUBLIC_RANGES: readonly { readonly cidr: string; readonly name: string }[] = [
+  { cidr: "0.0.0.0/8", name: "\"this network\"" },
+  { cidr: "10.0.0.0/8", name: "private (RFC 1918)" },
+  { cidr: "100.64.0.0/10", name: "shared address space (RFC 6598)" },
+  { cidr: "127.0.0.0/8", name: "loopback" },
+  { cidr: "169.254.0.0/16", name: "link-local" },
+  { cidr: "172.16.0.0/12", name: "private (RFC 1918)" },
+  { cidr: "192.0.0.0/24", name: "IETF protocol assignments" },
+  { cidr: "192.88.99.0/24", name: "6to4 relay anycast" },
+  { cidr: "192.168.0.0/16", name: "private (RFC 1918)" },
+  { cidr: "198.18.0.0/15", name: "benchmarking (RFC 2544)" },
+  { cidr: "224.0.0.0/4", name: "multicast" },
+  { cidr: "240.0.0.0/4", name: "reserved (class E) and broadcast" },
+];
+
+/** The first non-public range that `block` overlaps, or undefined when every address in it is public. */
+export function nonPublicRangeIn(block: Address4): { readonly cidr: string; readonly name: string } | undefined {
+  const cidr = `${block.startAddress().correctForm()}/${block.subnetMask}`;
+  return NON_PUBLIC_RANGES.find((range) => cidrsOverlap(cidr, range.cidr));
+}
+
+/** True when one block contains the other (two CIDR blocks either nest or are disjoint). */
 export function cidrsOverlap(a: string, b: string): boolean {
   const left = new Address4(a);
   const right = new Address4(b);

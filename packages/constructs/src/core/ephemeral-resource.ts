@@ -6,7 +6,7 @@ export interface EphemeralResourceProps {
   readonly type: string;
   /** Arguments in Terraform JSON form (snake_case keys). */
   readonly config: Readonly<Record<string, unknown>>;
-  /** @default - the stack's default provider of that type */
+  /** The provider the block is opened with. @default - the stack's default provider of that type */
   readonly provider?: TerraformProvider;
 }
 

@@ -5,12 +5,18 @@
  * (The observability agents have their own table: `OBSERVABILITY_WORKLOADS`.)
  */
 export interface WorkloadIdentity {
-  /** Suffix of the role name (`<cluster>-<roleId>`) and key of `RegionalStack.workloadRoleArns`. */
+  /** Suffix of the role name (`<cluster>-<roleId>`) and the role construct's id. */
   readonly roleId: string;
+  /** Namespace of the controller's service account. */
   readonly namespace: string;
+  /** The service account the role trusts and the chart creates. */
   readonly serviceAccount: string;
 }
 
+/** A controller of {@link CONTROLLER_IDENTITIES}: the key a stack's typed role handles use. */
+export type ControllerName = keyof typeof CONTROLLER_IDENTITIES;
+
+/** The identity of each in-cluster controller that calls AWS. */
 export const CONTROLLER_IDENTITIES = {
   loadBalancerController: { roleId: "load-balancer-controller", namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" },
   externalDns: { roleId: "external-dns", namespace: "external-dns", serviceAccount: "external-dns" },

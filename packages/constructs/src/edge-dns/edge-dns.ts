@@ -3,13 +3,12 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { HTTP_PATH } from "../core/aws-limits";
+import { listenerHealthCheckProblems, type IRegionalIngress } from "../regional-ingress/regional-ingress";
 
-/** A region's NLB as Route 53 sees it. */
-export interface RegionalLoadBalancer {
-  readonly region: string;
-  readonly dnsName: string;
-  /** The NLB's canonical hosted zone id (for alias records). */
-  readonly zoneId: string;
+/** A region's NLB as a latency record's target. */
+export interface LatencyEndpoint {
+  /** The region's NLB: a {@link RegionalIngress}, or one adopted with `RegionalIngress.fromIngressAttributes`. */
+  readonly ingress: IRegionalIngress;
   /**
    * The region is drained (its accelerator dial is 0): its health check is inverted, so Route 53
    * stops answering with its latency record while the NLB stays healthy. @default false
@@ -18,9 +17,11 @@ export interface RegionalLoadBalancer {
 }
 
 export interface EdgeDnsProps {
+  /** The public hosted zone the records go in. */
   readonly hostedZoneId: string;
   /** Alias to the accelerator, e.g. `app.example.com`. */
   readonly recordName: string;
+  /** The accelerator the alias points at: its DNS name and hosted zone id (a `GlobalacceleratorAccelerator` resource has both). */
   readonly accelerator: { readonly dnsName: string; readonly hostedZoneId: string };
   /** Also publish an AAAA alias (dual-stack accelerator). @default false */
   readonly ipv6?: boolean;
@@ -30,7 +31,7 @@ export interface EdgeDnsProps {
    */
   readonly latency?: {
     readonly recordName: string;
-    readonly loadBalancers: readonly RegionalLoadBalancer[];
+    readonly loadBalancers: readonly LatencyEndpoint[];
     /** What the health check sends: TCP connect, or an HTTP(S) request for `path`. */
     readonly protocol: "TCP" | "HTTP" | "HTTPS";
     readonly port: number;
@@ -41,7 +42,7 @@ export interface EdgeDnsProps {
     /** 1-10. @default 3 */
     readonly failureThreshold?: number;
   };
-  /** @default - the stack's default AWS provider (Route 53 is global) */
+  /** The AWS provider (account) of the hosted zone; Route 53 is global, so any region. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -74,7 +75,8 @@ export class EdgeDns extends Construct {
     if (!latency) {
       return;
     }
-    for (const lb of latency.loadBalancers) {
+    for (const { ingress, drained } of latency.loadBalancers) {
+      const lb = { region: ingress.region, dnsName: ingress.dnsName, zoneId: ingress.zoneId, drained };
       const check = new Route53HealthCheck(this, `health-${lb.region}`, {
         provider,
         type: latency.protocol,
@@ -132,7 +134,7 @@ function validate(props: EdgeDnsProps): void {
   if (latency.loadBalancers.length === 0) {
     fail("latency.loadBalancers", latency.loadBalancers, "must list at least one regional NLB");
   }
-  const regions = latency.loadBalancers.map((lb) => lb.region);
+  const regions = latency.loadBalancers.map((lb) => lb.ingress.region);
   regions.forEach((region, i) => {
     if (regions.indexOf(region) !== i) {
       fail("latency.loadBalancers", region, "appears twice; a latency record set has one record per region");
@@ -143,5 +145,12 @@ function validate(props: EdgeDnsProps): void {
   }
   if (!Number.isInteger(latency.port) || latency.port < 1 || latency.port > 65535) {
     fail("latency.port", latency.port, "must be 1-65535");
+  }
+  // Route 53 checks each NLB the way clients reach it: through its listener.
+  for (const { ingress } of latency.loadBalancers) {
+    const problem = listenerHealthCheckProblems(ingress, { protocol: latency.protocol, port: latency.port })[0];
+    if (problem) {
+      fail(`latency.${problem.path.join(".")}`, problem.value, `${problem.rule} (latency.loadBalancers[${ingress.region}])`);
+    }
   }
 }

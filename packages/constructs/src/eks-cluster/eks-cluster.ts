@@ -7,56 +7,154 @@ import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cl
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Fn, type ITerraformDependable, type TerraformProvider } from "cdktf";
+import { Fn, Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../core/aws-limits";
-import { parseCidr } from "../core/cidr";
+import { isNetworkAddress, isPrivateBlock, nonPublicRangeIn, parseCidr } from "../core/cidr";
 import { CustomerKey } from "../customer-key/customer-key";
+import type { ZonalSubnet } from "../network/network";
 import { EBS_CSI_DRIVER_MANAGED_POLICY, EFS_CSI_DRIVER_MANAGED_POLICY } from "./controller-policies";
 import { IrsaRole, type OidcIssuer } from "./irsa-role";
 
 /** The five control-plane log types; all are shipped (CKV_AWS_37). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-/** Versions of the EKS managed add-ons, pinned per environment. */
+/** Versions of the EKS managed add-ons (`addonVersion`, e.g. `v1.19.6-eksbuild.7`), pinned so every cluster runs the same bits. */
 export interface AddonVersions {
+  /** Amazon VPC CNI (`vpc-cni`). */
   readonly vpcCni: string;
+  /** CoreDNS (`coredns`). */
   readonly coreDns: string;
+  /** kube-proxy (`kube-proxy`); its minor version must be the cluster's. */
   readonly kubeProxy: string;
+  /** EBS CSI driver (`aws-ebs-csi-driver`). */
   readonly ebsCsiDriver: string;
+  /** EFS CSI driver (`aws-efs-csi-driver`). */
   readonly efsCsiDriver: string;
+  /** EKS Pod Identity Agent (`eks-pod-identity-agent`). */
   readonly podIdentityAgent: string;
 }
 
-/** A subnet the control plane places its network interfaces in. */
-export interface ClusterSubnet {
-  readonly id: string;
-  readonly availabilityZone: string;
+/** A subnet the control plane places its network interfaces in: its id and its zone. */
+export type ClusterSubnet = ZonalSubnet;
+
+/**
+ * What add-ons, IRSA roles, node groups and platform stacks need to know about an EKS cluster.
+ * {@link EksCluster} implements it; {@link EksCluster.fromClusterAttributes} adopts a cluster
+ * made elsewhere.
+ */
+export interface IEksCluster {
+  /** The cluster's name as written (known at synth time: used in names, tags and policy conditions). */
+  readonly clusterName: string;
+  /**
+   * The cluster's name as a reference to the cluster resource where there is one, so a resource
+   * that names it is created after the cluster; for an adopted cluster, `clusterName`.
+   */
+  readonly clusterNameReference: string;
+  /** Kubernetes `major.minor` of the control plane, e.g. `1.33`. */
+  readonly kubernetesVersion: string;
+  /** URL of the Kubernetes API server. */
+  readonly endpoint: string;
+  /** Base64 PEM of the cluster's certificate authority. */
+  readonly certificateAuthorityData: string;
+  /** Security group EKS attaches to the control plane and to managed nodes. */
+  readonly clusterSecurityGroupId: string;
+  /** The cluster's IAM OIDC provider, which IRSA trust policies name. */
+  readonly issuer: OidcIssuer;
+  /** What a resource that uses the cluster must wait for: the cluster resource of an EksCluster, nothing for an adopted one. */
+  readonly dependables: readonly ITerraformDependable[];
 }
 
+/** An existing EKS cluster, as {@link EksCluster.fromClusterAttributes} adopts it. */
+export interface EksClusterAttributes {
+  /** The cluster's name. */
+  readonly clusterName: string;
+  /** Kubernetes `major.minor` of the control plane, e.g. `1.33`. */
+  readonly kubernetesVersion: string;
+  /** URL of the Kubernetes API server. */
+  readonly endpoint: string;
+  /** Base64 PEM of the cluster's certificate authority. */
+  readonly certificateAuthorityData: string;
+  /** The cluster security group (`vpc_config[0].cluster_security_group_id`). */
+  readonly clusterSecurityGroupId: string;
+  /** ARN of the cluster's IAM OIDC provider (`arn:<partition>:iam::<account>:oidc-provider/<issuer host>`). */
+  readonly oidcProviderArn: string;
+  /** The cluster's OIDC issuer URL, with or without `https://`. */
+  readonly oidcIssuerUrl: string;
+}
+
+/** Smallest prefix the public endpoint accepts: a /7 or wider block is a large share of the internet, not "the networks that need it". */
+export const PUBLIC_ACCESS_MIN_PREFIX = 8;
+
+/**
+ * Why `cidr` cannot be a block of `publicAccessCidrs`, or `undefined`. EKS: "The block cannot
+ * include reserved addresses" (EKS User Guide, "Configure network access to cluster API server
+ * endpoint"), so no private, loopback, CGNAT, link-local, multicast or class-E address may be in
+ * it (see NON_PUBLIC_RANGES); this library adds that the block is at least a /8, which also keeps
+ * 0.0.0.0/0 (the EKS default) out.
+ */
+export function publicAccessCidrProblem(cidr: string): string | undefined {
+  const block = parseCidr(cidr);
+  if (!block) {
+    return "must be an IPv4 CIDR block such as 203.0.113.0/24";
+  }
+  if (block.subnetMask < PUBLIC_ACCESS_MIN_PREFIX) {
+    return `opens the API endpoint to a large part of the internet; list the networks that need it (/${PUBLIC_ACCESS_MIN_PREFIX} or longer)`;
+  }
+  const reserved = nonPublicRangeIn(block);
+  if (reserved) {
+    return `includes ${reserved.name} addresses (${reserved.cidr}), which EKS refuses for the public endpoint; reach the private endpoint from inside the VPC instead`;
+  }
+  return undefined;
+}
+
+/**
+ * Why `cidr` cannot be the cluster's `serviceIpv4Cidr`, or `undefined`. EKS API
+ * (KubernetesNetworkConfigRequest): inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, and
+ * between /24 and /12. (It must also not overlap the VPC; only the caller knows every VPC.)
+ */
+export function serviceCidrProblem(cidr: string): string | undefined {
+  const block = parseCidr(cidr);
+  if (!block || !isNetworkAddress(block) || !isPrivateBlock(block) || block.subnetMask < 12 || block.subnetMask > 24) {
+    return "must be an RFC 1918 network block from /12 to /24, such as 172.20.0.0/16";
+  }
+  return undefined;
+}
+
+/** EKS cluster names (CreateCluster `name`): a letter, then up to 99 letters, digits, '-' and '_'. */
+export const EKS_CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,99}$/;
+
+/** Kubernetes `major.minor` as EKS takes it (`version`). */
+export const KUBERNETES_MINOR_VERSION = /^1\.\d{2}$/;
+
 export interface EksClusterProps {
+  /** The cluster's name; prefixes its keys, roles and log group. */
   readonly clusterName: string;
   /** `major.minor`, e.g. `1.33`. */
   readonly kubernetesVersion: string;
+  /** The account the cluster is in: its keys trust this account only. */
   readonly accountId: string;
   /** AWS partition (a token from aws_partition is fine). */
   readonly partition: string;
+  /** The cluster's region (the storage key admits EC2 of this region only). */
   readonly region: string;
-  /** Private subnets for the control plane's interfaces; at least 2 AZs. */
-  readonly subnets: readonly ClusterSubnet[];
-  /** IAM roles given AmazonEKSClusterAdminPolicy through access entries. */
+  /** Private subnets for the control plane's interfaces, with their zones (e.g. `network.privateSubnets`); at least 2 AZs. */
+  readonly subnets: readonly ZonalSubnet[];
+  /** IAM roles given AmazonEKSClusterAdminPolicy through access entries; at least one. */
   readonly adminRoleArns: readonly string[];
+  /** Versions of the EKS managed add-ons. */
   readonly addonVersions: AddonVersions;
   /**
-   * CIDRs allowed to reach the public endpoint; empty disables the public endpoint.
+   * CIDRs allowed to reach the public endpoint (see `publicAccessCidrProblem`); empty
+   * disables the public endpoint.
    * @default [] (private endpoint only)
    */
   readonly publicAccessCidrs?: readonly string[];
-  /** Control-plane log retention in days. @default 90 */
+  /** Control-plane log retention in days; one of CloudWatch's periods. @default 90 */
   readonly logRetentionDays?: number;
-  /** Kubernetes service CIDR. @default "172.20.0.0/16" */
+  /** Kubernetes service CIDR (see `serviceCidrProblem`); must not overlap the VPC. @default "172.20.0.0/16" */
   readonly serviceCidr?: string;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (region and account) the resources are created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -69,14 +167,30 @@ export interface EksClusterProps {
  * Add-ons that need nodes to run (CoreDNS, the CSI drivers) are created by
  * {@link installWorkloadAddons} once node groups exist; the networking add-ons go first.
  */
-export class EksCluster extends Construct {
+export class EksCluster extends Construct implements IEksCluster {
+  /**
+   * Adopts a cluster made elsewhere (a team's own cluster): IRSA roles, Karpenter's AWS side and
+   * the add-ons take the result wherever they take an {@link IEksCluster}. Creates nothing.
+   */
+  static fromClusterAttributes(scope: Construct, id: string, attrs: EksClusterAttributes): IEksCluster {
+    return new ImportedEksCluster(scope, id, attrs);
+  }
+
+  /** The `aws_eks_cluster` resource. */
   readonly cluster: EksClusterResource;
+  /** The cluster's name as written. */
   readonly clusterName: string;
+  /** The cluster's name as a reference to the cluster resource. */
+  readonly clusterNameReference: string;
+  /** Kubernetes `major.minor` of the control plane. */
+  readonly kubernetesVersion: string;
+  /** The cluster's IAM OIDC provider, for IRSA trust policies. */
   readonly issuer: OidcIssuer;
   /** Security group EKS attaches to the control plane and managed nodes. */
   readonly clusterSecurityGroupId: string;
   /** Encrypts node root volumes, EBS persistent volumes and EFS. */
   readonly storageKey: CustomerKey;
+  /** Envelope-encrypts Kubernetes secrets. */
   readonly secretsKey: CustomerKey;
   /** Add-ons nodes need before they become Ready. */
   readonly networkingAddons: EksAddon[];
@@ -88,6 +202,7 @@ export class EksCluster extends Construct {
     validate(props);
     this.props = props;
     this.clusterName = props.clusterName;
+    this.kubernetesVersion = props.kubernetesVersion;
     const provider = props.provider;
     const publicCidrs = [...(props.publicAccessCidrs ?? [])];
 
@@ -154,6 +269,7 @@ export class EksCluster extends Construct {
       tags: { Name: props.clusterName },
     });
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+    this.clusterNameReference = this.cluster.name;
 
     for (const [index, principalArn] of props.adminRoleArns.entries()) {
       const entry = new EksAccessEntry(this, `admin-${index}`, { provider, clusterName: this.cluster.name, principalArn, type: "STANDARD" });
@@ -188,6 +304,21 @@ export class EksCluster extends Construct {
       this.addon("kube-proxy", props.addonVersions.kubeProxy),
       this.addon("eks-pod-identity-agent", props.addonVersions.podIdentityAgent),
     ];
+  }
+
+  /** URL of the Kubernetes API server. */
+  get endpoint(): string {
+    return this.cluster.endpoint;
+  }
+
+  /** Base64 PEM of the cluster's certificate authority. */
+  get certificateAuthorityData(): string {
+    return this.cluster.certificateAuthority.get(0).data;
+  }
+
+  /** The cluster resource: what uses the cluster waits for it. */
+  get dependables(): readonly ITerraformDependable[] {
+    return [this.cluster];
   }
 
   /**
@@ -282,24 +413,67 @@ export class EksCluster extends Construct {
   }
 }
 
+/** A cluster created elsewhere, adopted by {@link EksCluster.fromClusterAttributes}; it creates nothing. */
+class ImportedEksCluster extends Construct implements IEksCluster {
+  readonly clusterName: string;
+  readonly clusterNameReference: string;
+  readonly kubernetesVersion: string;
+  readonly endpoint: string;
+  readonly certificateAuthorityData: string;
+  readonly clusterSecurityGroupId: string;
+  readonly issuer: OidcIssuer;
+  readonly dependables: readonly ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, attrs: EksClusterAttributes) {
+    super(scope, id);
+    const fail = (setting: string, value: unknown, rule: string): never => {
+      throw new Error(`EksCluster.fromClusterAttributes "${id}": ${setting} = ${JSON.stringify(value)} ${rule}`);
+    };
+    const literal = (value: string) => !Token.isUnresolved(value);
+    if (literal(attrs.clusterName) && !EKS_CLUSTER_NAME.test(attrs.clusterName)) {
+      fail("clusterName", attrs.clusterName, "must start with a letter and hold at most 100 letters, digits, '-' and '_'");
+    }
+    if (literal(attrs.kubernetesVersion) && !KUBERNETES_MINOR_VERSION.test(attrs.kubernetesVersion)) {
+      fail("kubernetesVersion", attrs.kubernetesVersion, "must be major.minor, e.g. 1.33");
+    }
+    if (literal(attrs.oidcProviderArn) && !/^arn:aws(-[a-z]+)*:iam::\d{12}:oidc-provider\/.+$/.test(attrs.oidcProviderArn)) {
+      fail("oidcProviderArn", attrs.oidcProviderArn, "must be an IAM OIDC provider ARN (arn:<partition>:iam::<account>:oidc-provider/<issuer host>)");
+    }
+    this.clusterName = attrs.clusterName;
+    this.clusterNameReference = attrs.clusterName;
+    this.kubernetesVersion = attrs.kubernetesVersion;
+    this.endpoint = attrs.endpoint;
+    this.certificateAuthorityData = attrs.certificateAuthorityData;
+    this.clusterSecurityGroupId = attrs.clusterSecurityGroupId;
+    const host = literal(attrs.oidcIssuerUrl) ? attrs.oidcIssuerUrl.replace(/^https:\/\//, "") : Fn.replace(attrs.oidcIssuerUrl, "https://", "");
+    this.issuer = { providerArn: attrs.oidcProviderArn, host };
+  }
+}
+
 function validate(props: EksClusterProps): void {
-  const fail = (setting: string, value: unknown, rule: string) => {
-    throw new Error(`EksCluster ${props.clusterName}: ${setting} ${JSON.stringify(value)} ${rule}`);
+  const fail = (setting: string, value: unknown, rule: string): never => {
+    throw new Error(`EksCluster "${props.clusterName}": ${setting} = ${JSON.stringify(value)} ${rule}`);
   };
-  if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,99}$/.test(props.clusterName)) {
+  if (!EKS_CLUSTER_NAME.test(props.clusterName)) {
     fail("clusterName", props.clusterName, "must start with a letter and hold at most 100 letters, digits, '-' and '_'");
   }
-  if (!/^1\.\d{2}$/.test(props.kubernetesVersion)) {
+  if (!KUBERNETES_MINOR_VERSION.test(props.kubernetesVersion)) {
     fail("kubernetesVersion", props.kubernetesVersion, "must be major.minor, e.g. 1.33");
   }
   const zones = new Set(props.subnets.map((s) => s.availabilityZone));
   if (zones.size < 2) {
     fail("subnets", [...zones], "must span at least 2 availability zones so the control plane survives one AZ");
   }
-  for (const cidr of props.publicAccessCidrs ?? []) {
-    const block = parseCidr(cidr);
-    if (!block || block.subnetMask === 0) {
-      fail("publicAccessCidrs", cidr, "must be specific CIDR blocks; the endpoint is never open to 0.0.0.0/0");
+  (props.publicAccessCidrs ?? []).forEach((cidr, index) => {
+    const problem = publicAccessCidrProblem(cidr);
+    if (problem) {
+      fail(`publicAccessCidrs[${index}]`, cidr, problem);
+    }
+  });
+  if (props.serviceCidr !== undefined) {
+    const problem = serviceCidrProblem(props.serviceCidr);
+    if (problem) {
+      fail("serviceCidr", props.serviceCidr, problem);
     }
   }
   if (props.adminRoleArns.length === 0) {

@@ -9,15 +9,20 @@ import { isDnsLabel } from "../core/kubernetes-formats";
 
 /** What an IRSA trust policy needs from the cluster's OIDC provider. */
 export interface OidcIssuer {
+  /** ARN of the cluster's IAM OIDC provider. */
   readonly providerArn: string;
   /** Issuer URL without `https://`, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`. */
   readonly host: string;
 }
 
 export interface IrsaRoleProps {
+  /** The role's name; at most 64 characters. */
   readonly roleName: string;
+  /** The cluster's OIDC provider: `issuer` of an `IEksCluster` (an `EksCluster` or an adopted cluster). */
   readonly issuer: OidcIssuer;
+  /** Namespace of the service account (a Kubernetes name). */
   readonly namespace: string;
+  /** The service account that assumes the role (a Kubernetes name). */
   readonly serviceAccount: string;
   /** Further service accounts in the same namespace that may assume the role, one trust statement each. @default [] */
   readonly additionalServiceAccounts?: readonly string[];
@@ -29,7 +34,7 @@ export interface IrsaRoleProps {
   readonly policyName?: string;
   /** Managed policy ARNs to attach. @default [] */
   readonly managedPolicyArns?: string[];
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (region and account) the resources are created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -62,12 +67,13 @@ export function assertIrsaIdentity(owner: string, roleName: string, namespace: S
  * and `:aud` (STS), so no other pod and no other audience can use it.
  */
 export class IrsaRole extends Construct {
+  /** The `aws_iam_role` resource. */
   readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
     const serviceAccounts = [props.serviceAccount, ...(props.additionalServiceAccounts ?? [])];
-    assertIrsaIdentity(`IrsaRole ${props.roleName}`, props.roleName, ["namespace", props.namespace], [
+    assertIrsaIdentity(`IrsaRole "${props.roleName}"`, props.roleName, ["namespace", props.namespace], [
       ["serviceAccount", props.serviceAccount],
       ...(props.additionalServiceAccounts ?? []).map((name, index): Setting => [`additionalServiceAccounts[${index}]`, name]),
     ]);
@@ -94,6 +100,7 @@ export class IrsaRole extends Construct {
     );
   }
 
+  /** The role's ARN, for the service account's `eks.amazonaws.com/role-arn` annotation. */
   get arn(): string {
     return this.role.arn;
   }

@@ -9,20 +9,22 @@ import { Construct } from "constructs";
 import { propertyPath } from "../core/property-path";
 import { NodeGroupSchema, type NodeGroupConfig } from "./node-group-spec";
 import { NODE_CLASS_LABEL, amiReleaseVersionProblem, amiTypeOf, type EksAmiType } from "../core/eks-nodes";
-import type { ClusterSubnet } from "./eks-cluster";
+import type { ZonalSubnet } from "../network/network";
 
-/** One class of managed nodes; the same shape as a catalogue node group. */
+/** One class of managed nodes: a {@link NodeGroupConfig}, checked with `NodeGroupSchema`. */
 export type ManagedNodeGroupSpec = NodeGroupConfig;
 
 /** Managed policies every node needs: join the cluster, pull images, be reachable by SSM. */
 export const NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"] as const;
 
 export interface ManagedNodeGroupsProps {
+  /** The cluster the nodes join: `clusterNameReference` of an `IEksCluster`, so the groups wait for the cluster. */
   readonly clusterName: string;
   /** AWS partition (a token from aws_partition is fine). */
   readonly partition: string;
-  /** Private subnets the nodes live in, one or more per AZ. */
-  readonly subnets: readonly ClusterSubnet[];
+  /** Private subnets the nodes live in, one or more per AZ, with their zones; at least 2 AZs. */
+  readonly subnets: readonly ZonalSubnet[];
+  /** The classes of nodes, one spec each (names unique). */
   readonly groups: readonly ManagedNodeGroupSpec[];
   /**
    * Kubernetes `major.minor` of the nodes: the cluster's. Set on every group (`version`), so a
@@ -34,26 +36,30 @@ export interface ManagedNodeGroupsProps {
    * `1.33.13-20260714`), of `kubernetesVersion`. Pinned: nodes change only when it is raised.
    */
   readonly amiReleaseVersions: Readonly<Partial<Record<EksAmiType, string>>>;
-  /** Customer key for the encrypted root volumes. */
+  /** Customer key for the encrypted root volumes (e.g. `EksCluster.storageKey.arn`). */
   readonly volumeKeyArn: string;
   /** Resources nodes need first (the networking add-ons). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (region and account) the resources are created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
 /** A node group as created, with the AZs it covers. */
 export interface CreatedNodeGroup {
+  /** The class it was made from. */
   readonly spec: ManagedNodeGroupSpec;
+  /** The zones its subnets are in: one for a per-AZ group, all for a spanning one. */
   readonly availabilityZones: readonly string[];
+  /** The `aws_eks_node_group` resource. */
   readonly nodeGroup: EksNodeGroup;
 }
 
-/** EKS node-group taint effects as Kubernetes spells them. */
+/** EKS node-group taint effects (`NO_SCHEDULE` …) as Kubernetes spells them (`NoSchedule` …). */
 export const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
 
 export { NODE_CLASS_LABEL, amiTypeOf };
-const NODE_GROUP_NAME_PREFIX_MAX = 37;
+/** Longest `node_group_name_prefix`: EKS names are at most 63 characters and the provider's unique suffix (terraform-plugin-sdk `id.UniqueIDSuffixLength`) takes 26. */
+export const NODE_GROUP_NAME_PREFIX_MAX = 37;
 
 /**
  * EKS managed node groups, one class per spec. A class spans every AZ's subnets, or fans out
@@ -66,12 +72,14 @@ const NODE_GROUP_NAME_PREFIX_MAX = 37;
  * an in-place rolling update (UpdateNodegroupVersion), not a replacement.
  */
 export class ManagedNodeGroups extends Construct {
+  /** The role every node of these groups runs with. */
   readonly nodeRole: IamRole;
+  /** Every node group made, per class and (for per-AZ classes) per zone. */
   readonly groups: CreatedNodeGroup[] = [];
 
   constructor(scope: Construct, id: string, props: ManagedNodeGroupsProps) {
     super(scope, id);
-    validate(props);
+    validate(`ManagedNodeGroups "${this.node.path}"`, props);
     const provider = props.provider;
     const zones = [...new Set(props.subnets.map((s) => s.availabilityZone))];
 
@@ -191,7 +199,7 @@ export function perZoneSizes(spec: ManagedNodeGroupSpec, zoneCount: number): { m
   return { minSize, desiredSize: Math.min(maxSize, Math.max(minSize, share(spec.desiredSize))), maxSize };
 }
 
-function validate(props: ManagedNodeGroupsProps): void {
+function validate(owner: string, props: ManagedNodeGroupsProps): void {
   const problems: string[] = [];
   props.groups.forEach((group, index) => {
     const parsed = NodeGroupSchema.safeParse(group);
@@ -222,6 +230,6 @@ function validate(props: ManagedNodeGroupsProps): void {
     problems.push(`subnets: span ${new Set(props.subnets.map((s) => s.availabilityZone)).size} AZ; node groups need at least 2`);
   }
   if (problems.length > 0) {
-    throw new Error(`ManagedNodeGroups of ${props.clusterName}:\n  - ${problems.join("\n  - ")}`);
+    throw new Error(`${owner}:\n  - ${problems.join("\n  - ")}`);
   }
 }

@@ -69,12 +69,13 @@ export function subnetsTarget(name: string, subnetArns: readonly string[]): FisE
 }
 
 export interface DisruptConnectivityActionProps {
+  /** The action's name in the template, unique among its actions. */
   readonly name: string;
-  /** e.g. `Deny all traffic in and out of us-east-1a's subnets for PT10M`. */
+  /** The action's description in the template, e.g. `Deny all traffic in and out of us-east-1a's subnets for PT10M`. */
   readonly description: string;
-  /** ISO-8601, e.g. `PT10M` ({@link isoDuration}). */
+  /** How long the subnets stay cut off, ISO-8601, e.g. `PT10M` (see `isoDuration`). */
   readonly duration: string;
-  /** Name of the {@link subnetsTarget} whose subnets are cut off. */
+  /** Name of the template's target (see `subnetsTarget`) whose subnets are cut off. */
   readonly subnetsTarget: string;
 }
 
@@ -191,9 +192,11 @@ export interface ExperimentLogGroupProps {
   readonly name: string;
   /** The experiment, e.g. `az-loss-us-east-1a`; the group is `/aws/vendedlogs/fis/<name>/<experiment>`, tagged `Name=<name>-<experiment>`. */
   readonly experiment: string;
+  /** CloudWatch Logs retention, days (one of the periods CloudWatch accepts). */
   readonly retentionInDays: number;
-  /** Tags besides `Name`. */
+  /** Tags besides `Name`. @default - only `Name` */
   readonly tags?: Record<string, string>;
+  /** The AWS provider the log group is created with. @default - the scope's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -18,7 +18,7 @@ export interface ArgoCdHubRoleProps {
    * role may assume. Deterministic names, so the hub needs no other stack's state.
    */
   readonly spokeRoleArns: readonly string[];
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) the role is created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -30,7 +30,7 @@ export interface GitOpsSpokeAccessProps {
   readonly accessPolicy?: SpokeAccessPolicy;
   /** Resources the access entry must wait for, e.g. the cluster. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the spoke cluster. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -4,14 +4,17 @@ import { CustomerKey } from "../customer-key/customer-key";
 import { HardenedBucket } from "../hardened-bucket/hardened-bucket";
 
 export interface FlowLogBucketProps {
+  /** Globally unique bucket name; also the key's alias. */
   readonly bucketName: string;
   /** Key prefix the log service writes under. */
   readonly prefix: string;
+  /** The account whose accelerator delivers the logs (the only source the policies admit). */
   readonly accountId: string;
+  /** AWS partition (a token from aws_partition is fine). */
   readonly partition: string;
   /** Days flow-log objects are kept after they are replaced; logs are append-only, so this bounds deletes. @default 90 */
   readonly noncurrentVersionRetentionDays?: number;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the bucket and its key. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -1,9 +1,11 @@
 import { GlobalacceleratorAccelerator } from "@cdktf/provider-aws/lib/globalaccelerator-accelerator";
 import { GlobalacceleratorEndpointGroup } from "@cdktf/provider-aws/lib/globalaccelerator-endpoint-group";
 import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalaccelerator-listener";
-import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
+import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { globalAcceleratorHealthCheckPathProblem } from "../core/aws-limits";
+import { propertyPath } from "../core/property-path";
+import { listenerHealthCheckProblems, networkLoadBalancerArnProblem, type IRegionalIngress, type SettingProblem } from "../regional-ingress/regional-ingress";
 
 export interface AcceleratorListener {
   readonly port: number;
@@ -26,11 +28,10 @@ export interface AcceleratorHealthCheck {
   readonly thresholdCount?: number;
 }
 
-/** One region's entry point: its NLB. */
+/** One region's entry point: its NLB, with the share of traffic it takes. */
 export interface RegionalEndpoint {
-  readonly region: string;
-  /** ARN of the region's Network Load Balancer (a token across stacks is fine). */
-  readonly loadBalancerArn: string;
+  /** The region's NLB: a {@link RegionalIngress}, or one adopted with `RegionalIngress.fromIngressAttributes`. */
+  readonly ingress: IRegionalIngress;
   /** 0-100; 0 drains the region. @default 100 */
   readonly trafficDialPercentage?: number;
   /** 0-255. @default 128 */
@@ -40,27 +41,90 @@ export interface RegionalEndpoint {
 export interface GlobalAcceleratorProps {
   /** Accelerator name (1-64 letters, digits, hyphens). */
   readonly name: string;
-  /** @default "IPV4" */
+  /** `DUAL_STACK` adds IPv6 anycast addresses (and a dual-stack DNS name). @default "IPV4" */
   readonly ipAddressType?: "IPV4" | "DUAL_STACK";
+  /** Listeners, one per port; each port must be every endpoint's NLB listener port. */
   readonly listeners: readonly AcceleratorListener[];
-  /** @default TCP on the first listener's port, every 10 s, threshold 3 */
+  /** The endpoint groups' health check (for NLB endpoints Global Accelerator follows the NLB's target health instead). @default TCP on the first listener's port, every 10 s, threshold 3 */
   readonly healthCheck?: AcceleratorHealthCheck;
-  /** One endpoint per region; every region in `requiredRegions` must be present. */
+  /** One endpoint per region (the region of its ingress); every region in `requiredRegions` must be present. */
   readonly endpoints: readonly RegionalEndpoint[];
-  /** Regions that must each have an endpoint group (the environment's regions). */
-  readonly requiredRegions: readonly string[];
+  /**
+   * Regions that must each have an endpoint group, and the only ones that may: a guard against
+   * leaving a region out (or adding a stray one) when the endpoints are computed.
+   * @default - the regions of `endpoints`
+   */
+  readonly requiredRegions?: readonly string[];
   /** Keep the client's source IP on the way to the NLB. @default true */
   readonly clientIpPreservation?: boolean;
-  /** Flow logs destination (rule 43: always on). `ready` is what must exist before delivery starts (the bucket policy). */
+  /**
+   * Flow logs destination, always on (Global Accelerator logs each flow to S3; {@link FlowLogBucket}
+   * makes a bucket it may write to). `ready` is what must exist before delivery starts (the bucket policy).
+   */
   readonly flowLogs: { readonly bucketName: string; readonly prefix: string; readonly ready?: ITerraformDependable[] };
-  /** @default - the stack's default AWS provider (any region: the provider sends Global Accelerator calls to us-west-2) */
+  /** The AWS provider (account) of the accelerator; any region, as the provider sends Global Accelerator calls to us-west-2. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
 /**
- * An AWS Global Accelerator in front of the platform's regions: two static anycast addresses,
- * listeners, and per listener one endpoint group per region pointing at that region's
- * Terraform-owned NLB, with health checks, traffic dials and weights.
+ * What an accelerator in front of `ingress` cannot do, with paths below {@link GlobalAcceleratorProps}:
+ * without port overrides Global Accelerator sends a listener's traffic to the endpoint on the
+ * listener's own port (API reference, PortOverride), so each listener port must be the NLB's
+ * listener port and speak its protocol (TCP for a TCP or TLS listener); the endpoint group's
+ * health check must reach the NLB's listener with a protocol it answers.
+ */
+export function acceleratorIngressProblems(
+  props: { readonly listeners: readonly AcceleratorListener[]; readonly healthCheck?: Pick<AcceleratorHealthCheck, "protocol" | "port"> },
+  ingress: Pick<IRegionalIngress, "listenerPort" | "listenerProtocol" | "listenerHealthCheckProtocols">,
+): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  props.listeners.forEach((listener, i) => {
+    if (listener.port !== ingress.listenerPort) {
+      problems.push({
+        path: ["listeners", i, "port"],
+        value: listener.port,
+        rule: `must equal the regional NLB's listener port (${ingress.listenerPort}): the accelerator forwards to its endpoints on the listener's port`,
+      });
+    }
+    const protocol = listener.protocol ?? "TCP";
+    if (protocol !== "TCP") {
+      problems.push({ path: ["listeners", i, "protocol"], value: protocol, rule: `cannot reach the regional NLB, which listens on ${ingress.listenerProtocol}` });
+    }
+  });
+  const first = props.listeners[0];
+  if (first) {
+    const check = { protocol: props.healthCheck?.protocol ?? "TCP", port: props.healthCheck?.port ?? first.port };
+    // Only the settings given: a defaulted port follows the first listener, which is checked above.
+    const given = listenerHealthCheckProblems(ingress, check).filter((p) => p.path[0] === "protocol" || props.healthCheck?.port !== undefined);
+    problems.push(...given.map((p) => ({ ...p, path: ["healthCheck", ...p.path] })));
+  }
+  return problems;
+}
+
+/**
+ * Why an endpoint-group health check's protocol and path do not go together (a path for HTTP and
+ * HTTPS only, and required there), or why Global Accelerator refuses the path; `undefined` when
+ * they are fine.
+ */
+export function acceleratorHealthCheckPathProblem(protocol: "TCP" | "HTTP" | "HTTPS", path: string | undefined): string | undefined {
+  if ((protocol === "HTTP" || protocol === "HTTPS") && !path) {
+    return `is required for an ${protocol} health check`;
+  }
+  if (protocol === "TCP" && path !== undefined) {
+    return "only applies to HTTP and HTTPS health checks";
+  }
+  return path === undefined ? undefined : globalAcceleratorHealthCheckPathProblem(path);
+}
+
+/** Whether these traffic dials (0-100 per endpoint group) close every group, so the accelerator would accept no traffic. */
+export function everyTrafficDialClosed(dials: readonly number[]): boolean {
+  return dials.length > 0 && dials.every((dial) => dial === 0);
+}
+
+/**
+ * An AWS Global Accelerator in front of regional NLBs: two static anycast addresses, listeners,
+ * and per listener one endpoint group per region pointing at that region's NLB (an
+ * {@link IRegionalIngress}), with health checks, traffic dials and weights.
  *
  * The Global Accelerator API lives only in us-west-2; the AWS provider sends its calls there
  * whatever the provider's region, so any provider works. An endpoint group's region, however,
@@ -102,13 +166,14 @@ export class GlobalAccelerator extends Construct {
       const groups = new Map<string, GlobalacceleratorEndpointGroup>();
       for (const endpoint of props.endpoints) {
         const protocol = health.protocol ?? "TCP";
+        const region = endpoint.ingress.region;
         groups.set(
-          endpoint.region,
-          new GlobalacceleratorEndpointGroup(this, `listener-${spec.port}-${endpoint.region}`, {
+          region,
+          new GlobalacceleratorEndpointGroup(this, `listener-${spec.port}-${region}`, {
             provider,
             listenerArn: listener.id,
             // Without it the group lands in the provider's region, and moving it replaces the group.
-            endpointGroupRegion: endpoint.region,
+            endpointGroupRegion: region,
             healthCheckProtocol: protocol,
             healthCheckPort: health.port ?? props.listeners[0]!.port,
             healthCheckPath: protocol === "TCP" ? undefined : health.path,
@@ -117,7 +182,7 @@ export class GlobalAccelerator extends Construct {
             trafficDialPercentage: endpoint.trafficDialPercentage ?? 100,
             endpointConfiguration: [
               {
-                endpointId: endpoint.loadBalancerArn,
+                endpointId: endpoint.ingress.loadBalancerArn,
                 weight: endpoint.weight ?? 128,
                 clientIpPreservationEnabled: props.clientIpPreservation ?? true,
               },
@@ -141,52 +206,43 @@ function validate(props: GlobalAcceleratorProps): void {
   if (props.listeners.length === 0) {
     fail("listeners", props.listeners, "must name at least one listener");
   }
-  const regions = props.endpoints.map((e) => e.region);
+  const regions = props.endpoints.map((e) => e.ingress.region);
   regions.forEach((region, i) => {
     if (regions.indexOf(region) !== i) {
       fail("endpoints", region, "appears twice; each region has exactly one endpoint group per listener");
     }
   });
-  for (const region of props.requiredRegions) {
+  const required = props.requiredRegions ?? regions;
+  for (const region of required) {
     if (!regions.includes(region)) {
-      fail("endpoints", regions, `has no endpoint group for ${region}; every region of the environment needs one`);
+      fail("endpoints", regions, `has no endpoint group for ${region}; requiredRegions lists it`);
     }
   }
   for (const region of regions) {
-    if (!props.requiredRegions.includes(region)) {
-      fail("endpoints", region, `is not one of the environment's regions (${props.requiredRegions.join(", ")})`);
+    if (!required.includes(region)) {
+      fail("endpoints", region, `is not one of requiredRegions (${required.join(", ")})`);
     }
   }
   for (const endpoint of props.endpoints) {
+    const region = endpoint.ingress.region;
     const dial = endpoint.trafficDialPercentage ?? 100;
     if (!Number.isInteger(dial) || dial < 0 || dial > 100) {
-      fail(`endpoints[${endpoint.region}].trafficDialPercentage`, dial, "must be 0-100");
+      fail(`endpoints[${region}].trafficDialPercentage`, dial, "must be 0-100");
     }
     const weight = endpoint.weight ?? 128;
     if (!Number.isInteger(weight) || weight < 0 || weight > 255) {
-      fail(`endpoints[${endpoint.region}].weight`, weight, "must be 0-255");
+      fail(`endpoints[${region}].weight`, weight, "must be 0-255");
     }
-    if (!Token.isUnresolved(endpoint.loadBalancerArn)) {
-      const arn = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:loadbalancer\/net\/.+$/.exec(endpoint.loadBalancerArn);
-      if (!arn) {
-        fail(`endpoints[${endpoint.region}].loadBalancerArn`, endpoint.loadBalancerArn, "must be a Network Load Balancer ARN");
-      } else if (arn[1] !== endpoint.region) {
-        fail(`endpoints[${endpoint.region}].loadBalancerArn`, endpoint.loadBalancerArn, `is in ${arn[1]}; an endpoint group only takes load balancers of its own region`);
-      }
+    const arnProblem = networkLoadBalancerArnProblem(endpoint.ingress.loadBalancerArn, region);
+    if (arnProblem) {
+      fail(`endpoints[${region}].ingress.loadBalancerArn`, endpoint.ingress.loadBalancerArn, arnProblem);
     }
   }
-  if (props.endpoints.length > 0 && props.endpoints.every((e) => (e.trafficDialPercentage ?? 100) === 0)) {
-    fail("endpoints", props.endpoints.map((e) => `${e.region}=0`), "set every traffic dial to 0: the accelerator would accept no traffic");
+  if (everyTrafficDialClosed(props.endpoints.map((e) => e.trafficDialPercentage ?? 100))) {
+    fail("endpoints", props.endpoints.map((e) => `${e.ingress.region}=0`), "set every traffic dial to 0: the accelerator would accept no traffic");
   }
   const health = props.healthCheck ?? {};
-  const protocol = health.protocol ?? "TCP";
-  if ((protocol === "HTTP" || protocol === "HTTPS") && !health.path) {
-    fail("healthCheck.path", health.path, `is required for an ${protocol} health check`);
-  }
-  if (protocol === "TCP" && health.path !== undefined) {
-    fail("healthCheck.path", health.path, "only applies to HTTP and HTTPS health checks");
-  }
-  const pathProblem = health.path === undefined ? undefined : globalAcceleratorHealthCheckPathProblem(health.path);
+  const pathProblem = acceleratorHealthCheckPathProblem(health.protocol ?? "TCP", health.path);
   if (pathProblem) {
     fail("healthCheck.path", health.path, pathProblem);
   }
@@ -208,4 +264,10 @@ function validate(props: GlobalAcceleratorProps): void {
       fail(`listeners[${i}].port`, port, "is used by another listener; endpoint groups are keyed by port");
     }
   });
+  for (const endpoint of props.endpoints) {
+    const problem = acceleratorIngressProblems(props, endpoint.ingress)[0];
+    if (problem) {
+      fail(propertyPath(problem.path), problem.value, `${problem.rule} (endpoints[${endpoint.ingress.region}])`);
+    }
+  }
 }

@@ -10,10 +10,11 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
 export interface HardenedBucketProps {
+  /** The bucket's name (globally unique; S3 refuses a taken name at apply time). */
   readonly bucketName: string;
   /** Customer-managed KMS key for default encryption (SSE-KMS with S3 bucket keys). */
   readonly kmsKeyArn: string;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (region and account) of the bucket. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
   /** Days a replaced or deleted object version is kept. @default 90 */
   readonly noncurrentVersionRetentionDays?: number;
@@ -34,6 +35,7 @@ export interface HardenedBucketProps {
  * and lifecycle rules for old versions and abandoned uploads.
  */
 export class HardenedBucket extends Construct {
+  /** The `aws_s3_bucket`. */
   readonly bucket: S3Bucket;
   /** Replication and lifecycle rules must wait for versioning; depend on this. */
   readonly versioning: S3BucketVersioningA;
@@ -45,11 +47,10 @@ export class HardenedBucket extends Construct {
     const provider = props.provider;
     const retentionDays = props.noncurrentVersionRetentionDays ?? 90;
     const abortDays = props.abortIncompleteUploadDays ?? 7;
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-      throw new Error(`HardenedBucket ${props.bucketName}: noncurrentVersionRetentionDays must be a positive integer, got ${retentionDays}`);
-    }
-    if (!Number.isInteger(abortDays) || abortDays < 1) {
-      throw new Error(`HardenedBucket ${props.bucketName}: abortIncompleteUploadDays must be a positive integer, got ${abortDays}`);
+    for (const [prop, days] of [["noncurrentVersionRetentionDays", retentionDays], ["abortIncompleteUploadDays", abortDays]] as const) {
+      if (!Number.isInteger(days) || days < 1) {
+        throw new Error(`HardenedBucket "${props.bucketName}": ${prop} = ${days} must be a positive integer (days)`);
+      }
     }
 
     this.bucket = new S3Bucket(this, "bucket", {

@@ -6,12 +6,15 @@ import { assertAccountId, assertCidr, assertRegion } from "./checks";
 
 /** One spoke VPC the hub peers with. */
 export interface PeeredSpoke {
-  /** Stable id used in resource ids and outputs, e.g. `staging-us-west-2`. */
+  /** Stable id used in resource ids, tags and `connections`, e.g. `staging-us-west-2`; changing it replaces the peering. */
   readonly key: string;
   /** The spoke's VPC (a token from its regional stack is fine). */
   readonly vpcId: string;
+  /** The spoke VPC's IPv4 CIDR, routed from the hub over the peering. */
   readonly vpcCidr: string;
+  /** The spoke's account (the peering's accepter). */
   readonly accountId: string;
+  /** The spoke VPC's region (the peering's accepter region). */
   readonly region: string;
 }
 
@@ -22,8 +25,9 @@ export interface HubPeeringProps {
   readonly hubRouteTableIds: readonly string[];
   /** Name prefix for tags, e.g. the hub cluster's name. */
   readonly name: string;
+  /** The spoke VPCs to peer with, each once. */
   readonly spokes: readonly PeeredSpoke[];
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the hub VPC. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -43,19 +47,20 @@ export class HubPeering extends Construct {
 
   constructor(scope: Construct, id: string, props: HubPeeringProps) {
     super(scope, id);
+    const owner = `HubPeering ${props.name}`;
     if (props.hubRouteTableIds.length === 0) {
-      throw new Error(`HubPeering ${props.name}: hubRouteTableIds is empty; the hub's pods could not route to any spoke`);
+      throw new Error(`${owner}: hubRouteTableIds is empty; the hub's pods could not route to any spoke`);
     }
     const seen = new Set<string>();
     const connections: Record<string, VpcPeeringConnection> = {};
     for (const spoke of props.spokes) {
       if (seen.has(spoke.key)) {
-        throw new Error(`HubPeering ${props.name}: spoke ${spoke.key} is listed twice`);
+        throw new Error(`${owner}: spokes lists ${spoke.key} twice; one peering per spoke VPC`);
       }
       seen.add(spoke.key);
-      assertCidr(`spokes[${spoke.key}].vpcCidr`, spoke.vpcCidr);
-      assertAccountId(`spokes[${spoke.key}].accountId`, spoke.accountId);
-      assertRegion(`spokes[${spoke.key}].region`, spoke.region);
+      assertCidr(owner, `spokes[${spoke.key}].vpcCidr`, spoke.vpcCidr);
+      assertAccountId(owner, `spokes[${spoke.key}].accountId`, spoke.accountId);
+      assertRegion(owner, `spokes[${spoke.key}].region`, spoke.region);
       const connection = new VpcPeeringConnection(this, `${spoke.key}-peering`, {
         provider: props.provider,
         vpcId: props.hubVpcId,

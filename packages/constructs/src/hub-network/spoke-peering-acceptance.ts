@@ -21,7 +21,7 @@ export interface SpokePeeringAcceptanceProps {
   readonly clusterSecurityGroupId: string;
   /** Name for tags, e.g. the spoke cluster's name. */
   readonly name: string;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the spoke VPC, which accepts the request. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -36,7 +36,7 @@ export class SpokePeeringAcceptance extends Construct {
 
   constructor(scope: Construct, id: string, props: SpokePeeringAcceptanceProps) {
     super(scope, id);
-    assertCidr("hubVpcCidr", props.hubVpcCidr);
+    assertCidr(`SpokePeeringAcceptance ${props.name}`, "hubVpcCidr", props.hubVpcCidr);
     if (props.routeTableIds.length === 0) {
       throw new Error(`SpokePeeringAcceptance ${props.name}: routeTableIds is empty; replies from the API endpoint could not reach the hub`);
     }

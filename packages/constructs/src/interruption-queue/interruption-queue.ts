@@ -14,6 +14,7 @@ export const INTERRUPTION_EVENTS = {
   "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
 } as const;
 
+/** One of the events in {@link INTERRUPTION_EVENTS}. */
 export type InterruptionEvent = keyof typeof INTERRUPTION_EVENTS;
 
 /**
@@ -42,7 +43,7 @@ export interface InterruptionQueueProps {
   readonly queueName: string;
   /** Events forwarded to the queue. @default every event of INTERRUPTION_EVENTS */
   readonly events?: readonly InterruptionEvent[];
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (region and account) the resources are created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -53,11 +54,21 @@ export interface InterruptionQueueProps {
  * reader, so two readers would each miss half the interruptions.
  */
 export class InterruptionQueue extends Construct {
+  /** The `aws_sqs_queue`; its handler reads `name` (or `url`) and gets `arn` in its policy. */
   readonly queue: SqsQueue;
+  /** One EventBridge rule per forwarded event, in the order of `events`. */
   readonly rules: CloudwatchEventRule[] = [];
 
   constructor(scope: Construct, id: string, props: InterruptionQueueProps) {
     super(scope, id);
+    const events = props.events ?? (Object.keys(INTERRUPTION_EVENTS) as InterruptionEvent[]);
+    const unknown = events.find((event) => !(event in INTERRUPTION_EVENTS));
+    if (unknown !== undefined) {
+      throw new Error(`InterruptionQueue "${props.queueName}": events = ${JSON.stringify(events)} names ${JSON.stringify(unknown)}, which is not one of ${Object.keys(INTERRUPTION_EVENTS).join(", ")}`);
+    }
+    if (events.length === 0 || new Set(events).size !== events.length) {
+      throw new Error(`InterruptionQueue "${props.queueName}": events = ${JSON.stringify(events)} must name at least one event, each once`);
+    }
     const provider = props.provider;
     this.queue = new SqsQueue(this, "queue", {
       provider,
@@ -88,10 +99,6 @@ export class InterruptionQueue extends Construct {
     });
     new SqsQueuePolicy(this, "queue-policy", { provider, queueUrl: this.queue.url, policy: policy.json });
 
-    const events = props.events ?? (Object.keys(INTERRUPTION_EVENTS) as InterruptionEvent[]);
-    if (events.length === 0 || new Set(events).size !== events.length) {
-      throw new Error(`InterruptionQueue ${props.queueName}: events ${JSON.stringify(events)} must name at least one event, each once`);
-    }
     for (const name of events) {
       const pattern = INTERRUPTION_EVENTS[name];
       const rule = new CloudwatchEventRule(this, `${name}-rule`, {

@@ -9,6 +9,7 @@ import { CustomerKey } from "../customer-key/customer-key";
 export interface MultiRegionKeyProps {
   /** Alias (without `alias/`) given to the key in both regions. */
   readonly alias: string;
+  /** The key's description; the replica's adds " (replica)". */
   readonly description: string;
   /** Account whose IAM policies administer and use the key. */
   readonly accountId: string;
@@ -29,7 +30,9 @@ export interface MultiRegionKeyProps {
  * guarded by `prevent_destroy`.
  */
 export class MultiRegionKey extends Construct {
+  /** The multi-Region primary key, its policy and alias, in the primary provider's region. */
   readonly primary: CustomerKey;
+  /** The `aws_kms_replica_key` in the replica provider's region (same key material, same policy). */
   readonly replica: KmsReplicaKey;
 
   constructor(scope: Construct, id: string, props: MultiRegionKeyProps) {
@@ -54,6 +57,7 @@ export class MultiRegionKey extends Construct {
     new KmsAlias(this, "replica-alias", { provider: props.replicaProvider, name: `alias/${props.alias}`, targetKeyId: this.replica.keyId });
   }
 
+  /** The primary's `aws_kms_key`. */
   get primaryKey(): KmsKey {
     return this.primary.key;
   }

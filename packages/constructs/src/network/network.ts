@@ -17,12 +17,91 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../core/aws-limits";
-import { ACCOUNT_ID } from "../core/aws-formats";
-import type { AzSubnetPlan } from "../core/cidr";
-import { partitionOf } from "../core/aws-formats";
+import { ACCOUNT_ID, partitionOf } from "../core/aws-formats";
+import { parseCidr, type AzSubnetPlan } from "../core/cidr";
 
 /** Interface endpoints nodes use to pull images and get credentials without crossing NAT. */
 export const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "ec2", "logs"] as const;
+
+/** A subnet and the availability zone it is in. */
+export interface ZonalSubnet {
+  /** The subnet's id (a token is fine). */
+  readonly id: string;
+  /**
+   * The zone's name as written, e.g. `us-east-1a`, never a token: constructs group subnets by
+   * zone and name resources after it, which they must do at synth time.
+   */
+  readonly availabilityZone: string;
+}
+
+/** A subnet this construct created: its id and zone, plus its ARN and the resource. */
+export interface NetworkSubnet extends ZonalSubnet {
+  /** The subnet's ARN (fault-injection experiments target subnets by ARN). */
+  readonly arn: string;
+  /** The `aws_subnet` resource. */
+  readonly resource: Subnet;
+}
+
+/**
+ * What the library's constructs need from a VPC: its id and block, and the private and public
+ * subnets with their zones. {@link Network} implements it; {@link Network.fromNetworkAttributes}
+ * adopts a VPC made elsewhere.
+ */
+export interface INetwork {
+  /** The VPC's id. */
+  readonly vpcId: string;
+  /** The VPC's IPv4 block. */
+  readonly vpcCidr: string;
+  /** Subnets for nodes, pods and the control plane's interfaces; egress through NAT. */
+  readonly privateSubnets: readonly ZonalSubnet[];
+  /** Subnets for internet-facing load balancers. */
+  readonly publicSubnets: readonly ZonalSubnet[];
+}
+
+/** An existing VPC, as {@link Network.fromNetworkAttributes} adopts it. */
+export interface NetworkAttributes {
+  /** The VPC's id. */
+  readonly vpcId: string;
+  /** The VPC's IPv4 block, e.g. `10.20.0.0/16`. */
+  readonly vpcCidr: string;
+  /** Private subnets with their zones; at least 2 zones. */
+  readonly privateSubnets: readonly ZonalSubnet[];
+  /** Public subnets with their zones. @default [] (no internet-facing load balancers) */
+  readonly publicSubnets?: readonly ZonalSubnet[];
+}
+
+/** A VPC created elsewhere, adopted by {@link Network.fromNetworkAttributes}; it creates nothing. */
+class ImportedNetwork extends Construct implements INetwork {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly privateSubnets: readonly ZonalSubnet[];
+  readonly publicSubnets: readonly ZonalSubnet[];
+
+  constructor(scope: Construct, id: string, attrs: NetworkAttributes) {
+    super(scope, id);
+    const owner = `Network.fromNetworkAttributes "${id}"`;
+    if (!Token.isUnresolved(attrs.vpcCidr) && !parseCidr(attrs.vpcCidr)) {
+      throw new Error(`${owner}: vpcCidr = ${JSON.stringify(attrs.vpcCidr)} must be an IPv4 CIDR block such as 10.20.0.0/16`);
+    }
+    const publicSubnets = attrs.publicSubnets ?? [];
+    for (const [setting, subnets] of [["privateSubnets", attrs.privateSubnets], ["publicSubnets", publicSubnets]] as const) {
+      subnets.forEach((subnet, index) => {
+        // A cdktf token or a raw Terraform expression: either is only known at plan time.
+        if (Token.isUnresolved(subnet.availabilityZone) || subnet.availabilityZone.includes("${")) {
+          throw new Error(`${owner}: ${setting}[${index}].availabilityZone is a token; name the zone (e.g. us-east-1a): subnets are grouped by zone at synth time`);
+        }
+      });
+    }
+    const zones = new Set(attrs.privateSubnets.map((s) => s.availabilityZone));
+    if (zones.size < 2) {
+      throw new Error(`${owner}: privateSubnets span ${JSON.stringify([...zones])}; they must span at least 2 availability zones`);
+    }
+    this.vpcId = attrs.vpcId;
+    this.vpcCidr = attrs.vpcCidr;
+    this.privateSubnets = [...attrs.privateSubnets];
+    this.publicSubnets = [...publicSubnets];
+  }
+}
 
 
 export interface NetworkProps {
@@ -32,10 +111,11 @@ export interface NetworkProps {
   readonly region: string;
   /** The account the VPC is in: the flow-log role trusts the service only on this account's behalf. */
   readonly accountId: string;
+  /** The VPC's IPv4 block; `planSubnets` carves the subnets from it. */
   readonly vpcCidr: string;
   /** One entry per AZ, from `planSubnets`. */
   readonly subnets: readonly AzSubnetPlan[];
-  /** `per-az`: each private route table uses its own AZ's NAT; `single`: one NAT for all (non-production). */
+  /** `per-az`: each private route table uses its own AZ's NAT (an AZ's loss cuts only its own egress); `single`: one NAT for all, cheaper. */
   readonly natGateways: "per-az" | "single";
   /** EKS cluster that discovers these subnets (ELB and Karpenter discovery tags). */
   readonly clusterName: string;
@@ -43,7 +123,7 @@ export interface NetworkProps {
   readonly interfaceEndpoints?: readonly string[];
   /** Flow log retention in days; one of CloudWatch's allowed periods. @default 365 */
   readonly flowLogRetentionDays?: number;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (region and account) the resources are created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -53,27 +133,57 @@ export interface NetworkProps {
  * default security group is emptied, and S3 plus the configured interface endpoints keep node
  * traffic to AWS APIs off the NAT gateways.
  */
-export class Network extends Construct {
+export class Network extends Construct implements INetwork {
+  /**
+   * Adopts a VPC made elsewhere (a team's own network): the library's constructs take the
+   * result wherever they take a {@link INetwork}. Creates nothing.
+   */
+  static fromNetworkAttributes(scope: Construct, id: string, attrs: NetworkAttributes): INetwork {
+    return new ImportedNetwork(scope, id, attrs);
+  }
+
+  /** The `aws_vpc` resource. */
   readonly vpc: Vpc;
-  readonly publicSubnets: Subnet[] = [];
-  readonly privateSubnets: Subnet[] = [];
-  readonly databaseSubnets: Subnet[] = [];
+  /** The VPC's id. */
+  readonly vpcId: string;
+  /** The VPC's IPv4 block. */
+  readonly vpcCidr: string;
+  /** Public subnets, one per AZ, in the order of `subnets`. */
+  readonly publicSubnets: NetworkSubnet[] = [];
+  /** Private subnets, one per AZ, in the order of `subnets`. */
+  readonly privateSubnets: NetworkSubnet[] = [];
+  /** Database subnets (no internet route), one per AZ, in the order of `subnets`. */
+  readonly databaseSubnets: NetworkSubnet[] = [];
+  /** One NAT gateway per AZ, or one in the first AZ (`natGateways: "single"`). */
   readonly natGateways: NatGateway[] = [];
+  /** The private subnets' route tables, one per AZ. */
   readonly privateRouteTables: RouteTable[] = [];
+  /** Security group of the interface endpoints (HTTPS from the VPC). */
   readonly endpointSecurityGroup: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    const fail = (setting: string, value: unknown, rule: string): never => {
+      throw new Error(`Network "${props.name}": ${setting} = ${JSON.stringify(value)} ${rule}`);
+    };
     const retention = props.flowLogRetentionDays ?? 365;
     if (!LOG_RETENTION_DAYS.includes(retention)) {
-      throw new Error(`Network ${props.name}: flowLogRetentionDays ${retention} is not a CloudWatch retention period (${LOG_RETENTION_DAYS.join(", ")})`);
+      fail("flowLogRetentionDays", retention, `is not a CloudWatch retention period (${LOG_RETENTION_DAYS.join(", ")})`);
     }
     if (!Token.isUnresolved(props.accountId) && !ACCOUNT_ID.test(props.accountId)) {
-      throw new Error(`Network ${props.name}: accountId "${props.accountId}" must be a 12-digit AWS account id`);
+      fail("accountId", props.accountId, "must be a 12-digit AWS account id");
     }
-    if (props.subnets.length < 2) {
-      throw new Error(`Network ${props.name}: needs subnets in at least 2 availability zones, got ${props.subnets.length}`);
+    if (!Token.isUnresolved(props.vpcCidr) && !parseCidr(props.vpcCidr)) {
+      fail("vpcCidr", props.vpcCidr, "must be an IPv4 CIDR block such as 10.20.0.0/16");
     }
+    const zones = props.subnets.map((s) => s.availabilityZone);
+    if (new Set(zones).size < 2) {
+      fail("subnets", zones, "must cover at least 2 availability zones");
+    }
+    if (new Set(zones).size !== zones.length) {
+      fail("subnets", zones, "must list each availability zone once");
+    }
+    this.vpcCidr = props.vpcCidr;
     const provider = props.provider;
     const named = (name: string, extra: Record<string, string> = {}) => ({ Name: `${props.name}-${name}`, ...extra });
 
@@ -84,6 +194,7 @@ export class Network extends Construct {
       enableDnsHostnames: true,
       tags: named("vpc"),
     });
+    this.vpcId = this.vpc.id;
     // Adopting the default security group strips its rules, so nothing can use it by accident.
     new DefaultSecurityGroup(this, "default-security-group", { provider, vpcId: this.vpc.id, tags: named("default-deny") });
 
@@ -105,7 +216,7 @@ export class Network extends Construct {
         tags: named(`public-${az}`, { tier: "public", "kubernetes.io/role/elb": "1", [clusterTag]: "shared" }),
       });
       new RouteTableAssociation(this, `public-${az}-routes`, { provider, subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
-      this.publicSubnets.push(publicSubnet);
+      this.publicSubnets.push({ id: publicSubnet.id, availabilityZone: az, arn: publicSubnet.arn, resource: publicSubnet });
 
       if (props.natGateways === "per-az" || index === 0) {
         const eip = new Eip(this, `nat-${az}-address`, { provider, domain: "vpc", tags: named(`nat-${az}`), dependsOn: [igw] });
@@ -136,7 +247,7 @@ export class Network extends Construct {
         natGatewayId: nat!.id,
       });
       new RouteTableAssociation(this, `private-${az}-association`, { provider, subnetId: privateSubnet.id, routeTableId: privateRoutes.id });
-      this.privateSubnets.push(privateSubnet);
+      this.privateSubnets.push({ id: privateSubnet.id, availabilityZone: az, arn: privateSubnet.arn, resource: privateSubnet });
       this.privateRouteTables.push(privateRoutes);
 
       const databaseSubnet = new Subnet(this, `database-${az}`, {
@@ -148,7 +259,7 @@ export class Network extends Construct {
         tags: named(`database-${az}`, { tier: "database" }),
       });
       new RouteTableAssociation(this, `database-${az}-association`, { provider, subnetId: databaseSubnet.id, routeTableId: databaseRoutes.id });
-      this.databaseSubnets.push(databaseSubnet);
+      this.databaseSubnets.push({ id: databaseSubnet.id, availabilityZone: az, arn: databaseSubnet.arn, resource: databaseSubnet });
     });
 
     this.flowLogs(props, retention);

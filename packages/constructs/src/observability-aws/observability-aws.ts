@@ -17,7 +17,9 @@ import { ACCOUNT_ID, IAM_ROLE_NAME_LIMIT, REGION_NAME } from "../core/aws-format
 export interface ObservabilityAwsProps {
   /** The EKS cluster's name: the workspace alias, the log group paths and the role-name prefix. */
   readonly clusterName: string;
+  /** The cluster's region: the log group and alert topic ARNs are built from it. */
   readonly region: string;
+  /** The cluster's account: ARNs, and the confused-deputy conditions of the alert topic. */
   readonly accountId: string;
   /** AWS partition (a token from aws_partition is fine). */
   readonly partition: string;
@@ -32,7 +34,7 @@ export interface ObservabilityAwsProps {
   readonly alertEmails?: readonly string[];
   /** Retention of the workload and workspace log groups (a CloudWatch Logs period). @default 30 */
   readonly logRetentionDays?: number;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the cluster's region. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -117,7 +119,7 @@ export function xrayStatements(): Statement[] {
  * - one IRSA role per agent (Prometheus, Fluent Bit, OpenTelemetry collector), each trusting only
  *   its service account and allowed only its own workspace, log group or X-Ray calls.
  *
- * The regional stack exposes it as `observability`; the platform stack wires the chart values to it.
+ * The agents' chart values take `remoteWriteUrl`, `workloadLogGroupName`, `alertTopicArn` and the role ARNs.
  */
 export class ObservabilityAws extends Construct {
   readonly workspace: PrometheusWorkspace;
@@ -271,7 +273,7 @@ function validate(props: ObservabilityAwsProps): void {
     problems.push(`accountId "${props.accountId}" must be a 12-digit AWS account id`);
   }
   (props.alertEmails ?? []).forEach((email, index) => {
-    // The catalogue schema's rule (zod's email check), so the construct and the catalogue agree.
+    // zod's email check: an application validating its own config with zod agrees with it.
     if (!z.email().safeParse(email).success) {
       problems.push(`alertEmails[${index}] "${email}" must be an email address`);
     }

@@ -2,14 +2,45 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
-import type { ChartPin } from "./charts";
 import { isDnsLabel } from "../core/kubernetes-formats";
+
+/** A Helm chart at a pinned version. Each add-on owns its default pin in its own `chart.ts`. */
+export interface ChartPin {
+  /** Helm repository URL, or an `oci://` registry path. */
+  readonly repository: string;
+  /** The chart's name in the repository. */
+  readonly chart: string;
+  /** The chart version, never a range: an upgrade is a reviewed change. */
+  readonly version: string;
+}
+
+/** Helm values: a YAML document as a JavaScript object. */
+export type HelmValues = Readonly<Record<string, unknown>>;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+
+/**
+ * `overrides` deep-merged over `base`, as Helm merges `--values` files: objects merge key by key,
+ * anything else (arrays included) replaces. A key keeps its place in `base` and new keys follow,
+ * so the rendered YAML changes only where the override does. `null` stays `null`, which Helm
+ * reads as "drop the chart's default". Neither argument is modified.
+ */
+export function mergeValues(base: HelmValues, overrides: HelmValues | undefined): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides ?? {})) {
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? mergeValues(current, value) : value;
+  }
+  return merged;
+}
 
 export interface ChartReleaseProps {
   /** Release name (a DNS label, at most 53 characters). */
   readonly releaseName: string;
+  /** Namespace of the release (a DNS label). */
   readonly namespace: string;
-  /** Where the chart comes from: a pin from `CHARTS`, or a chart kept in the repository. */
+  /** Where the chart comes from: a pin (each add-on's `chart.ts`), or a chart kept on disk. */
   readonly chart: ChartPin | { readonly localPath: string };
   /** Helm values; rendered to YAML. @default {} */
   readonly values?: Readonly<Record<string, unknown>>;
@@ -21,7 +52,7 @@ export interface ChartReleaseProps {
   readonly timeoutSeconds?: number;
   /** Leave the chart's `crds/` out, when another release owns those CRDs. @default false */
   readonly skipCrds?: boolean;
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) the release is installed with. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -24,12 +24,15 @@ function manifestsChartPath(scope: Construct): string {
 }
 
 export interface ManifestsReleaseProps {
+  /** Release name (a DNS label, at most 53 characters). */
   readonly releaseName: string;
+  /** Namespace of the release (a DNS label); objects without their own `metadata.namespace` land here. */
   readonly namespace: string;
+  /** The objects to apply; each needs apiVersion, kind and metadata.name, and may appear once. */
   readonly manifests: readonly KubernetesManifest[];
   /** Typically the release that installs the CRDs these objects need. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) the release is installed with. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 

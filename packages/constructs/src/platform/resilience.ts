@@ -1,4 +1,4 @@
-import type { ITopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint";
+import type { ITopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint" with { "resolution-mode": "import" };
 import { isDnsSubdomain } from "../core/kubernetes-formats";
 
 /**

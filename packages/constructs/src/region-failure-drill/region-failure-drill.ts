@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { auroraClusterIdentifierProblem } from "../aurora-global/checks";
 import { LOG_RETENTION_DAYS } from "../core/aws-limits";
 import { REGION_NAME } from "../core/aws-formats";
 import {
@@ -26,8 +27,6 @@ import {
 } from "../fis/experiment-support";
 
 const PARTITION = /^aws(?:-[a-z]+)*$/;
-/** An RDS DB cluster identifier (the rule AuroraRegionalMember enforces). */
-const CLUSTER_IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-)){0,62}$/;
 
 /** Tag key naming the drill on each template: `aws fis list-experiment-templates` and filter on it. */
 export const DRILL_TAG = "drill";
@@ -86,14 +85,17 @@ export interface RegionFailureDrillProps {
   readonly ingressLossMinutes?: number;
   /** CloudWatch Logs retention of both experiment logs, days. @default 90 */
   readonly logRetentionDays?: number;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (the drills' region and account) every resource is created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
 /** One drill: its experiment template, the role it runs as, and its log group. */
 export interface RegionFailureDrillExperiment {
+  /** The experiment template. */
   readonly template: FisExperimentTemplate;
+  /** The role FIS runs the drill as. */
   readonly role: IamRole;
+  /** The drill's log group. */
   readonly logGroup: CloudwatchLogGroup;
 }
 
@@ -258,8 +260,9 @@ function validate(props: RegionFailureDrillProps): { ingressLossMinutes: number;
   if (literal(props.partition) && !PARTITION.test(props.partition)) {
     fail("partition", props.partition, "must be an ARN partition such as aws, aws-cn or aws-us-gov");
   }
-  if (literal(props.auroraClusterIdentifier) && (!CLUSTER_IDENTIFIER.test(props.auroraClusterIdentifier) || props.auroraClusterIdentifier.endsWith("-"))) {
-    fail("auroraClusterIdentifier", props.auroraClusterIdentifier, "must be 1-63 lower-case letters, digits or single hyphens, starting with a letter and not ending with a hyphen");
+  const identifierProblem = literal(props.auroraClusterIdentifier) ? auroraClusterIdentifierProblem(props.auroraClusterIdentifier) : undefined;
+  if (identifierProblem) {
+    fail("auroraClusterIdentifier", props.auroraClusterIdentifier, identifierProblem);
   }
 
   if (props.publicSubnetArns.length === 0) {

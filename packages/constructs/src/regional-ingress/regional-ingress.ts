@@ -5,8 +5,9 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { TerraformProvider } from "cdktf";
+import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { REGION_NAME } from "../core/aws-formats";
 import { HTTP_PATH } from "../core/aws-limits";
 import { suppressPolicy } from "../core/policy-suppressions";
 
@@ -39,15 +40,138 @@ export function defaultHealthCheckProtocol(listenerProtocol: "TCP" | "TLS"): Tar
   return listenerProtocol === "TCP" ? "HTTPS" : "HTTP";
 }
 
+/** Protocols a health check can speak to a load balancer's listener. */
+export type ListenerHealthCheckProtocol = "HTTP" | "HTTPS" | "TCP";
+
+/**
+ * Health checks that can succeed on the listener port of a {@link RegionalIngress}: clients, and
+ * checks that arrive the way clients do (Route 53's, Global Accelerator's), meet TLS there
+ * either way, ended by the NLB (`TLS` listener) or passed through to the pods (`TCP`). A TCP
+ * check only opens a connection.
+ */
+export const TLS_LISTENER_HEALTH_CHECK_PROTOCOLS: readonly ListenerHealthCheckProtocol[] = ["TCP", "HTTPS"];
+
+/**
+ * A region's public entry point as the edge needs it: Global Accelerator adds it to the
+ * region's endpoint group by ARN, Route 53 aliases and health-checks it by DNS name, and both
+ * reach it on its listener port. {@link RegionalIngress} implements it; an NLB made elsewhere
+ * comes in through {@link RegionalIngress.fromIngressAttributes}.
+ */
+export interface IRegionalIngress {
+  /** The load balancer's region: its endpoint group and latency record are that region's. */
+  readonly region: string;
+  /** ARN of the Network Load Balancer (a token is fine). */
+  readonly loadBalancerArn: string;
+  /** The load balancer's DNS name (a token is fine). */
+  readonly dnsName: string;
+  /** The load balancer's canonical hosted zone id, for Route 53 alias records (a token is fine). */
+  readonly zoneId: string;
+  /** The port clients (and edge health checks) connect to. */
+  readonly listenerPort: number;
+  /** The listener's protocol: `TCP` passes TLS through, `TLS` ends it on the load balancer. */
+  readonly listenerProtocol: "TCP" | "TLS";
+  /** Health-check protocols that can succeed on the listener port. */
+  readonly listenerHealthCheckProtocols: readonly ListenerHealthCheckProtocol[];
+}
+
+/** An existing Network Load Balancer, for {@link RegionalIngress.fromIngressAttributes}. */
+export interface RegionalIngressAttributes {
+  /** The load balancer's region, e.g. `eu-west-1`. */
+  readonly region: string;
+  /** ARN of the Network Load Balancer, in `region` (a token, e.g. read from another state, is fine). */
+  readonly loadBalancerArn: string;
+  /** The load balancer's DNS name (a token is fine). */
+  readonly dnsName: string;
+  /** The load balancer's canonical hosted zone id (a token is fine). */
+  readonly zoneId: string;
+  /** The listener port the edge sends traffic and health checks to. */
+  readonly listenerPort: number;
+  /** The listener's protocol. @default "TCP" */
+  readonly listenerProtocol?: "TCP" | "TLS";
+  /**
+   * Health-check protocols that can succeed on the listener port; a listener whose targets
+   * serve plain HTTP takes `["TCP", "HTTP"]`.
+   * @default - TCP and HTTPS ({@link TLS_LISTENER_HEALTH_CHECK_PROTOCOLS}): the listener speaks TLS
+   */
+  readonly listenerHealthCheckProtocols?: readonly ListenerHealthCheckProtocol[];
+}
+
+/** A Network Load Balancer's ARN; group 1 is its region. */
+const NLB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:loadbalancer\/net\/.+$/;
+
+/**
+ * Why `arn` cannot be the Network Load Balancer of `region` (a Global Accelerator endpoint group
+ * takes only load balancers of its own region), or `undefined`; tokens are left to AWS.
+ */
+export function networkLoadBalancerArnProblem(arn: string, region: string): string | undefined {
+  if (Token.isUnresolved(arn)) {
+    return undefined;
+  }
+  const match = NLB_ARN.exec(arn);
+  if (!match) {
+    return "must be a Network Load Balancer ARN";
+  }
+  return match[1] === region || Token.isUnresolved(region) ? undefined : `is in ${match[1]}; an endpoint group only takes load balancers of its own region`;
+}
+
+/** ELB's HealthCheckPath: an absolute path, 1-1024 characters. Why `path` is not one, or `undefined`. */
+export function targetHealthCheckPathProblem(path: string): string | undefined {
+  if (!HTTP_PATH.test(path)) {
+    return "must be an absolute HTTP path such as /healthz (no spaces or control characters)";
+  }
+  return path.length > HEALTH_CHECK_PATH_LIMIT ? `is ${path.length} characters; ELB allows at most ${HEALTH_CHECK_PATH_LIMIT}` : undefined;
+}
+
+/** One reason a setting cannot work, for the caller to word with its own names. */
+export interface SettingProblem {
+  /** The setting's path below the caller's props, e.g. `["healthCheck", "port"]`. */
+  readonly path: readonly (string | number)[];
+  readonly value: unknown;
+  /** Follows the value: `must be …`, `cannot …`. */
+  readonly rule: string;
+}
+
+/**
+ * Why a health check sent to an ingress's listener (as Route 53's and Global Accelerator's
+ * are) cannot succeed: it must use the listener port, where the load balancer forwards to its
+ * targets, and a protocol the listener answers. Paths are `["port"]` and `["protocol"]`.
+ */
+export function listenerHealthCheckProblems(
+  ingress: Pick<IRegionalIngress, "listenerPort" | "listenerProtocol" | "listenerHealthCheckProtocols">,
+  check: { readonly protocol: ListenerHealthCheckProtocol; readonly port: number },
+): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  if (check.port !== ingress.listenerPort) {
+    problems.push({ path: ["port"], value: check.port, rule: `must be the NLB's listener port ${ingress.listenerPort}: health checks reach the endpoint through the same listener as traffic` });
+  }
+  const answered = ingress.listenerHealthCheckProtocols;
+  if (!answered.includes(check.protocol)) {
+    const why = !answered.includes("HTTPS")
+      ? `the NLB listener on ${ingress.listenerPort} answers only ${answered.join(" or ")} health checks`
+      : ingress.listenerProtocol === "TLS"
+        ? "the NLB listener terminates TLS"
+        : "the NLB listener passes TLS through to the pods, so the listener port speaks TLS";
+    const requests = answered.filter((p) => p !== "TCP");
+    const instead = requests.length > 0 && answered.includes("TCP") ? `${requests.join(" or ")} (or TCP)` : answered.join(" or ");
+    problems.push({ path: ["protocol"], value: check.protocol, rule: `cannot succeed: ${why}; use ${instead}` });
+  }
+  return problems;
+}
+
 export interface RegionalIngressProps {
   /** Load balancer name (at most 32 characters) and tag prefix. */
   readonly name: string;
+  /** The region the load balancer is created in (the provider's): the edge keys its endpoint group and latency record by it. */
+  readonly region: string;
+  /** The VPC of the public subnets and the pods. */
   readonly vpcId: string;
+  /** The VPC's CIDR: the NLB's security group reaches the pods only inside it. */
   readonly vpcCidr: string;
   /** Public subnets, one per AZ. */
   readonly publicSubnetIds: readonly string[];
   /** Security group of the pods behind the target group (the cluster's); it gets an ingress rule from the NLB. */
   readonly targetSecurityGroupId: string;
+  /** Port clients connect to (and the edge, Global Accelerator and Route 53, reaches). */
   readonly listenerPort: number;
   /** Port the ingress pods listen on. */
   readonly targetPort: number;
@@ -67,7 +191,7 @@ export interface RegionalIngressProps {
   readonly alarmActions?: readonly string[];
   /** Refuse deletion through the API (production). @default true */
   readonly deletionProtection?: boolean;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (account and region) of the NLB's region. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -78,7 +202,20 @@ export interface RegionalIngressProps {
  * admits only the listener port from the internet and reaches only the target port in the VPC.
  * An alarm fires when no healthy target is left; the AZ fault experiment stops on it.
  */
-export class RegionalIngress extends Construct {
+export class RegionalIngress extends Construct implements IRegionalIngress {
+  /**
+   * A handle on a Network Load Balancer made elsewhere (another stack, another tool), so Global
+   * Accelerator and Route 53 can be put in front of it. Literal values are checked here; tokens
+   * are left to AWS.
+   */
+  static fromIngressAttributes(scope: Construct, id: string, attrs: RegionalIngressAttributes): IRegionalIngress {
+    return new ImportedRegionalIngress(scope, id, attrs);
+  }
+
+  readonly region: string;
+  readonly listenerPort: number;
+  readonly listenerProtocol: "TCP" | "TLS";
+  readonly listenerHealthCheckProtocols: readonly ListenerHealthCheckProtocol[] = TLS_LISTENER_HEALTH_CHECK_PROTOCOLS;
   readonly loadBalancer: Lb;
   readonly targetGroup: LbTargetGroup;
   readonly listener: LbListener;
@@ -89,6 +226,9 @@ export class RegionalIngress extends Construct {
     super(scope, id);
     const healthCheckProtocol = validate(props);
     const provider = props.provider;
+    this.region = props.region;
+    this.listenerPort = props.listenerPort;
+    this.listenerProtocol = props.protocol;
     this.securityGroup = new SecurityGroup(this, "security-group", {
       provider,
       name: `${props.name}-nlb`,
@@ -203,6 +343,59 @@ export class RegionalIngress extends Construct {
       okActions: [...(props.alarmActions ?? [])],
     });
   }
+
+  /** The NLB's ARN. */
+  get loadBalancerArn(): string {
+    return this.loadBalancer.arn;
+  }
+
+  /** The NLB's DNS name. */
+  get dnsName(): string {
+    return this.loadBalancer.dnsName;
+  }
+
+  /** The NLB's canonical hosted zone id. */
+  get zoneId(): string {
+    return this.loadBalancer.zoneId;
+  }
+}
+
+class ImportedRegionalIngress extends Construct implements IRegionalIngress {
+  readonly region: string;
+  readonly loadBalancerArn: string;
+  readonly dnsName: string;
+  readonly zoneId: string;
+  readonly listenerPort: number;
+  readonly listenerProtocol: "TCP" | "TLS";
+  readonly listenerHealthCheckProtocols: readonly ListenerHealthCheckProtocol[];
+
+  constructor(scope: Construct, id: string, attrs: RegionalIngressAttributes) {
+    super(scope, id);
+    const fail = (setting: string, value: unknown, rule: string): never => {
+      throw new Error(`RegionalIngress.fromIngressAttributes "${id}": ${setting} ${JSON.stringify(value)} ${rule}`);
+    };
+    if (!Token.isUnresolved(attrs.region) && !REGION_NAME.test(attrs.region)) {
+      fail("region", attrs.region, "must be an AWS region name such as us-east-1");
+    }
+    const arnProblem = networkLoadBalancerArnProblem(attrs.loadBalancerArn, attrs.region);
+    if (arnProblem) {
+      fail("loadBalancerArn", attrs.loadBalancerArn, arnProblem);
+    }
+    if (!Number.isInteger(attrs.listenerPort) || attrs.listenerPort < 1 || attrs.listenerPort > 65535) {
+      fail("listenerPort", attrs.listenerPort, "must be a port 1-65535");
+    }
+    const protocols = attrs.listenerHealthCheckProtocols ?? TLS_LISTENER_HEALTH_CHECK_PROTOCOLS;
+    if (protocols.length === 0) {
+      fail("listenerHealthCheckProtocols", protocols, "must name at least one protocol (TCP only opens a connection)");
+    }
+    this.region = attrs.region;
+    this.loadBalancerArn = attrs.loadBalancerArn;
+    this.dnsName = attrs.dnsName;
+    this.zoneId = attrs.zoneId;
+    this.listenerPort = attrs.listenerPort;
+    this.listenerProtocol = attrs.listenerProtocol ?? "TCP";
+    this.listenerHealthCheckProtocols = [...protocols];
+  }
 }
 
 function validate(props: RegionalIngressProps): TargetHealthCheckProtocol {
@@ -234,11 +427,12 @@ function validate(props: RegionalIngressProps): TargetHealthCheckProtocol {
   if (props.publicSubnetIds.length < 2) {
     fail("publicSubnetIds", props.publicSubnetIds, "must name subnets in at least 2 AZs");
   }
-  if (!HTTP_PATH.test(props.healthCheckPath)) {
-    fail("healthCheckPath", props.healthCheckPath, "must be an absolute HTTP path such as /healthz (no spaces or control characters)");
+  const pathProblem = targetHealthCheckPathProblem(props.healthCheckPath);
+  if (pathProblem) {
+    fail("healthCheckPath", props.healthCheckPath.length > 40 ? `${props.healthCheckPath.slice(0, 40)}…` : props.healthCheckPath, pathProblem);
   }
-  if (props.healthCheckPath.length > HEALTH_CHECK_PATH_LIMIT) {
-    fail("healthCheckPath", `${props.healthCheckPath.slice(0, 40)}…`, `is ${props.healthCheckPath.length} characters; ELB allows at most ${HEALTH_CHECK_PATH_LIMIT}`);
+  if (!Token.isUnresolved(props.region) && !REGION_NAME.test(props.region)) {
+    fail("region", props.region, "must be an AWS region name such as us-east-1");
   }
   const served = defaultHealthCheckProtocol(props.protocol);
   const protocol = props.healthCheckProtocol ?? served;

@@ -7,20 +7,22 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import type { ClusterSubnet } from "../eks-cluster/eks-cluster";
+import type { ZonalSubnet } from "../network/network";
 
 export interface SharedFileSystemProps {
   /** Name tag and security group name. */
   readonly name: string;
+  /** The VPC of the subnets and the clients. */
   readonly vpcId: string;
-  /** One mount target per subnet; give one subnet per AZ. */
-  readonly subnets: readonly ClusterSubnet[];
+  /** One mount target per subnet, with their zones; give one subnet per AZ. */
+  readonly subnets: readonly ZonalSubnet[];
   /** Security groups (the cluster's) whose members may mount over NFS. */
   readonly clientSecurityGroupIds: readonly string[];
+  /** Customer key the file system is encrypted with. */
   readonly kmsKeyArn: string;
   /** Days without access before files move to Infrequent Access. @default 30 */
   readonly transitionToIaDays?: 7 | 14 | 30 | 60 | 90 | 180 | 270 | 365;
-  /** @default - the stack's default AWS provider */
+  /** The AWS provider (region and account) the resources are created with. @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -32,17 +34,19 @@ export interface SharedFileSystemProps {
  * Access points are made per volume by the EFS CSI driver's dynamic provisioning.
  */
 export class SharedFileSystem extends Construct {
+  /** The `aws_efs_file_system`; the EFS CSI driver's storage class names its `id`. */
   readonly fileSystem: EfsFileSystem;
+  /** The mount targets' security group (NFS from the client groups only). */
   readonly securityGroup: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: SharedFileSystemProps) {
     super(scope, id);
     const zones = props.subnets.map((s) => s.availabilityZone);
     if (new Set(zones).size !== zones.length) {
-      throw new Error(`SharedFileSystem ${props.name}: subnets ${JSON.stringify(zones)} repeat an AZ; EFS allows one mount target per AZ`);
+      throw new Error(`SharedFileSystem "${props.name}": subnets = ${JSON.stringify(zones)} repeat an AZ; EFS allows one mount target per AZ`);
     }
     if (props.clientSecurityGroupIds.length === 0) {
-      throw new Error(`SharedFileSystem ${props.name}: clientSecurityGroupIds is empty; nothing could mount the file system`);
+      throw new Error(`SharedFileSystem "${props.name}": clientSecurityGroupIds = [] must name at least one security group; nothing could mount the file system`);
     }
     const provider = props.provider;
     this.fileSystem = new EfsFileSystem(this, "file-system", {

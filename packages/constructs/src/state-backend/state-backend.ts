@@ -22,12 +22,15 @@ interface StateSiteResources {
 
 /** The state-access roles of one environment (a set of stacks with its own CI roles), and the state keys they may use. */
 export interface StateAccessGrant {
+  /** Key of the roles in `accessRoles`, and part of their construct ids; unique among the grants. */
   readonly environment: string;
-  /** Role name in the state account. */
+  /** Name of the writer role in the state account (reads and writes the own states). */
   readonly writerRoleName: string;
+  /** Name of the reader role in the state account (reads the own states and `otherKeysRead`). */
   readonly readerRoleName: string;
-  /** The environment's CI roles (own account) the state-access roles trust. */
+  /** CI role (its own account) that deploys: trusted by the writer and the reader. */
   readonly deployRoleArn: string;
+  /** CI role (its own account) that plans: trusted by the reader only. */
   readonly planRoleArn: string;
   /** Every state key of the environment starts with this (`<project>/<environment>/`). */
   readonly ownKeyPrefix: string;
@@ -38,18 +41,21 @@ export interface StateAccessGrant {
 export interface StateBackendProps {
   /** Account that owns the bucket, table and key; the key policy's administrator. */
   readonly accountId: string;
+  /** State bucket in the home region; also the key's alias (`alias/<bucketName>`). */
   readonly bucketName: string;
   /** Bucket in the replica region that receives every state version. */
   readonly replicaBucketName: string;
+  /** The lock table (a DynamoDB global table in both regions, partition key `LockID`). */
   readonly lockTableName: string;
   /** Provider of the state's home region. */
   readonly primaryProvider: AwsProvider;
   /** Provider of the replica region. */
   readonly replicaProvider: AwsProvider;
+  /** The replica provider's region, literal (e.g. `us-west-2`): the lock table's replica and the replica table's ARN. */
   readonly replicaRegion: string;
   /** Days old state versions are kept. @default 90 */
   readonly noncurrentVersionRetentionDays?: number;
-  /** One writer and one reader role per environment (see src/state/state-access.ts). @default [] */
+  /** One writer and one reader role per entry (a set of stacks with its own CI roles). @default [] */
   readonly access?: readonly StateAccessGrant[];
 }
 
@@ -62,16 +68,22 @@ export interface StateBackendProps {
  * once the home region returns; the lock table is a DynamoDB global table for the same reason.
  */
 export class StateBackend extends Construct {
+  /** The state bucket in the home region. */
   readonly bucket: HardenedBucket;
+  /** The replica bucket in the replica region. */
   readonly replicaBucket: HardenedBucket;
+  /** The lock table (global table; its replica is in the replica region). */
   readonly lockTable: DynamodbTable;
+  /** The multi-Region primary key, in the home region. */
   readonly key: KmsKey;
+  /** The key's replica, in the replica region. */
   readonly replicaKey: KmsReplicaKey;
   /** The state-access roles by environment. */
   readonly accessRoles: ReadonlyMap<string, { readonly writer: IamRole; readonly reader: IamRole }>;
 
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
+    validate(id, props);
     const primary = props.primaryProvider;
     const replica = props.replicaProvider;
     const partition = new DataAwsPartition(this, "partition", { provider: primary }).partition;
@@ -258,4 +270,20 @@ export class StateBackend extends Construct {
       ],
     });
   }
+}
+
+function validate(id: string, props: StateBackendProps): void {
+  const refuse = (prop: string, value: unknown, rule: string): never => {
+    throw new Error(`StateBackend "${id}": ${prop} = ${JSON.stringify(value)} ${rule}`);
+  };
+  if (props.replicaBucketName === props.bucketName) {
+    refuse("replicaBucketName", props.replicaBucketName, "must differ from bucketName: replication needs a second bucket, and S3 bucket names are global");
+  }
+  const access = props.access ?? [];
+  access.forEach((grant, index) => {
+    const first = access.findIndex((other) => other.environment === grant.environment);
+    if (first !== index) {
+      refuse(`access[${index}].environment`, grant.environment, `repeats access[${first}].environment: each grant's roles are keyed by it in accessRoles`);
+    }
+  });
 }

@@ -15,6 +15,7 @@ export const BOOTSTRAP_SELECTOR = { bootstrap: "app-of-apps" } as const;
 /** Argo CD's cascade-delete finalizer: deleting a root Application deletes the child Applications it created. */
 export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 
+/** Where the per-cluster folders of Applications live. */
 export interface GitOpsRepository {
   /** Repository URL Argo CD clones. */
   readonly url: string;
@@ -24,7 +25,9 @@ export interface GitOpsRepository {
   readonly revision: string;
 }
 
+/** Props of {@link AppOfAppsBootstrap} and {@link appOfAppsManifests}. */
 export interface AppOfAppsProps {
+  /** The GitOps repository: root Applications sync `<path>/<environment>/<region>` of it. */
   readonly repository: GitOpsRepository;
   /** Argo CD's namespace. @default "argocd" */
   readonly namespace?: string;
@@ -34,7 +37,7 @@ export interface AppOfAppsProps {
   readonly retryLimit?: number;
   /** Typically the Argo CD release, which installs the CRDs. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the release. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -122,7 +125,9 @@ export function appOfAppsManifests(props: AppOfAppsProps): KubernetesManifest[] 
  * release), never at plan time, and renders exactly the objects the tests validate.
  */
 export class AppOfAppsBootstrap extends Construct {
+  /** The `argocd-bootstrap` release. */
   readonly release: ManifestsRelease;
+  /** The AppProject and the ApplicationSet it renders. */
   readonly manifests: readonly KubernetesManifest[];
 
   constructor(scope: Construct, id: string, props: AppOfAppsProps) {

@@ -1,11 +1,12 @@
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS } from "../charts";
+import { ARGO_CD_CHART } from "./chart";
 import { ARGOCD_NAMESPACE, ARGOCD_SERVICE_ACCOUNTS } from "../../gitops-access/names";
 import { parseRoleArn } from "../../core/aws-formats";
-import { ChartRelease } from "../chart-release";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { ZONE_TOPOLOGY_KEY } from "../resilience";
 
+/** Props of {@link ArgoCd} and {@link argoCdValues}. */
 export interface ArgoCdProps {
   /** The hub's Argo CD IRSA role (literal ARN); annotates the controller, server and ApplicationSet service accounts. */
   readonly hubRoleArn: string;
@@ -18,16 +19,20 @@ export interface ArgoCdProps {
    * ARGOCD_CONTROLLER_REPLICAS), and a failed shard's clusters move to the others. @default 2
    */
   readonly controllerReplicas?: number;
+  /** The chart to install. @default ARGO_CD_CHART */
+  readonly chart?: ChartPin;
+  /** Helm values deep-merged over {@link argoCdValues} (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
   /** Releases the chart must wait for. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the release. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
 const [CONTROLLER_SA, SERVER_SA, APPLICATIONSET_SA] = ARGOCD_SERVICE_ACCOUNTS;
 
 /**
- * Values of the argo-cd chart (`CHARTS.argoCd`) for the hub, in the chart's high-availability
+ * Values of the argo-cd chart (`ARGO_CD_CHART`) for the hub, in the chart's high-availability
  * layout: Redis HA (3 Redis + HAProxy, hard anti-affinity) instead of the single Redis, at least
  * two replicas of every stateless component, a sharded application controller, a
  * PodDisruptionBudget for each, and every component spread over zones. The three service accounts
@@ -71,23 +76,26 @@ export function argoCdValues(props: ArgoCdProps): Record<string, unknown> {
 }
 
 /**
- * Argo CD on the GitOps hub, from the pinned argo-cd chart with {@link argoCdValues}. The chart
+ * Argo CD on the GitOps hub, from the pinned argo-cd chart with {@link argoCdValues} (and `values` over them). The chart
  * installs Argo CD's CRDs (kept on uninstall), so releases of Applications and ApplicationSets
  * depend on this one.
  */
 export class ArgoCd extends Construct {
+  /** The `argocd` release. */
   readonly chart: ChartRelease;
+  /** Argo CD's namespace. */
   readonly namespace: string;
+  /** The rendered values (`argoCdValues` with `values` merged over them). */
   readonly values: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, props: ArgoCdProps) {
     super(scope, id);
     this.namespace = props.namespace ?? ARGOCD_NAMESPACE;
-    this.values = argoCdValues(props);
+    this.values = mergeValues(argoCdValues(props), props.values);
     this.chart = new ChartRelease(this, "chart", {
       releaseName: "argocd",
       namespace: this.namespace,
-      chart: CHARTS.argoCd,
+      chart: props.chart ?? ARGO_CD_CHART,
       values: this.values,
       dependsOn: props.dependsOn,
       provider: props.provider,

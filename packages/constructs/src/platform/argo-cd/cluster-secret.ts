@@ -11,6 +11,7 @@ export const CLUSTER_SECRET_TYPE_LABEL = { "argocd.argoproj.io/secret-type": "cl
 /** Labels every registered cluster carries; the bootstrap ApplicationSet selects and templates on them. */
 export const CLUSTER_LABEL_KEYS = { environment: "environment", region: "region", cluster: "cluster" } as const;
 
+/** Props of {@link ArgoCdClusterSecret}. */
 export interface ArgoCdClusterSecretProps {
   /** Argo CD's name of the cluster (`destination.name` in Applications), e.g. `production-us-east-1`. */
   readonly name: string;
@@ -22,7 +23,9 @@ export interface ArgoCdClusterSecretProps {
   readonly clusterName: string;
   /** The cluster's spoke access role Argo CD assumes (literal ARN). */
   readonly roleArn: string;
+  /** Value of the `environment` label; team projects and the bootstrap select by it. */
   readonly environment: string;
+  /** Value of the `region` label; the bootstrap syncs `<path>/<environment>/<region>`. */
   readonly region: string;
   /** More labels, e.g. the bootstrap selector. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
@@ -30,16 +33,19 @@ export interface ArgoCdClusterSecretProps {
   readonly namespace?: string;
   /** Typically the Argo CD release (it creates the namespace). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default kubernetes provider */
+  /** Kubernetes provider of the secret. @default - the stack's default kubernetes provider */
   readonly provider?: TerraformProvider;
 }
 
 /** The `config` of an Argo CD cluster secret for an EKS cluster reached through an assumed role. */
 export interface EksClusterConfig {
+  /** Argo CD requests an EKS token for `clusterName` after assuming `roleARN`. */
   readonly awsAuthConfig: { readonly clusterName: string; readonly roleARN: string };
+  /** The cluster CA; TLS is always verified. */
   readonly tlsClientConfig: { readonly insecure: false; readonly caData: string };
 }
 
+/** The `config` document of a cluster secret for `clusterName`, reached through `roleArn`. */
 export function eksClusterConfig(props: Pick<ArgoCdClusterSecretProps, "clusterName" | "roleArn" | "caData">): EksClusterConfig {
   return { awsAuthConfig: { clusterName: props.clusterName, roleARN: props.roleArn }, tlsClientConfig: { insecure: false, caData: props.caData } };
 }
@@ -56,8 +62,11 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * would need to escape, so the document stays valid once Terraform resolves it.
  */
 export class ArgoCdClusterSecret extends Construct {
+  /** The `cluster-<name>` Secret. */
   readonly secret: SecretV1;
+  /** Its `config` document. */
   readonly config: EksClusterConfig;
+  /** Its labels: `labels`, then environment, region, cluster and the secret-type label. */
   readonly labels: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ArgoCdClusterSecretProps) {

@@ -1,5 +1,5 @@
-import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
-import type { IClusterPolicy } from "@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy";
+import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject" with { "resolution-mode": "import" };
+import type { IClusterPolicy } from "@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy" with { "resolution-mode": "import" };
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { RESERVED_PROJECT_NAMES } from "./project-names";
@@ -9,9 +9,13 @@ import { ManifestsRelease, type KubernetesManifest } from "../manifests-release"
 
 /** A team's project as the catalogue declares it (`gitopsHub.projects`). */
 export interface TeamProject {
+  /** AppProject name; not `default` nor `cluster-bootstrap`, unique. */
   readonly name: string;
+  /** The AppProject's description. */
   readonly description: string;
+  /** Repositories the project's Applications may use. */
   readonly sourceRepos: readonly string[];
+  /** Environments whose clusters the project may deploy to. */
   readonly environments: readonly string[];
   /** Namespace names, or prefixes ending in `*`. */
   readonly namespaces: readonly string[];
@@ -19,13 +23,17 @@ export interface TeamProject {
 
 /** A cluster registered in the hub's Argo CD. */
 export interface RegisteredCluster {
+  /** The cluster's environment. */
   readonly environment: string;
   /** The cluster secret's name, which Applications use as `destination.name`. */
   readonly argoCdName: string;
 }
 
+/** Props of {@link TeamProjects} and {@link teamProjectManifests}. */
 export interface TeamProjectsProps {
+  /** The team projects, one AppProject each. */
   readonly projects: readonly TeamProject[];
+  /** Every cluster registered in the hub's Argo CD; a project reaches those of its environments. */
   readonly clusters: readonly RegisteredCluster[];
   /**
    * Namespaces the platform itself installs into (`kube-*` always counts): no team project may
@@ -36,7 +44,7 @@ export interface TeamProjectsProps {
   readonly namespace?: string;
   /** The Argo CD release (AppProject CRD) and the Kyverno release (ClusterPolicy CRD). */
   readonly dependsOn: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the release. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -141,7 +149,9 @@ export function defaultProjectGuard(namespace = ARGOCD_NAMESPACE): IClusterPolic
 
 /** The team projects and the default-project guard, as one release on the hub. */
 export class TeamProjects extends Construct {
+  /** The `argocd-team-projects` release. */
   readonly release: ManifestsRelease;
+  /** The AppProjects, then the default-project guard. */
   readonly manifests: readonly KubernetesManifest[];
 
   constructor(scope: Construct, id: string, props: TeamProjectsProps) {

@@ -1,7 +1,7 @@
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { highAvailability, type HighAvailability } from "../resilience";
 import { TargetGroupBinding, type TargetGroupBindingProps } from "./target-group-binding";
 import { CONTROLLER_IDENTITIES } from "../../core/workload-identities";
@@ -23,13 +23,15 @@ export interface AwsLoadBalancerControllerProps {
   readonly roleArn: string;
   /** Controller replicas (leader-elected; the others serve the webhooks). @default 2 */
   readonly replicas?: number;
-  /** @default "system-cluster-critical" (target registration is on the data path) */
+  /** PriorityClass of the controller's pods. @default "system-cluster-critical" (target registration is on the data path) */
   readonly priorityClassName?: string;
-  /** @default CHARTS.awsLoadBalancerController */
+  /** The chart to install. @default AWS_LOAD_BALANCER_CONTROLLER_CHART */
   readonly chart?: ChartPin;
-  /** @default [] */
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
+  /** Resources the release waits for (e.g. the IRSA role's policy attachment). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -73,27 +75,30 @@ export class AwsLoadBalancerController extends Construct {
       releaseName: RELEASE_NAME,
       namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
       createNamespace: false,
-      chart: props.chart ?? CHARTS.awsLoadBalancerController,
-      values: {
-        clusterName: props.clusterName,
-        region: props.region,
-        vpcId: props.vpcId,
-        serviceAccount: {
-          create: true,
-          name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
-          annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+      chart: props.chart ?? AWS_LOAD_BALANCER_CONTROLLER_CHART,
+      values: mergeValues(
+        {
+          clusterName: props.clusterName,
+          region: props.region,
+          vpcId: props.vpcId,
+          serviceAccount: {
+            create: true,
+            name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+            annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+          },
+          replicaCount: ha.replicas,
+          podDisruptionBudget: ha.podDisruptionBudget,
+          topologySpreadConstraints: ha.topologySpreadConstraints,
+          priorityClassName: ha.priorityClassName,
+          // Pods are targets by IP (VPC CNI); the NLB and its security groups are Terraform's.
+          defaultTargetType: "ip",
+          // The Service mutator webhook (failurePolicy Fail, every Service CREATE) would reject the
+          // Services of releases installed alongside while the controller's pods start, and nothing
+          // here needs it: the NLB is Terraform-owned and bound by a TargetGroupBinding.
+          enableServiceMutatorWebhook: false,
         },
-        replicaCount: ha.replicas,
-        podDisruptionBudget: ha.podDisruptionBudget,
-        topologySpreadConstraints: ha.topologySpreadConstraints,
-        priorityClassName: ha.priorityClassName,
-        // Pods are targets by IP (VPC CNI); the NLB and its security groups are Terraform's.
-        defaultTargetType: "ip",
-        // The Service mutator webhook (failurePolicy Fail, every Service CREATE) would reject the
-        // Services of releases installed alongside while the controller's pods start, and nothing
-        // here needs it: the NLB is Terraform-owned and bound by a TargetGroupBinding.
-        enableServiceMutatorWebhook: false,
-      },
+        props.values,
+      ),
       dependsOn: props.dependsOn,
       provider: props.provider,
     });

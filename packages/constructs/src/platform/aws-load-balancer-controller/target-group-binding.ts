@@ -104,7 +104,7 @@ export interface TargetGroupBindingProps {
   readonly allowFromSecurityGroups?: { readonly groupIds: readonly string[]; readonly port: number | string };
   /** The controller's release (its CRD and webhooks must be in place first). */
   readonly dependsOn: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) the binding is installed with. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -1,9 +1,9 @@
-import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
-import type { IToleration } from "kubernetes-models/v1/Toleration";
+import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement" with { "resolution-mode": "import" };
+import type { IToleration } from "kubernetes-models/v1/Toleration" with { "resolution-mode": "import" };
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { CLUSTER_AUTOSCALER_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { CONTROLLER_IDENTITIES } from "../../core/workload-identities";
 import { IAM_ROLE_ARN, REGION_NAME } from "../../core/aws-formats";
@@ -33,7 +33,7 @@ export const EXPANDER_PRIORITY = { spot: 50, other: 10 } as const;
 
 /** One managed node group class as the expander sees it. */
 export interface AutoscaledGroup {
-  /** Catalogue name (the node group name prefix). */
+  /** The node group name prefix (EKS names the group `<name>-…` or `<name>-<az>-…`). */
   readonly name: string;
   readonly class: "system" | "spot" | "gpu";
   /** One group per AZ (`<name>-<az>-…`) instead of one spanning all AZs. */
@@ -43,12 +43,13 @@ export interface AutoscaledGroup {
 export interface ClusterAutoscalerProps {
   /** EKS cluster name: auto-discovery finds the ASGs tagged `k8s.io/cluster-autoscaler/<name>`. */
   readonly clusterName: string;
+  /** AWS region of the cluster (`awsRegion`), where the autoscaler calls the Auto Scaling API. */
   readonly region: string;
   /** The cluster's Kubernetes minor version; Cluster Autoscaler's minor must match it. */
   readonly kubernetesVersion: string;
   /** IRSA role for `kube-system/cluster-autoscaler`; a cross-stack reference is fine. */
   readonly roleArn: string;
-  /** The environment's node groups, for the priority expander. At least one. */
+  /** The cluster's managed node groups, for the priority expander. At least one. */
   readonly nodeGroups: readonly AutoscaledGroup[];
   /** The region's zones, to recognise per-AZ group names. */
   readonly availabilityZones: readonly string[];
@@ -63,9 +64,11 @@ export interface ClusterAutoscalerProps {
    * @default `v<kubernetesVersion>.0`
    */
   readonly imageTag?: string;
-  /** @default CHARTS.clusterAutoscaler */
+  /** The chart to install. @default CLUSTER_AUTOSCALER_CHART */
   readonly chart?: ChartPin;
-  /** @default - the stack's default helm provider */
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -101,30 +104,33 @@ export class ClusterAutoscaler extends Construct {
       releaseName: CLUSTER_AUTOSCALER_RELEASE,
       namespace: CLUSTER_AUTOSCALER_NAMESPACE,
       createNamespace: false,
-      chart: props.chart ?? CHARTS.clusterAutoscaler,
-      values: {
-        cloudProvider: "aws",
-        awsRegion: props.region,
-        autoDiscovery: { clusterName: props.clusterName },
-        image: { tag: props.imageTag ?? `v${props.kubernetesVersion}.0` },
-        fullnameOverride: CLUSTER_AUTOSCALER_RELEASE,
-        rbac: {
-          serviceAccount: {
-            create: true,
-            name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-            annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+      chart: props.chart ?? CLUSTER_AUTOSCALER_CHART,
+      values: mergeValues(
+        {
+          cloudProvider: "aws",
+          awsRegion: props.region,
+          autoDiscovery: { clusterName: props.clusterName },
+          image: { tag: props.imageTag ?? `v${props.kubernetesVersion}.0` },
+          fullnameOverride: CLUSTER_AUTOSCALER_RELEASE,
+          rbac: {
+            serviceAccount: {
+              create: true,
+              name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+              annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+            },
           },
+          replicaCount: ha.replicas,
+          podDisruptionBudget: ha.podDisruptionBudget,
+          priorityClassName: ha.priorityClassName,
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...props.nodeAffinity] }] } } },
+          topologySpreadConstraints: ha.topologySpreadConstraints,
+          tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...(props.tolerations ?? [])],
+          extraArgs: clusterAutoscalerArgs(),
+          expanderPriorities: this.expanderPriorities,
+          resources: { requests: { cpu: "100m", memory: "600Mi" }, limits: { memory: "600Mi" } },
         },
-        replicaCount: ha.replicas,
-        podDisruptionBudget: ha.podDisruptionBudget,
-        priorityClassName: ha.priorityClassName,
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...props.nodeAffinity] }] } } },
-        topologySpreadConstraints: ha.topologySpreadConstraints,
-        tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...(props.tolerations ?? [])],
-        extraArgs: clusterAutoscalerArgs(),
-        expanderPriorities: this.expanderPriorities,
-        resources: { requests: { cpu: "100m", memory: "600Mi" }, limits: { memory: "600Mi" } },
-      },
+        props.values,
+      ),
       provider: props.provider,
     });
   }
@@ -186,7 +192,7 @@ function validate(props: ClusterAutoscalerProps): void {
   }
   props.nodeGroups.forEach((group, i) => {
     if (!/^[a-z]([a-z0-9-]*[a-z0-9])?$/.test(group.name)) {
-      fail(`nodeGroups[${i}].name`, group.name, "must be a catalogue node group name (lower-case letters, digits, '-')");
+      fail(`nodeGroups[${i}].name`, group.name, "must be a node group name prefix (lower-case letters, digits and '-', starting with a letter)");
     }
   });
   if (props.availabilityZones.length < 2) {

@@ -1,9 +1,9 @@
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
-import { CHARTS } from "../charts";
+import { CROSSPLANE_CHART } from "./chart";
 import { parseRoleArn } from "../../core/aws-formats";
-import { ChartRelease } from "../chart-release";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import {
   ACTIVATED_MANAGED_RESOURCES,
@@ -22,6 +22,7 @@ import { xClusterComposedResources, xClusterComposition, xClusterDefinition, typ
 const ZONE = "topology.kubernetes.io/zone";
 const RELEASE_NAME = "crossplane";
 
+/** Props of {@link Crossplane}. */
 export interface CrossplaneProps {
   /** IRSA role ARN (literal) of each AWS service provider, by service (`eks`, `iam`). */
   readonly providerRoleArns: Readonly<Record<string, string>>;
@@ -31,9 +32,13 @@ export interface CrossplaneProps {
   readonly replicas?: number;
   /** Seconds to wait for the AWS family provider to install and report healthy. @default 900 */
   readonly packageTimeoutSeconds?: number;
+  /** The crossplane chart. @default CROSSPLANE_CHART */
+  readonly chart?: ChartPin;
+  /** Helm values deep-merged over {@link crossplaneValues} (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
   /** Releases the chart must wait for. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the three releases. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -158,9 +163,13 @@ export function packageWaitManifests(namespace: string, timeoutSeconds: number):
  * when the construct is created.
  */
 export class Crossplane extends Construct {
+  /** The `crossplane` release. */
   readonly chart: ChartRelease;
+  /** The `crossplane-packages` release (providers, functions, wait job). */
   readonly packages: ManifestsRelease;
+  /** The `crossplane-apis` release (ClusterProviderConfig, KubernetesCluster definition and composition). */
   readonly apis: ManifestsRelease;
+  /** The chart's rendered values. */
   readonly values: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, props: CrossplaneProps) {
@@ -206,11 +215,11 @@ export class Crossplane extends Construct {
     ];
     [...packageObjects, ...apiObjects, ...composed.map((c) => c.manifest)].forEach(validateCrossplaneObject);
 
-    this.values = crossplaneValues(replicas);
+    this.values = mergeValues(crossplaneValues(replicas), props.values);
     this.chart = new ChartRelease(this, "chart", {
       releaseName: RELEASE_NAME,
       namespace: CROSSPLANE_NAMESPACE,
-      chart: CHARTS.crossplane,
+      chart: props.chart ?? CROSSPLANE_CHART,
       values: this.values,
       dependsOn: props.dependsOn,
       provider: props.provider,

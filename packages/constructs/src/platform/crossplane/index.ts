@@ -1,3 +1,4 @@
+export * from "./chart";
 export * from "./crossplane";
 export * from "./packages";
 export * from "./schemas";

@@ -1,6 +1,6 @@
 /**
  * The Crossplane packages the GitOps hub installs, pinned in one place (the Crossplane chart itself
- * is pinned in `packages/constructs/src/platform/charts.ts`). This module imports no provider bindings, so the AWS side
+ * is pinned in `./chart.ts`). This module imports no provider bindings, so the AWS side
  * (the IRSA roles in the hub's regional stack) can share the service-account names with it.
  *
  * Versions are the newest releases tagged in each project's repository for Crossplane v2.3 (the

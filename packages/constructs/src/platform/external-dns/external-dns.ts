@@ -1,7 +1,7 @@
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { EXTERNAL_DNS_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { PRIORITY_CLASSES } from "../resilience";
 import { CONTROLLER_IDENTITIES } from "../../core/workload-identities";
 import { IAM_ROLE_ARN } from "../../core/aws-formats";
@@ -31,16 +31,18 @@ export interface ExternalDnsProps {
   readonly sources?: readonly ("service" | "ingress" | "gateway-httproute" | "gateway-tlsroute" | "gateway-tcproute")[];
   /** Must exist before the release (see `PriorityClasses`). @default "platform-critical" */
   readonly priorityClassName?: string;
-  /** @default CHARTS.externalDns */
+  /** The chart to install. @default EXTERNAL_DNS_CHART */
   readonly chart?: ChartPin;
-  /** E.g. the priority classes. @default [] */
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
+  /** Resources the release waits for, e.g. the priority classes. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
 /**
- * external-dns for Route 53, limited to the environment's hosted zones. One replica on purpose:
+ * external-dns for Route 53, limited to the given hosted zones. One replica on purpose:
  * external-dns has no leader election, and two writers would race on the same records. It is not
  * on the request path (records stay when it is down), so a restart only delays changes.
  */
@@ -75,23 +77,26 @@ export class ExternalDns extends Construct {
     this.release = new ChartRelease(this, "external-dns", {
       releaseName: "external-dns",
       namespace: EXTERNAL_DNS_NAMESPACE,
-      chart: props.chart ?? CHARTS.externalDns,
-      values: {
-        provider: { name: "aws" },
-        serviceAccount: {
-          create: true,
-          name: EXTERNAL_DNS_SERVICE_ACCOUNT,
-          annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+      chart: props.chart ?? EXTERNAL_DNS_CHART,
+      values: mergeValues(
+        {
+          provider: { name: "aws" },
+          serviceAccount: {
+            create: true,
+            name: EXTERNAL_DNS_SERVICE_ACCOUNT,
+            annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+          },
+          env: [{ name: "AWS_DEFAULT_REGION", value: props.region }],
+          sources: [...(props.sources ?? ["service", "ingress"])],
+          policy,
+          registry: "txt",
+          txtOwnerId: props.txtOwnerId,
+          domainFilters: [...(props.domainFilters ?? [])],
+          extraArgs: props.hostedZoneIds.map((zone) => `--zone-id-filter=${zone}`),
+          priorityClassName: props.priorityClassName ?? PRIORITY_CLASSES.platformCritical.name,
         },
-        env: [{ name: "AWS_DEFAULT_REGION", value: props.region }],
-        sources: [...(props.sources ?? ["service", "ingress"])],
-        policy,
-        registry: "txt",
-        txtOwnerId: props.txtOwnerId,
-        domainFilters: [...(props.domainFilters ?? [])],
-        extraArgs: props.hostedZoneIds.map((zone) => `--zone-id-filter=${zone}`),
-        priorityClassName: props.priorityClassName ?? PRIORITY_CLASSES.platformCritical.name,
-      },
+        props.values,
+      ),
       dependsOn: props.dependsOn,
       provider: props.provider,
     });

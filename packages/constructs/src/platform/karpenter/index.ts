@@ -1,2 +1,3 @@
+export * from "./chart";
 export * from "./karpenter";
 export * from "./node-pools";

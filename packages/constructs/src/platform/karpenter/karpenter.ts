@@ -1,10 +1,10 @@
-import type { IFlowSchema } from "kubernetes-models/flowcontrol.apiserver.k8s.io/v1/FlowSchema";
-import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
-import type { IToleration } from "kubernetes-models/v1/Toleration";
+import type { IFlowSchema } from "kubernetes-models/flowcontrol.apiserver.k8s.io/v1/FlowSchema" with { "resolution-mode": "import" };
+import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement" with { "resolution-mode": "import" };
+import type { IToleration } from "kubernetes-models/v1/Toleration" with { "resolution-mode": "import" };
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { KARPENTER_CHART, KARPENTER_CRD_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { GPU_TAINT_KEY, KARPENTER_NODEPOOL_LABEL, ec2NodeClassFor, nodeLabelsOf, nodePoolFor, type KarpenterPoolSource, type PoolContext } from "./node-pools";
@@ -74,11 +74,13 @@ export interface KarpenterProps {
    * @default "al2023@latest"
    */
   readonly amiAlias?: string;
-  /** @default CHARTS.karpenter */
+  /** The controller chart. @default KARPENTER_CHART */
   readonly chart?: ChartPin;
-  /** Must carry the same version as {@link chart}. @default CHARTS.karpenterCrd */
+  /** The CRD chart; must carry the same version as {@link chart}. @default KARPENTER_CRD_CHART */
   readonly crdChart?: ChartPin;
-  /** @default - the stack's default helm provider */
+  /** Helm values of the controller chart, deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -115,54 +117,57 @@ export class Karpenter extends Construct {
     this.crds = new ChartRelease(this, "crds", {
       releaseName: KARPENTER_CRD_RELEASE,
       namespace: KARPENTER_NAMESPACE,
-      chart: props.crdChart ?? CHARTS.karpenterCrd,
+      chart: props.crdChart ?? KARPENTER_CRD_CHART,
       timeoutSeconds: 300,
       provider: props.provider,
     });
     this.controller = new ChartRelease(this, "controller", {
       releaseName: KARPENTER_RELEASE,
       namespace: KARPENTER_NAMESPACE,
-      chart: props.chart ?? CHARTS.karpenter,
+      chart: props.chart ?? KARPENTER_CHART,
       skipCrds: true,
       dependsOn: [this.crds.release],
-      values: {
-        serviceAccount: {
-          create: true,
-          name: KARPENTER_SERVICE_ACCOUNT,
-          annotations: { "eks.amazonaws.com/role-arn": props.controllerRoleArn },
-        },
-        settings: {
-          clusterName: props.clusterName,
-          ...(props.clusterEndpoint ? { clusterEndpoint: props.clusterEndpoint } : {}),
-          interruptionQueue: props.interruptionQueueName,
-          // The clusters enable ARC zonal shift; without this Karpenter (>= 1.12) keeps launching
-          // into the zone traffic was shifted away from. Needs arc-zonal-shift:GetManagedResource.
-          enableZonalShift: true,
-        },
-        replicas: ha.replicas,
-        podDisruptionBudget: { name: KARPENTER_RELEASE, maxUnavailable: ha.podDisruptionBudget.maxUnavailable },
-        priorityClassName: ha.priorityClassName,
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [
-                { matchExpressions: [...props.controllerNodeAffinity, { key: KARPENTER_NODEPOOL_LABEL, operator: "DoesNotExist" }] },
-              ],
+      values: mergeValues(
+        {
+          serviceAccount: {
+            create: true,
+            name: KARPENTER_SERVICE_ACCOUNT,
+            annotations: { "eks.amazonaws.com/role-arn": props.controllerRoleArn },
+          },
+          settings: {
+            clusterName: props.clusterName,
+            ...(props.clusterEndpoint ? { clusterEndpoint: props.clusterEndpoint } : {}),
+            interruptionQueue: props.interruptionQueueName,
+            // The clusters enable ARC zonal shift; without this Karpenter (>= 1.12) keeps launching
+            // into the zone traffic was shifted away from. Needs arc-zonal-shift:GetManagedResource.
+            enableZonalShift: true,
+          },
+          replicas: ha.replicas,
+          podDisruptionBudget: { name: KARPENTER_RELEASE, maxUnavailable: ha.podDisruptionBudget.maxUnavailable },
+          priorityClassName: ha.priorityClassName,
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  { matchExpressions: [...props.controllerNodeAffinity, { key: KARPENTER_NODEPOOL_LABEL, operator: "DoesNotExist" }] },
+                ],
+              },
+            },
+            // Two replicas never share a node, whatever the zone spread allows.
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } }],
             },
           },
-          // Two replicas never share a node, whatever the zone spread allows.
-          podAntiAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } }],
+          topologySpreadConstraints: ha.topologySpreadConstraints,
+          tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...(props.controllerTolerations ?? [])],
+          controller: {
+            // Karpenter's guidance: requests = limits for memory, a full CPU for bursts of scheduling.
+            resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } },
           },
+          logLevel: "info",
         },
-        topologySpreadConstraints: ha.topologySpreadConstraints,
-        tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...(props.controllerTolerations ?? [])],
-        controller: {
-          // Karpenter's guidance: requests = limits for memory, a full CPU for bursts of scheduling.
-          resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } },
-        },
-        logLevel: "info",
-      },
+        props.values,
+      ),
       provider: props.provider,
     });
 
@@ -223,8 +228,8 @@ function validate(props: KarpenterProps): void {
   if (!Token.isUnresolved(props.clusterName) && !/^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/.test(props.clusterName)) {
     fail("clusterName", props.clusterName, "must be an EKS cluster name: 1-100 letters, digits and '-', starting with a letter or digit");
   }
-  const controllerVersion = (props.chart ?? CHARTS.karpenter).version;
-  const crdVersion = (props.crdChart ?? CHARTS.karpenterCrd).version;
+  const controllerVersion = (props.chart ?? KARPENTER_CHART).version;
+  const crdVersion = (props.crdChart ?? KARPENTER_CRD_CHART).version;
   if (controllerVersion !== crdVersion) {
     fail("crdChart.version", crdVersion, `must equal the controller chart's version ${controllerVersion}: the controller reads the API its own CRDs define`);
   }

@@ -1,15 +1,15 @@
-import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
-import type { IBudget } from "@kubernetes-models/karpenter/karpenter.sh/v1/Budget";
-import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
-import type { INodeSelectorRequirementWithMinValues } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodeSelectorRequirementWithMinValues";
-import type { ITaint } from "kubernetes-models/v1/Taint";
+import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass" with { "resolution-mode": "import" };
+import type { IBudget } from "@kubernetes-models/karpenter/karpenter.sh/v1/Budget" with { "resolution-mode": "import" };
+import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool" with { "resolution-mode": "import" };
+import type { INodeSelectorRequirementWithMinValues } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodeSelectorRequirementWithMinValues" with { "resolution-mode": "import" };
+import type { ITaint } from "kubernetes-models/v1/Taint" with { "resolution-mode": "import" };
 import type { NodeGroupConfig } from "../../eks-cluster/node-group-spec";
 import { isGravitonType } from "../../core/eks-nodes";
 import type { KubernetesManifest } from "../manifests-release";
 import { NODE_CLASS_LABEL, TAINT_EFFECT } from "../../eks-cluster/managed-node-groups";
 
 /**
- * What a Karpenter NodePool is derived from: a catalogue node group (the same shape the managed
+ * What a Karpenter NodePool is derived from: a node group spec (the same shape the managed
  * node groups take), so one class definition drives both autoscalers.
  */
 export type KarpenterPoolSource = Pick<NodeGroupConfig, "name" | "class" | "instanceTypes" | "maxSize" | "diskSizeGiB" | "labels" | "taints" | "metadataHopLimit">;

@@ -1,7 +1,7 @@
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { METRICS_SERVER_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { highAvailability, toggledPodDisruptionBudget, type HighAvailability } from "../resilience";
 
 const RELEASE_NAME = "metrics-server";
@@ -9,15 +9,17 @@ const RELEASE_NAME = "metrics-server";
 export interface MetricsServerProps {
   /** Replicas behind the `v1beta1.metrics.k8s.io` APIService. @default 2 */
   readonly replicas?: number;
-  /** @default "system-cluster-critical" (HPA and `kubectl top` depend on it) */
+  /** PriorityClass of the pods. @default "system-cluster-critical" (HPA and `kubectl top` depend on it) */
   readonly priorityClassName?: string;
-  /** @default "kube-system" */
+  /** Namespace of the release; created with it unless it is kube-system. @default "kube-system" */
   readonly namespace?: string;
-  /** @default CHARTS.metricsServer */
+  /** The chart to install. @default METRICS_SERVER_CHART */
   readonly chart?: ChartPin;
-  /** @default [] */
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
+  /** Resources the release waits for (e.g. the priority classes). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -27,7 +29,9 @@ export interface MetricsServerProps {
  * zones and nodes, a disruption budget, system-critical priority.
  */
 export class MetricsServer extends Construct {
+  /** The metrics-server release. */
   readonly release: ChartRelease;
+  /** The replicas, budget, spread and priority its values were built from. */
   readonly highAvailability: HighAvailability;
 
   constructor(scope: Construct, id: string, props: MetricsServerProps = {}) {
@@ -44,13 +48,16 @@ export class MetricsServer extends Construct {
       releaseName: RELEASE_NAME,
       namespace,
       createNamespace: namespace !== "kube-system",
-      chart: props.chart ?? CHARTS.metricsServer,
-      values: {
-        replicas: ha.replicas,
-        podDisruptionBudget: toggledPodDisruptionBudget(ha),
-        topologySpreadConstraints: ha.topologySpreadConstraints,
-        priorityClassName: ha.priorityClassName,
-      },
+      chart: props.chart ?? METRICS_SERVER_CHART,
+      values: mergeValues(
+        {
+          replicas: ha.replicas,
+          podDisruptionBudget: toggledPodDisruptionBudget(ha),
+          topologySpreadConstraints: ha.topologySpreadConstraints,
+          priorityClassName: ha.priorityClassName,
+        },
+        props.values,
+      ),
       dependsOn: props.dependsOn,
       provider: props.provider,
     });

@@ -1,9 +1,9 @@
-import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
-import type { IToleration } from "kubernetes-models/v1/Toleration";
+import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement" with { "resolution-mode": "import" };
+import type { IToleration } from "kubernetes-models/v1/Toleration" with { "resolution-mode": "import" };
 import { Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { NODE_TERMINATION_HANDLER_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { highAvailability, SYSTEM_PRIORITY_CLASSES, type HighAvailability } from "../resilience";
 import { CONTROLLER_IDENTITIES } from "../../core/workload-identities";
 import { IAM_ROLE_ARN, REGION_NAME } from "../../core/aws-formats";
@@ -16,6 +16,7 @@ export const NODE_TERMINATION_HANDLER_RELEASE = "aws-node-termination-handler";
 export interface NodeTerminationHandlerProps {
   /** EKS cluster name; only instances of this cluster's Auto Scaling groups are drained. */
   readonly clusterName: string;
+  /** AWS region of the cluster (`awsRegion`); the queue must be in it. */
   readonly region: string;
   /**
    * URL of the SQS queue of interruption events (`https://sqs.<region>.amazonaws.com/<account>/<name>`);
@@ -30,9 +31,11 @@ export interface NodeTerminationHandlerProps {
   readonly tolerations?: readonly IToleration[];
   /** Queue processors; SQS gives each message to one of them. @default 2 */
   readonly replicas?: number;
-  /** @default CHARTS.nodeTerminationHandler */
+  /** The chart to install. @default NODE_TERMINATION_HANDLER_CHART */
   readonly chart?: ChartPin;
-  /** @default - the stack's default helm provider */
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -70,30 +73,33 @@ export class NodeTerminationHandler extends Construct {
       releaseName: NODE_TERMINATION_HANDLER_RELEASE,
       namespace: NODE_TERMINATION_HANDLER_NAMESPACE,
       createNamespace: false,
-      chart: props.chart ?? CHARTS.nodeTerminationHandler,
-      values: {
-        enableSqsTerminationDraining: true,
-        queueURL: props.queueUrl,
-        awsRegion: props.region,
-        checkTagBeforeDraining: true,
-        managedTag: `k8s.io/cluster-autoscaler/${props.clusterName}`,
-        // Events for instances of no node here (another cluster in the account) are dropped, not retried.
-        deleteSqsMsgIfNodeNotFound: true,
-        taintNode: true,
-        emitKubernetesEvents: true,
-        serviceAccount: {
-          create: true,
-          name: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
-          annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+      chart: props.chart ?? NODE_TERMINATION_HANDLER_CHART,
+      values: mergeValues(
+        {
+          enableSqsTerminationDraining: true,
+          queueURL: props.queueUrl,
+          awsRegion: props.region,
+          checkTagBeforeDraining: true,
+          managedTag: `k8s.io/cluster-autoscaler/${props.clusterName}`,
+          // Events for instances of no node here (another cluster in the account) are dropped, not retried.
+          deleteSqsMsgIfNodeNotFound: true,
+          taintNode: true,
+          emitKubernetesEvents: true,
+          serviceAccount: {
+            create: true,
+            name: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
+            annotations: { "eks.amazonaws.com/role-arn": props.roleArn },
+          },
+          replicas: ha.replicas,
+          podDisruptionBudget: ha.podDisruptionBudget,
+          priorityClassName: ha.priorityClassName,
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...props.nodeAffinity] }] } } },
+          topologySpreadConstraints: ha.topologySpreadConstraints,
+          tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...(props.tolerations ?? [])],
+          resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
         },
-        replicas: ha.replicas,
-        podDisruptionBudget: ha.podDisruptionBudget,
-        priorityClassName: ha.priorityClassName,
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...props.nodeAffinity] }] } } },
-        topologySpreadConstraints: ha.topologySpreadConstraints,
-        tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...(props.tolerations ?? [])],
-        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-      },
+        props.values,
+      ),
       provider: props.provider,
     });
   }

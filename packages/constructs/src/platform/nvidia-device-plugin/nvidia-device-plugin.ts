@@ -1,11 +1,11 @@
-import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement";
-import type { IToleration } from "kubernetes-models/v1/Toleration";
+import type { INodeSelectorRequirement } from "kubernetes-models/v1/NodeSelectorRequirement" with { "resolution-mode": "import" };
+import type { IToleration } from "kubernetes-models/v1/Toleration" with { "resolution-mode": "import" };
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
+import { NVIDIA_DEVICE_PLUGIN_CHART } from "./chart";
 import { NODE_CLASS_LABEL } from "../../core/eks-nodes";
 import { labelKeyProblem } from "../../core/kubernetes-formats";
-import { ChartRelease } from "../chart-release";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 
 export const NVIDIA_DEVICE_PLUGIN_RELEASE = "nvidia-device-plugin";
 export const NVIDIA_DEVICE_PLUGIN_NAMESPACE = "kube-system";
@@ -26,13 +26,16 @@ export interface NvidiaDevicePluginProps {
    * every GPU class carries, or the plugin never lands where it is needed.
    */
   readonly tolerations: readonly IToleration[];
-  /** Helm values merged over the construct's (top-level keys replace), e.g. a `config` for time-slicing. @default {} */
-  readonly values?: Readonly<Record<string, unknown>>;
-  /** @default CHARTS.nvidiaDevicePlugin */
+  /**
+   * Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace;
+   * see `mergeValues`), e.g. a `config` for time-slicing. @default - none
+   */
+  readonly values?: HelmValues;
+  /** The chart to install. @default NVIDIA_DEVICE_PLUGIN_CHART */
   readonly chart?: ChartPin;
-  /** @default [] */
+  /** Resources the release waits for (e.g. the GPU node group). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** The helm provider (cluster) to install into. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -45,6 +48,7 @@ export interface NvidiaDevicePluginProps {
  * node-feature-discovery dependency stay off: the platform labels its GPU nodes itself.
  */
 export class NvidiaDevicePlugin extends Construct {
+  /** The device plugin's release (its `values` are the rendered values). */
   readonly release: ChartRelease;
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps) {
@@ -55,16 +59,18 @@ export class NvidiaDevicePlugin extends Construct {
       releaseName: NVIDIA_DEVICE_PLUGIN_RELEASE,
       namespace: NVIDIA_DEVICE_PLUGIN_NAMESPACE,
       createNamespace: false,
-      chart: props.chart ?? CHARTS.nvidiaDevicePlugin,
-      values: {
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...nodeAffinity] }] } } },
-        tolerations: [...props.tolerations],
-        priorityClassName: "system-node-critical",
-        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-        resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-        gfd: { enabled: false },
-        ...(props.values ?? {}),
-      },
+      chart: props.chart ?? NVIDIA_DEVICE_PLUGIN_CHART,
+      values: mergeValues(
+        {
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...nodeAffinity] }] } } },
+          tolerations: [...props.tolerations],
+          priorityClassName: "system-node-critical",
+          updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+          resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+          gfd: { enabled: false },
+        },
+        props.values,
+      ),
       dependsOn: props.dependsOn,
       provider: props.provider,
     });

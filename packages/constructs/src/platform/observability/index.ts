@@ -1,3 +1,4 @@
+export * from "./chart";
 export * from "./embedded-manifests";
 export * from "./observability-platform";
 export * from "./values";

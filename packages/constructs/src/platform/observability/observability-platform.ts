@@ -1,8 +1,8 @@
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS } from "../charts";
+import { FLUENT_BIT_CHART, KUBE_PROMETHEUS_STACK_CHART, OPENTELEMETRY_COLLECTOR_CHART } from "./chart";
 import { OBSERVABILITY_WORKLOADS, type ObservabilityWorkloadName } from "../../observability-aws/workloads";
-import { ChartRelease } from "../chart-release";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import type { HighAvailability } from "../resilience";
 import { OBSERVABILITY_NAMESPACES, fluentBitObjects, kubePrometheusStackObjects, otelCollectorObjects } from "./embedded-manifests";
@@ -19,6 +19,17 @@ import {
   type PrometheusRules,
 } from "./values";
 
+/** One setting per release of {@link ObservabilityPlatform}. */
+export interface ObservabilityReleases<T> {
+  /** kube-prometheus-stack (Prometheus, Alertmanager, node exporter). @default - the construct's */
+  readonly kubePrometheusStack?: T;
+  /** aws-for-fluent-bit (container logs). @default - the construct's */
+  readonly fluentBit?: T;
+  /** opentelemetry-collector (traces). @default - the construct's */
+  readonly otelCollector?: T;
+}
+
+/** Props of {@link ObservabilityPlatform}. */
 export interface ObservabilityPlatformProps {
   /** The EKS cluster's name: the `cluster` label of every series and span. */
   readonly clusterName: string;
@@ -50,9 +61,20 @@ export interface ObservabilityPlatformProps {
   readonly priorityClassName?: string;
   /** More rule files for `additionalPrometheusRulesMap`, by name. @default {} */
   readonly additionalRules?: PrometheusRules;
+  /**
+   * The chart of each release.
+   * @default - KUBE_PROMETHEUS_STACK_CHART, FLUENT_BIT_CHART and OPENTELEMETRY_COLLECTOR_CHART
+   */
+  readonly charts?: ObservabilityReleases<ChartPin>;
+  /**
+   * Helm values of each release, deep-merged over the construct's own (objects merge, arrays and
+   * scalars replace; see `mergeValues`); objects they embed are returned by `manifests()` too.
+   * @default - none
+   */
+  readonly values?: ObservabilityReleases<HelmValues>;
   /** What every release waits for (priority classes, the load balancer controller's webhook, …). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the four releases. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -79,11 +101,15 @@ export function durationHours(duration: string): number {
  * or embeds in values, for schema validation.
  */
 export class ObservabilityPlatform extends Construct {
+  /** The kube-prometheus-stack release. */
   readonly kubePrometheusStack: ChartRelease;
+  /** The aws-for-fluent-bit release. */
   readonly fluentBit: ChartRelease;
+  /** The opentelemetry-collector release. */
   readonly otelCollector: ChartRelease;
   /** Custom resources rendered by this construct (the collector's PodMonitor). */
   readonly monitors: ManifestsRelease;
+  /** Rendered replicas, budgets, spread and priority of Prometheus, Alertmanager and the collector. */
   readonly availability: { readonly prometheus: HighAvailability; readonly alertmanager: HighAvailability; readonly collector: HighAvailability };
 
   constructor(scope: Construct, id: string, props: ObservabilityPlatformProps) {
@@ -97,19 +123,22 @@ export class ObservabilityPlatform extends Construct {
     this.kubePrometheusStack = new ChartRelease(this, "kube-prometheus-stack", {
       releaseName: RELEASES.kubePrometheusStack,
       namespace: OBSERVABILITY_NAMESPACES.kubePrometheusStack,
-      chart: CHARTS.kubePrometheusStack,
-      values: kubePrometheusStackValues({
-        clusterName: props.clusterName,
-        region: props.region,
-        environment: props.environment,
-        remoteWriteUrl: props.remoteWriteUrl,
-        roleArn: props.roleArns.prometheus,
-        alerting: { topicArn: props.alertTopicArn, roleArn: props.roleArns.alertmanager },
-        prometheus: this.availability.prometheus,
-        alertmanager: this.availability.alertmanager,
-        retention: props.retention ?? "12h",
-        rules,
-      }),
+      chart: props.charts?.kubePrometheusStack ?? KUBE_PROMETHEUS_STACK_CHART,
+      values: mergeValues(
+        kubePrometheusStackValues({
+          clusterName: props.clusterName,
+          region: props.region,
+          environment: props.environment,
+          remoteWriteUrl: props.remoteWriteUrl,
+          roleArn: props.roleArns.prometheus,
+          alerting: { topicArn: props.alertTopicArn, roleArn: props.roleArns.alertmanager },
+          prometheus: this.availability.prometheus,
+          alertmanager: this.availability.alertmanager,
+          retention: props.retention ?? "12h",
+          rules,
+        }),
+        props.values?.kubePrometheusStack,
+      ),
       dependsOn,
       // CRDs, operator admission webhook jobs and two StatefulSets: more than the default 10 minutes on a fresh cluster.
       timeoutSeconds: 900,
@@ -118,16 +147,19 @@ export class ObservabilityPlatform extends Construct {
     this.fluentBit = new ChartRelease(this, "aws-for-fluent-bit", {
       releaseName: RELEASES.fluentBit,
       namespace: OBSERVABILITY_NAMESPACES.fluentBit,
-      chart: CHARTS.fluentBit,
-      values: fluentBitValues({ region: props.region, logGroupName: props.logGroupName, roleArn: props.roleArns.fluentBit }),
+      chart: props.charts?.fluentBit ?? FLUENT_BIT_CHART,
+      values: mergeValues(fluentBitValues({ region: props.region, logGroupName: props.logGroupName, roleArn: props.roleArns.fluentBit }), props.values?.fluentBit),
       dependsOn: [...dependsOn, this.kubePrometheusStack.release],
       provider,
     });
     this.otelCollector = new ChartRelease(this, "otel-collector", {
       releaseName: RELEASES.otelCollector,
       namespace: OBSERVABILITY_NAMESPACES.otelCollector,
-      chart: CHARTS.openTelemetryCollector,
-      values: otelCollectorValues({ clusterName: props.clusterName, region: props.region, roleArn: props.roleArns.otelCollector, collector: this.availability.collector }),
+      chart: props.charts?.otelCollector ?? OPENTELEMETRY_COLLECTOR_CHART,
+      values: mergeValues(
+        otelCollectorValues({ clusterName: props.clusterName, region: props.region, roleArn: props.roleArns.otelCollector, collector: this.availability.collector }),
+        props.values?.otelCollector,
+      ),
       dependsOn,
       provider,
     });

@@ -1,11 +1,11 @@
-import type { IAlertmanagerSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/AlertmanagerSpec";
-import type { IPrometheusRuleSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRuleSpec";
-import type { IPrometheusSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusSpec";
-import type { IStorageSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/StorageSpec";
-import type { IPodDisruptionBudgetSpec } from "kubernetes-models/policy/v1/PodDisruptionBudgetSpec";
-import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
-import type { IToleration } from "kubernetes-models/v1/Toleration";
-import type { ITopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint";
+import type { IAlertmanagerSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/AlertmanagerSpec" with { "resolution-mode": "import" };
+import type { IPrometheusRuleSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRuleSpec" with { "resolution-mode": "import" };
+import type { IPrometheusSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusSpec" with { "resolution-mode": "import" };
+import type { IStorageSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/StorageSpec" with { "resolution-mode": "import" };
+import type { IPodDisruptionBudgetSpec } from "kubernetes-models/policy/v1/PodDisruptionBudgetSpec" with { "resolution-mode": "import" };
+import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements" with { "resolution-mode": "import" };
+import type { IToleration } from "kubernetes-models/v1/Toleration" with { "resolution-mode": "import" };
+import type { ITopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint" with { "resolution-mode": "import" };
 import { OBSERVABILITY_WORKLOADS } from "../../observability-aws/workloads";
 import { highAvailability, toggledPodDisruptionBudget, type HighAvailability } from "../resilience";
 
@@ -119,18 +119,27 @@ export function pipelineRules(namespaces: { readonly fluentBit: string }): Prome
   };
 }
 
+/** Inputs of {@link kubePrometheusStackValues}. */
 export interface KubePrometheusStackValuesProps {
+  /** The `cluster` label of every series. */
   readonly clusterName: string;
+  /** SigV4 signing region and the `region` label. */
   readonly region: string;
+  /** The `environment` label of every series. */
   readonly environment: string;
+  /** The AMP workspace's remote-write URL. */
   readonly remoteWriteUrl: string;
+  /** Prometheus's IRSA role (remote write). */
   readonly roleArn: string;
   /** Where Alertmanager sends alerts: the region's SNS topic, published to with this IRSA role. */
   readonly alerting: { readonly topicArn: string; readonly roleArn: string };
+  /** Prometheus's replicas, budget, spread and priority. */
   readonly prometheus: HighAvailability;
+  /** Alertmanager's replicas, budget, spread and priority. */
   readonly alertmanager: HighAvailability;
   /** Local TSDB retention (remote write is the store). */
   readonly retention: string;
+  /** Rule files for `additionalPrometheusRulesMap`, by name. */
   readonly rules: PrometheusRules;
 }
 
@@ -238,9 +247,13 @@ export function alertmanagerConfig(topicArn: string, region: string): Alertmanag
   };
 }
 
+/** Inputs of {@link fluentBitValues}. */
 export interface FluentBitValuesProps {
+  /** CloudWatch Logs region. */
   readonly region: string;
+  /** The pre-created log group. */
   readonly logGroupName: string;
+  /** Fluent Bit's IRSA role. */
   readonly roleArn: string;
 }
 
@@ -278,10 +291,15 @@ export function fluentBitValues(props: FluentBitValuesProps): Record<string, unk
   };
 }
 
+/** Inputs of {@link otelCollectorValues}. */
 export interface OtelCollectorValuesProps {
+  /** The `cluster` attribute of every span. */
   readonly clusterName: string;
+  /** X-Ray region. */
   readonly region: string;
+  /** The collector's IRSA role. */
   readonly roleArn: string;
+  /** The collector's replicas, budget, spread and priority. */
   readonly collector: HighAvailability;
 }
 
@@ -353,10 +371,15 @@ function budget(ha: HighAvailability): PodDisruptionBudgetValues {
   return toggledPodDisruptionBudget(ha);
 }
 
+/** Inputs of {@link availability}. */
 export interface AvailabilityProps {
+  /** Prometheus replicas. @default 2 */
   readonly prometheusReplicas?: number;
+  /** Alertmanager replicas. @default 3 */
   readonly alertmanagerReplicas?: number;
+  /** Collector replicas. @default 2 */
   readonly collectorReplicas?: number;
+  /** PriorityClass of the three. @default - none (the charts' default priority) */
   readonly priorityClassName?: string;
 }
 

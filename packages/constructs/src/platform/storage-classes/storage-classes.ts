@@ -28,7 +28,7 @@ export interface StorageClassesProps {
   readonly ebsKmsKeyArn?: string;
   /** Name of the default gp3 class. @default "gp3" */
   readonly gp3Name?: string;
-  /** @default - see EfsStorageClassOptions */
+  /** The EFS class: its name, and how each volume's access point is made (`EfsStorageClassOptions`). @default - "efs", permissions "700", gids 50000-7000000, base path "/dynamic" */
   readonly efs?: EfsStorageClassOptions;
   /**
    * Existing classes to un-default with a `kubernetes_annotations` (server-side apply, forced):
@@ -36,7 +36,7 @@ export interface StorageClassesProps {
    * Each named class must exist (EKS creates `gp2`), or the apply fails. @default ["gp2"]
    */
   readonly demoteClasses?: readonly string[];
-  /** @default - the stack's default kubernetes provider */
+  /** The kubernetes provider (cluster) the classes are created with. @default - the stack's default kubernetes provider */
   readonly provider?: TerraformProvider;
 }
 

@@ -1,2 +1,3 @@
+export * from "./chart";
 export * from "./priority-classes";
 export * from "./workload-defaults";

@@ -4,10 +4,11 @@ import { Construct } from "constructs";
 import { PRIORITY_CLASSES, type PlatformPriorityClass } from "../resilience";
 import { isDnsSubdomain } from "../../core/kubernetes-formats";
 
+/** Props of {@link PriorityClasses}. */
 export interface PriorityClassesProps {
-  /** @default Object.values(PRIORITY_CLASSES) */
+  /** The classes to create; at most one may be `globalDefault`. @default Object.values(PRIORITY_CLASSES) */
   readonly classes?: readonly PlatformPriorityClass[];
-  /** @default - the stack's default kubernetes provider */
+  /** Kubernetes provider of the classes. @default - the stack's default kubernetes provider */
   readonly provider?: TerraformProvider;
 }
 

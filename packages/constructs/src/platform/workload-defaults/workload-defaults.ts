@@ -1,9 +1,9 @@
-import type { IClusterPolicy } from "@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy";
-import type { IClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import type { IClusterPolicy } from "@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy" with { "resolution-mode": "import" };
+import type { IClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole" with { "resolution-mode": "import" };
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CHARTS, type ChartPin } from "../charts";
-import { ChartRelease } from "../chart-release";
+import { KYVERNO_CHART } from "./chart";
+import { ChartRelease, mergeValues, type ChartPin, type HelmValues } from "../chart-release";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 import { PRIORITY_CLASSES, ZONE_TOPOLOGY_KEY, highAvailability, toggledPodDisruptionBudget, type HighAvailability } from "../resilience";
 import { isDnsLabel } from "../../core/kubernetes-formats";
@@ -17,40 +17,45 @@ export const ALWAYS_EXCLUDED_NAMESPACES = ["kube-system", "kube-public", "kube-n
 
 const KYVERNO_RELEASE = "kyverno";
 
+/** Replicas per Kyverno controller; each must be >= 2 (see `highAvailability`). */
 export interface KyvernoReplicas {
   /** Admission webhook replicas; the webhook answers every matched API request. @default 3 */
   readonly admission?: number;
   /** Background controller (generate rules, so it creates the PDBs). @default 2 */
   readonly background?: number;
-  /** @default 2 */
+  /** Cleanup controller (cleanup policies and TTL deletions). @default 2 */
   readonly cleanup?: number;
-  /** @default 2 */
+  /** Reports controller (policy reports). @default 2 */
   readonly reports?: number;
 }
 
+/** Props of {@link WorkloadDefaults}. */
 export interface WorkloadDefaultsProps {
-  /** @default "kyverno" */
+  /** Namespace of Kyverno and its releases (created; always excluded from the defaults); a DNS label. @default "kyverno" */
   readonly namespace?: string;
-  /** @default - see KyvernoReplicas */
+  /** Replicas per Kyverno controller. @default - 3 admission, 2 of each other controller (see KyvernoReplicas) */
   readonly replicas?: KyvernoReplicas;
   /** Must exist before the release (see `PriorityClasses`). @default "platform-critical" */
   readonly priorityClassName?: string;
   /** More namespaces the defaults leave alone (on top of kube-system, kube-public, kube-node-lease and Kyverno's). @default [] */
   readonly excludedNamespaces?: readonly string[];
-  /** @default CHARTS.kyverno */
+  /** The chart to install. @default KYVERNO_CHART */
   readonly chart?: ChartPin;
-  /** E.g. the priority classes. @default [] */
+  /** Helm values deep-merged over the construct's own (objects merge, arrays and scalars replace; see `mergeValues`). @default - none */
+  readonly values?: HelmValues;
+  /** Resources the Kyverno release waits for, e.g. the priority classes its pods name. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** @default - the stack's default helm provider */
+  /** Helm provider of the three releases. @default - the stack's default helm provider */
   readonly provider?: TerraformProvider;
 }
 
 type Manifest<T> = T & KubernetesManifest;
 
+/** Options of {@link workloadDefaultManifests}. */
 export interface WorkloadDefaultPolicyOptions {
   /** Kyverno's namespace, excluded like the system namespaces. */
   readonly kyvernoNamespace: string;
-  /** @default [] */
+  /** More namespaces the policies leave alone. @default [] */
   readonly excludedNamespaces?: readonly string[];
 }
 
@@ -210,10 +215,13 @@ export function workloadDefaultManifests(options: WorkloadDefaultPolicyOptions):
  * See README.md next to this file.
  */
 export class WorkloadDefaults extends Construct {
+  /** The Kyverno release. */
   readonly kyverno: ChartRelease;
+  /** The ClusterRoles aggregated into Kyverno's controllers, released before the policies. */
   readonly rbac: ManifestsRelease;
+  /** The two ClusterPolicies. */
   readonly policies: ManifestsRelease;
-  /** By Kyverno controller. */
+  /** The rendered replicas, budget, spread and priority, by Kyverno controller. */
   readonly highAvailability: Readonly<Record<"admission" | "background" | "cleanup" | "reports", HighAvailability>>;
 
   constructor(scope: Construct, id: string, props: WorkloadDefaultsProps = {}) {
@@ -248,13 +256,16 @@ export class WorkloadDefaults extends Construct {
     this.kyverno = new ChartRelease(this, "kyverno", {
       releaseName: KYVERNO_RELEASE,
       namespace,
-      chart: props.chart ?? CHARTS.kyverno,
-      values: {
-        admissionController: values(this.highAvailability.admission),
-        backgroundController: values(this.highAvailability.background),
-        cleanupController: values(this.highAvailability.cleanup),
-        reportsController: values(this.highAvailability.reports),
-      },
+      chart: props.chart ?? KYVERNO_CHART,
+      values: mergeValues(
+        {
+          admissionController: values(this.highAvailability.admission),
+          backgroundController: values(this.highAvailability.background),
+          cleanupController: values(this.highAvailability.cleanup),
+          reportsController: values(this.highAvailability.reports),
+        },
+        props.values,
+      ),
       dependsOn: props.dependsOn,
       provider: props.provider,
     });
