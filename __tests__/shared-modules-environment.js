@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS files jest loads untranspiled */
 const { TestEnvironment } = require("jest-environment-node");
 const { GLOBAL, enabled } = require("./shared-modules");
+const { waitForBuiltInSynth } = require("./built-in-synth-wait");
 
 const LEAN = Symbol.for("meridian.leanStackFormatter");
 
@@ -38,12 +39,19 @@ function skipTokenTraces() {
   }
 }
 
-/** jest's node environment, plus the worker's `require` for the shared modules (see shared-modules.js). */
+/**
+ * jest's node environment, plus the worker's `require` for the shared modules (see
+ * shared-modules.js); it waits for the global setup's synthesis of the built-in catalogue unless
+ * the test file's docblock says `@builtInSynth unused`.
+ */
 class SharedModulesEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     leanStackFormatter();
     skipTokenTraces();
+    if (context.docblockPragmas.builtInSynth !== "unused") {
+      waitForBuiltInSynth();
+    }
     this.global[GLOBAL] = { require: (path) => require(path), leanStackFormatter };
   }
 }

@@ -20,9 +20,22 @@ import { formatPolicyReport, policyFindings, policySummary } from "../src/policy
 
 const USAGE = "usage: npm run policy -- [--outdir <synthesized dir>] [--json <file>] [--verbose]";
 
-function main(): number {
+/**
+ * The command over `argv`, as its exit code; exported for its test, which runs it in-process (the
+ * script runs only as the main module).
+ */
+export function policyMain(argv: readonly string[]): number {
+  try {
+    return runPolicy(argv);
+  } catch (error) {
+    console.error(`policy check could not run: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+function runPolicy(argv: readonly string[]): number {
   const flags = parseOrExitCode(
-    () => parseFlags(process.argv.slice(2), { outdir: { type: "string", default: "cdktf.out" }, json: { type: "string" }, verbose: { type: "boolean", default: false } }),
+    () => parseFlags(argv, { outdir: { type: "string", default: "cdktf.out" }, json: { type: "string" }, verbose: { type: "boolean", default: false } }),
     USAGE,
     processOutput,
     { ok: 0, usage: 2 },
@@ -49,9 +62,6 @@ function main(): number {
   return summary.unsuppressed === 0 ? 0 : 1;
 }
 
-try {
-  process.exit(main());
-} catch (error) {
-  console.error(`policy check could not run: ${(error as Error).message}`);
-  process.exit(2);
+if (require.main === module) {
+  process.exit(policyMain(process.argv.slice(2)));
 }

@@ -5,12 +5,16 @@
  * the simulated state until no changes, each head against the settled state). Run it again when
  * the AWS provider or Terraform changes (the test fails when the provider pin no longer matches):
  *
- *   npx tsx scripts/record-gate-plans.ts
+ *   npx tsx scripts/record-gate-plans.ts           # re-record
+ *   npx tsx scripts/record-gate-plans.ts --check   # CI: exit 1 when the recording is no longer what Terraform plans
  *
  * Then it runs the real gate over the same fixture and checks that its review matches what the
- * recorded head plans give, so the recording and the gate cannot drift apart unnoticed.
+ * recorded head plans give, so the recording and the gate cannot drift apart unnoticed. With
+ * `--check` (.ci/run) it writes nothing and fails when what the real Terraform and provider plan
+ * now (the changes each head reviews to, how many plans the self-check takes, the provider pin)
+ * differs from the checked-in recording: the jest test would replay stale plans.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURE_STACKS, pinnedAwsVersion, writeGateFixture, type RecordedGatePlans } from "../__tests__/plan-review/gate-fixture";
@@ -89,11 +93,43 @@ async function main(): Promise<void> {
       provider_schemas: { [AWS]: { resource_schemas: Object.fromEntries(Object.entries(awsSchema.resource_schemas ?? {}).filter(([type]) => types.has(type))) } },
     };
     const recorded: RecordedGatePlans = { terraformVersion: version, awsVersion, schema, basePlans, headPlans: headPlans as RecordedGatePlans["headPlans"] };
+    if (process.argv.includes("--check")) {
+      const problems = staleness(JSON.parse(readFileSync(OUTPUT, "utf8")) as RecordedGatePlans, recorded);
+      if (problems.length > 0) {
+        console.error(`${OUTPUT} is stale: re-record with \`npx tsx scripts/record-gate-plans.ts\` and commit it.\n${problems.map((p) => `  ${p}`).join("\n")}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`recorded gate plans are current (terraform ${version}, aws ${awsVersion}): ${OUTPUT}`);
+      return;
+    }
     writeFileSync(OUTPUT, `${JSON.stringify(recorded, null, 1)}\n`);
     console.log(`recorded ${basePlans.length} base plan(s) (${basePlans.length - 1} self-check) and ${Object.keys(headPlans).length} head plans with terraform ${version}, aws ${awsVersion}: ${OUTPUT}`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** What differs between the checked-in recording and a fresh one, as a reviewer reads the plans (not timestamps or versions of Terraform itself). */
+function staleness(checkedIn: RecordedGatePlans, fresh: RecordedGatePlans): string[] {
+  const problems: string[] = [];
+  if (checkedIn.awsVersion !== fresh.awsVersion) {
+    problems.push(`recorded with aws ${checkedIn.awsVersion}, the stacks pin ${fresh.awsVersion}`);
+  }
+  if (checkedIn.basePlans.length !== fresh.basePlans.length) {
+    problems.push(`the self-check now settles after ${fresh.basePlans.length - 1} plan(s), recorded: ${checkedIn.basePlans.length - 1}`);
+  }
+  const reviewed = (plans: readonly unknown[]) => plans.map((plan) => JSON.stringify(reviewedChanges(plan as PlanJson)));
+  if (JSON.stringify(reviewed(checkedIn.basePlans)) !== JSON.stringify(reviewed(fresh.basePlans))) {
+    problems.push(`the base plans review differently: now ${reviewed(fresh.basePlans).join(" | ")}`);
+  }
+  for (const stack of FIXTURE_STACKS) {
+    const [was, is] = reviewed([checkedIn.headPlans[stack], fresh.headPlans[stack]]);
+    if (was !== is) {
+      problems.push(`${stack}: the head now reviews to ${is}, recorded: ${was}`);
+    }
+  }
+  return problems;
 }
 
 main().catch((error: Error) => {

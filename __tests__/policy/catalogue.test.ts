@@ -10,6 +10,7 @@ import { RULES } from "../../src/policy/rules/catalogue";
 import { buildPlatformApp } from "../../stacks/platform-app";
 import { BUILT_IN_SYNTH_DIR_VARIABLE, validCatalogue } from "../helpers";
 import { fixtureStack } from "./fixtures";
+import { policyMain } from "../../scripts/policy";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -85,6 +86,7 @@ describe("the rule catalogue", () => {
   });
 });
 
+// The script runs once as `npm run policy` does (the failing fixture); its other exits run in-process.
 describe("scripts/policy.ts", () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [require.resolve("tsx/cli"), "scripts/policy.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
 
@@ -111,15 +113,30 @@ describe("scripts/policy.ts", () => {
     }
   });
 
+  /** The command in-process, capturing what it prints. */
+  function policyInProcess(...argv: string[]): { status: number; stderr: string } {
+    let stderr = "";
+    const spies = [
+      jest.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true)),
+      jest.spyOn(console, "error").mockImplementation((line) => void (stderr += `${line}\n`)),
+      jest.spyOn(console, "log").mockImplementation(() => undefined),
+    ];
+    try {
+      return { status: policyMain(argv), stderr };
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+  }
+
   test("exits 2 naming an unknown flag, with the usage", () => {
-    const result = run("--ouptdir", "x");
+    const result = policyInProcess("--ouptdir", "x");
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("Unknown option '--ouptdir'");
     expect(result.stderr).toContain("usage: npm run policy --");
   });
 
   test("exits 2 when there is no synthesized output", () => {
-    const result = run("--outdir", join(tmpdir(), "policy-nothing-here"));
+    const result = policyInProcess("--outdir", join(tmpdir(), "policy-nothing-here"));
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("policy check could not run: no synthesized output in");
   });

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyOffline } from "../../src/verification/offline-verification";
+import { configDigest, planDigestFile, readSynthesizedStacks } from "../../src/verification/synthesized-stacks";
 
 /**
  * How the offline verification runs and reports each Terraform step, with a fake Terraform: the
@@ -38,14 +39,17 @@ jest.mock("../../src/verification/terraform-cli", () => {
 const root = mkdtempSync(join(tmpdir(), "offline-steps-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const STACKS = ["fails-plan", "fails-show", "fails-validate", "fine"];
+const STACKS = ["fails-plan", "fails-show", "fails-validate", "fine", "in-cluster"];
 
 function outdir(): string {
   const dir = join(root, "out");
   const manifest = { stacks: {} as Record<string, object> };
   for (const stack of STACKS) {
     mkdirSync(join(dir, "stacks", stack), { recursive: true });
-    const config = { terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } }, provider: { aws: [{ region: "us-east-1" }] }, resource: { aws_vpc: { main: { cidr_block: "10.0.0.0/16" } } } };
+    const config =
+      stack === "in-cluster"
+        ? { terraform: { required_providers: { kubernetes: { source: "hashicorp/kubernetes", version: "2.38.0" } } }, resource: { kubernetes_namespace: { ns: { metadata: { name: "x" } } } } }
+        : { terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } }, provider: { aws: [{ region: "us-east-1" }] }, resource: { aws_vpc: { main: { cidr_block: "10.0.0.0/16" } } } };
     writeFileSync(join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(config));
     manifest.stacks[stack] = { name: stack, workingDirectory: `stacks/${stack}`, synthesizedStackPath: `stacks/${stack}/cdk.tf.json`, dependencies: [] };
   }
@@ -75,9 +79,16 @@ describe("offline verification steps", () => {
     expect(log).toEqual(expect.arrayContaining([expect.stringMatching(/^fails-validate: terraform validate failed:\nError: validate went wrong/)]));
   });
 
-  test("plans the other stacks regardless, counting the plan's actions and writing its JSON", () => {
+  test("plans the other stacks regardless, counting the plan's actions and writing its JSON and the digest of the configuration it planned", () => {
     expect(outcomes.find((o) => o.stack === "fine")).toMatchObject({ status: "planned", plan: { create: 1, update: 0, replace: 0, delete: 0 } });
     expect(JSON.parse(readFileSync(join(dir, "plans", "fine.json"), "utf8")).resource_changes).toHaveLength(1);
+    const [fine] = readSynthesizedStacks(dir).filter((s) => s.name === "fine");
+    expect(readFileSync(planDigestFile(join(dir, "plans"), "fine"), "utf8")).toBe(`${configDigest(fine!.config)}\n`);
     expect(outcomes.map((o) => o.stack)).toEqual(STACKS);
+  });
+
+  test("lists a kubernetes stack as not plannable offline instead of skipping it silently, and runs no Terraform for it", () => {
+    expect(outcomes.find((o) => o.stack === "in-cluster")).toMatchObject({ status: "not-plannable", reason: expect.stringContaining("kubernetes") });
+    expect(mockTerraform.calls.filter((c) => c.stack === "in-cluster")).toEqual([]);
   });
 });

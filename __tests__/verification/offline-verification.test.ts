@@ -1,10 +1,14 @@
+/**
+ * @builtInSynth unused
+ */
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { verifyOffline, type StackOutcome } from "../../src/verification/offline-verification";
-import { LOCK_FILE, initWorkspace, offlineTerraform, prepareWorkspace, providerRequirementsKey } from "../../src/verification/offline-workspace";
-import { SYNTHESIZED_FILE, configDigest, planDigestFile, readSynthesizedStacks, type SynthesizedStack } from "../../src/verification/synthesized-stacks";
+import type { PlanJson } from "../../src/terraform/plan-json";
+import { countActions } from "../../src/verification/offline-verification";
+import { LOCK_FILE, initWorkspace, offlineTerraform, planJsonText, prepareWorkspace, providerRequirementsKey } from "../../src/verification/offline-workspace";
+import { SYNTHESIZED_FILE, readSynthesizedStacks, type SynthesizedStack } from "../../src/verification/synthesized-stacks";
 import { synthFixtureApp } from "./fixtures";
 
 const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
@@ -16,37 +20,42 @@ const describeWithTerraform = terraformAvailable ? describe : onCi ? describe : 
 
 /**
  * The one real `terraform plan` of the test suite: the fixture's consumer of cross-stack
- * references, planned offline with the real provider from the mirror (init, validate, plan,
- * show: ~15 s of CPU, most of it the AWS provider loading its schema). The other fixture stacks
- * are not planned here: `npm run verify` in CI plans every AWS stack of the catalogue, and how
- * a failing step is reported is tested with a fake Terraform (offline-steps.test.ts).
+ * references, in an offline workspace (the overrides and placeholder outputs that `npm run
+ * verify`, the gate and the rehearsal all plan with), planned with the real provider from the
+ * mirror: init, plan and show, ~10 s of the AWS provider loading its schema. The other fixture
+ * stacks are not planned: `npm run verify` in CI validates and plans every AWS stack of the
+ * catalogue, and how the verification runs and reports its steps is tested with a fake Terraform
+ * (offline-steps.test.ts).
  */
-describeWithTerraform("offline verification with the real provider", () => {
+describeWithTerraform("an offline workspace planned with the real provider", () => {
   let outdir: string;
-  let outcomes: Map<string, StackOutcome>;
+  let plan: PlanJson & { planned_values: { outputs: Record<string, { value: unknown }> } };
 
   beforeAll(async () => {
     if (!terraformAvailable) {
       throw new Error(`CI=true but terraform is not runnable (${terraform.error?.message ?? terraform.stderr}); install Terraform >= 1.11`);
     }
     outdir = synthFixtureApp();
-    const results = await verifyOffline({ outdir, stacks: ["consumer", "in-cluster"], concurrency: 2 });
-    outcomes = new Map(results.map((o) => [o.stack, o]));
+    const stacks = readSynthesizedStacks(outdir);
+    const consumer = stacks.find((s) => s.name === "consumer")!;
+    const workRoot = join(outdir, "offline");
+    const offline = await offlineTerraform(workRoot, [consumer]);
+    const dir = join(workRoot, consumer.name);
+    prepareWorkspace(consumer, stacks, dir);
+    expect(await initWorkspace(consumer, dir, offline)).toMatchObject({ ok: true });
+    const shown = await planJsonText(dir, offline);
+    if (!shown.ok) {
+      throw new Error(`terraform ${shown.step} failed: ${shown.message}`);
+    }
+    plan = JSON.parse(shown.stdout);
   }, 120_000);
 
-  test("plans a consumer of cross-stack references with placeholder outputs, and writes its plan JSON and configuration digest", () => {
-    expect(outcomes.get("consumer")).toMatchObject({ status: "planned", plan: { create: 1, update: 0, replace: 0, delete: 0 } });
-    const plan = JSON.parse(readFileSync(join(outdir, "plans", "consumer.json"), "utf8"));
-    expect(plan.resource_changes.map((c: { address: string }) => c.address)).toEqual(["aws_security_group.group"]);
-    expect(plan.planned_values.outputs.seen_vpc.value).toMatch(/^vpc-[0-9a-f]+$/);
-    expect(plan.planned_values.outputs.seen_subnets.value).toHaveLength(2);
+  test("plans a consumer of cross-stack references with placeholder outputs shaped as the provider validates them", () => {
+    expect(countActions(plan)).toEqual({ create: 1, update: 0, replace: 0, delete: 0 });
+    expect(plan.resource_changes!.map((c) => c.address)).toEqual(["aws_security_group.group"]);
+    expect(plan.planned_values.outputs.seen_vpc!.value).toMatch(/^vpc-[0-9a-f]+$/);
+    expect(plan.planned_values.outputs.seen_subnets!.value).toHaveLength(2);
     expect(plan.planned_values.outputs.seen_nat_addresses).toMatchObject({ value: [expect.stringMatching(/^sim-/), expect.any(String), expect.any(String)] });
-    const [consumer] = readSynthesizedStacks(outdir).filter((s) => s.name === "consumer");
-    expect(readFileSync(planDigestFile(join(outdir, "plans"), "consumer"), "utf8")).toBe(`${configDigest(consumer!.config)}\n`);
-  });
-
-  test("lists the kubernetes stack as not plannable offline instead of skipping it silently", () => {
-    expect(outcomes.get("in-cluster")).toMatchObject({ status: "not-plannable", reason: expect.stringContaining("kubernetes") });
   });
 
   test("installs the providers before any workspace runs, so no workspace init rewrites the shared plugin cache", () => {
