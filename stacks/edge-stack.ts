@@ -5,12 +5,11 @@ import { edgeStackName, resourcePrefix } from "../src/config/naming";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import { EdgeDns } from "@meridian/constructs";
 import { FlowLogBucket } from "@meridian/constructs";
-import { GlobalAccelerator } from "@meridian/constructs";
-import type { RegionalStack } from "./regional-stack";
+import { GlobalAccelerator, type IRegionalIngress } from "@meridian/constructs";
 
 export interface EdgeStackProps extends EnvironmentStackProps {
-  /** The environment's regional stacks, one per region; their NLBs become the endpoints. */
-  readonly regionalStacks: readonly RegionalStack[];
+  /** The environment's regional ingress load balancers, one per region: the accelerator's endpoints and the latency records' targets. */
+  readonly ingresses: readonly IRegionalIngress[];
 }
 
 /** Prefix under which Global Accelerator writes flow logs. */
@@ -39,7 +38,7 @@ export class EdgeStack extends TerraformStack {
     const providers = environmentBackendAndProviders(this, props, { homeRegion: environment.homeRegion });
     const partition = new DataAwsPartition(this, "partition").partition;
     const prefix = resourcePrefix(catalogue.project, environment.name);
-    const byRegion = new Map(props.regionalStacks.map((stack) => [stack.region, stack]));
+    const byRegion = new Map(props.ingresses.map((ingress) => [ingress.region, ingress]));
 
     const flowLogs = new FlowLogBucket(this, "flow-logs", {
       provider: providers.home,
@@ -58,7 +57,7 @@ export class EdgeStack extends TerraformStack {
       clientIpPreservation: edge.clientIpPreservation,
       requiredRegions: environment.regions.map((r) => r.region),
       endpoints: environment.regions.map((r) => ({
-        ingress: regional(byRegion, r.region, id).ingress,
+        ingress: ingressOf(byRegion, r.region, id),
         // A region the catalogue leaves out takes the construct's defaults (dial 100, weight 128).
         trafficDialPercentage: edge.trafficDials[r.region],
         weight: edge.endpointWeights[r.region],
@@ -78,7 +77,7 @@ export class EdgeStack extends TerraformStack {
         latency: dns.latencyRecordName
           ? {
               recordName: dns.latencyRecordName,
-              loadBalancers: environment.regions.map((r) => ({ ingress: regional(byRegion, r.region, id).ingress, drained: edge.trafficDials[r.region] === 0 })),
+              loadBalancers: environment.regions.map((r) => ({ ingress: ingressOf(byRegion, r.region, id), drained: edge.trafficDials[r.region] === 0 })),
               protocol: edge.healthCheck.protocol,
               port: edge.healthCheck.port ?? edge.listeners[0]!.port,
               path: edge.healthCheck.path,
@@ -103,10 +102,10 @@ export class EdgeStack extends TerraformStack {
   }
 }
 
-function regional(byRegion: Map<string, RegionalStack>, region: string, stack: string): RegionalStack {
+function ingressOf(byRegion: Map<string, IRegionalIngress>, region: string, stack: string): IRegionalIngress {
   const found = byRegion.get(region);
   if (!found) {
-    throw new Error(`${stack}: no regional stack for ${region}; pass one regional stack per region of the environment`);
+    throw new Error(`${stack}: no ingress in ${region}; pass one ingress per region of the environment`);
   }
   return found;
 }

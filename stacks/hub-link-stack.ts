@@ -6,11 +6,11 @@ import { SpokePeeringAcceptance } from "@meridian/constructs";
 import { readStackOutputs } from "../src/state/s3-backend";
 import { hubNetworkStateKey } from "../src/state/state-access";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
-import type { RegionalStack } from "./regional-stack";
+import type { RegionalHandles } from "./regional-stack";
 
 export interface HubLinkStackProps extends EnvironmentStackProps {
-  /** The spoke cluster's regional stack. */
-  readonly regional: RegionalStack;
+  /** The spoke cluster's region (its `RegionalStack`; the caller orders the stacks). */
+  readonly regional: RegionalHandles;
 }
 
 /**
@@ -34,9 +34,8 @@ export class HubLinkStack extends TerraformStack {
       name: clusterName(catalogue.project, environment.name, regional.region),
       peeringConnectionId: hubNetwork.getString(hubPeeringOutputName(environment.name, regional.region)),
       hubVpcCidr: hubRegion.vpcCidr,
-      routeTableIds: regional.network.privateRouteTables.map((table) => table.id),
+      routeTableIds: regional.privateRouteTableIds,
       clusterSecurityGroupId: regional.cluster.clusterSecurityGroupId,
     });
-    this.addDependency(regional);
   }
 }

@@ -39,7 +39,7 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
       readers.forEach((reader) => reader.addDependency(writer!));
     }
     if (environment.edge) {
-      new EdgeStack(app, { catalogue, environment, regionalStacks: [writer!, ...readers], stateSite });
+      new EdgeStack(app, { catalogue, environment, ingresses: [writer!, ...readers].map((stack) => stack.ingress), stateSite });
     }
     clusters.push(...[writer!, ...readers].map((stack) => ({ environment, stack })));
   }
@@ -68,6 +68,7 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
   }
   for (const spoke of spokes) {
     const link = new HubLinkStack(app, { catalogue, environment: spoke.environment, regional: spoke.stack, stateSite });
+    link.addDependency(spoke.stack);
     if (hubNetwork) {
       link.addDependency(hubNetwork);
     }

@@ -12,14 +12,14 @@ import { installClusterAddons } from "./platform/cluster-addons";
 import { installGitOps } from "./platform/gitops";
 import { installObservability } from "./platform/observability";
 import type { PlatformContext } from "./platform/platform-context";
-import type { RegionalStack } from "./regional-stack";
+import type { RegionalHandles } from "./regional-stack";
 
 export interface PlatformStackProps extends EnvironmentStackProps {
   readonly region: RegionConfig;
-  /** The cluster's regional stack. */
-  readonly regional: RegionalStack;
-  /** On the GitOps hub: the regional stacks of every cluster it manages. @default [] */
-  readonly managedClusters?: readonly RegionalStack[];
+  /** The cluster's region (its `RegionalStack`). */
+  readonly regional: RegionalHandles;
+  /** On the GitOps hub: the region of every cluster it manages (their `RegionalStack`s). @default [] */
+  readonly managedClusters?: readonly RegionalHandles[];
 }
 
 /** The exec credential plugin both providers use: a fresh token per run, never one read at plan time. */
@@ -46,8 +46,8 @@ export class PlatformStack extends TerraformStack {
     super(scope, id);
     useEnvironmentBackend(this, catalogue, environment.name, props.stateSite);
     const name = clusterName(catalogue.project, environment.name, region.region);
-    const host = regional.cluster.cluster.endpoint;
-    const clusterCaCertificate = Fn.base64decode(regional.cluster.cluster.certificateAuthority.get(0).data);
+    const host = regional.cluster.endpoint;
+    const clusterCaCertificate = Fn.base64decode(regional.cluster.certificateAuthorityData);
     const exec = eksTokenExec(name, region.region);
     new KubernetesProvider(this, "kubernetes", { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, "helm", { kubernetes: { host, clusterCaCertificate, exec } });

@@ -6,12 +6,12 @@ import { planSubnets } from "@meridian/constructs";
 import { auroraClusterIdentifier, clusterName, masterSecretName, regionalStackName, shortRegion } from "../src/config/naming";
 import { environmentBackendAndProviders, type EnvironmentStackProps } from "./environment-stack";
 import type { RegionConfig } from "../src/config/schema";
-import { AuroraRegionalMember } from "@meridian/constructs";
+import { AuroraRegionalMember, type IAuroraGlobalDatabase } from "@meridian/constructs";
 import { CONTROLLER_IDENTITIES, type ControllerName } from "@meridian/constructs";
 import { RegionFailureDrill } from "@meridian/constructs";
 import { AzFaultExperiment } from "@meridian/constructs";
 import { clusterAutoscalerStatements, externalDnsStatements, loadBalancerControllerStatements } from "@meridian/constructs";
-import { EksCluster } from "@meridian/constructs";
+import { EksCluster, type IEksCluster } from "@meridian/constructs";
 import { IrsaRole } from "@meridian/constructs";
 import { ManagedNodeGroups } from "@meridian/constructs";
 import { managedNodeGroupsOf } from "@meridian/constructs";
@@ -21,7 +21,6 @@ import { Network } from "@meridian/constructs";
 import { ObservabilityAws } from "@meridian/constructs";
 import { RegionalIngress } from "@meridian/constructs";
 import { SharedFileSystem } from "@meridian/constructs";
-import type { GlobalDatabaseStack } from "./global-database-stack";
 import { installGitOpsAccess } from "./platform/gitops";
 import { REGIONAL_OUTPUTS, type RegionalOutputName } from "./regional-outputs";
 
@@ -32,10 +31,58 @@ import { REGIONAL_OUTPUTS, type RegionalOutputName } from "./regional-outputs";
  */
 export type ControllerRoles = { readonly loadBalancerController: IrsaRole } & { readonly [name in Exclude<ControllerName, "loadBalancerController">]?: IrsaRole };
 
+/** The in-cluster controllers' IRSA role ARNs, by the library's controller identity (only the load balancer controller's is always there). */
+export type ControllerRoleHandles = { readonly loadBalancerController: { readonly arn: string } } & {
+  readonly [name in Exclude<ControllerName, "loadBalancerController">]?: { readonly arn: string };
+};
+
+/**
+ * What the stacks built on one region (its platform stack, its link to the GitOps hub) read of
+ * it: handles to its resources, not the stack that made them. `RegionalStack` is one; a region
+ * whose resources another state owns is another (`EksCluster.fromClusterAttributes` and plain
+ * strings).
+ */
+export interface RegionalHandles {
+  /** The name of the stack that owns the region's resources, for messages. */
+  readonly stackName: string;
+  /** The region, e.g. `us-east-1`. */
+  readonly region: string;
+  /** The region's EKS cluster. */
+  readonly cluster: IEksCluster;
+  /** ARN of the KMS key that encrypts the cluster's volumes (EBS storage class, Karpenter's node volumes). */
+  readonly volumeKeyArn: string;
+  /** The cluster's VPC. */
+  readonly vpcId: string;
+  /** The private subnets' route tables, one per AZ. */
+  readonly privateRouteTableIds: readonly string[];
+  /** ARN of the ingress NLB's target group the cluster's ingress service registers in. */
+  readonly ingressTargetGroupArn: string;
+  /** The shared EFS file system of the EFS storage class. */
+  readonly fileSystemId: string;
+  /** Name of the SQS queue EC2 interruption and rebalance events arrive in (Karpenter reads it). */
+  readonly interruptionQueueName: string;
+  /** URL of that queue (the node termination handler reads it). */
+  readonly interruptionQueueUrl: string;
+  /** The in-cluster controllers' IRSA roles. */
+  readonly controllerRoles: ControllerRoleHandles;
+  /** Karpenter's AWS side. @default - none: the region does not run Karpenter */
+  readonly karpenterRoles?: { readonly controllerRoleArn: string; readonly nodeRoleName: string };
+  /** The observability agents' AWS side: AMP remote write, the workload log group, each agent's role. */
+  readonly observability: Pick<ObservabilityAws, "remoteWriteUrl" | "workloadLogGroupName" | "roleArns">;
+}
+
 export interface RegionalStackProps extends EnvironmentStackProps {
   readonly region: RegionConfig;
-  /** The environment's global data stack; required when the environment has a database. @default - none */
-  readonly globalData?: GlobalDatabaseStack;
+  /** The environment's global data (its `GlobalDatabaseStack`); required when the environment has a database. @default - none */
+  readonly globalData?: GlobalDataHandle;
+}
+
+/** What a regional stack reads of the environment's global data: a handle, not the stack that owns it. */
+export interface GlobalDataHandle {
+  /** The global database the region's Aurora cluster joins. @default - none: the environment has no database */
+  readonly globalDatabase?: IAuroraGlobalDatabase;
+  /** ARN of the KMS key that encrypts the environment's data in `region`. */
+  keyArnFor(region: string): string;
 }
 
 /**
@@ -43,7 +90,7 @@ export interface RegionalStackProps extends EnvironmentStackProps {
  * groups, the AWS side of autoscaling and interruption handling, shared storage, the
  * Terraform-owned ingress NLB, and an AZ-loss experiment to prove the multi-AZ claims.
  */
-export class RegionalStack extends TerraformStack {
+export class RegionalStack extends TerraformStack implements RegionalHandles {
   /** The AWS region this stack lives in. */
   readonly region: string;
   readonly network: Network;
@@ -194,7 +241,7 @@ export class RegionalStack extends TerraformStack {
     if (db) {
       const globalData = props.globalData;
       if (!globalData?.globalDatabase) {
-        throw new Error(`RegionalStack ${id}: environment ${environment.name} has a database, so globalData must be its GlobalDatabaseStack`);
+        throw new Error(`RegionalStack ${id}: environment ${environment.name} has a database, so globalData must hold its global database`);
       }
       const writer = region.region === environment.primaryRegion;
       this.database = new AuroraRegionalMember(this, "aurora", {
@@ -293,5 +340,41 @@ export class RegionalStack extends TerraformStack {
     if (karpenter) {
       output(REGIONAL_OUTPUTS.karpenterControllerRoleArn, karpenter.controllerRole.arn, "IRSA role of the Karpenter controller");
     }
+  }
+
+  get stackName(): string {
+    return this.node.id;
+  }
+
+  get volumeKeyArn(): string {
+    return this.cluster.storageKey.arn;
+  }
+
+  get vpcId(): string {
+    return this.network.vpc.id;
+  }
+
+  get privateRouteTableIds(): readonly string[] {
+    return this.network.privateRouteTables.map((table) => table.id);
+  }
+
+  get ingressTargetGroupArn(): string {
+    return this.ingress.targetGroup.arn;
+  }
+
+  get fileSystemId(): string {
+    return this.fileSystem.fileSystem.id;
+  }
+
+  get interruptionQueueName(): string {
+    return this.interruptionQueue.queue.name;
+  }
+
+  get interruptionQueueUrl(): string {
+    return this.interruptionQueue.queue.url;
+  }
+
+  get karpenterRoles(): RegionalHandles["karpenterRoles"] {
+    return this.karpenter ? { controllerRoleArn: this.karpenter.controllerRole.arn, nodeRoleName: this.karpenter.nodeRole.name } : undefined;
   }
 }

@@ -1,3 +1,7 @@
+import { App } from "cdktf";
+import { RegionalIngress } from "@meridian/constructs";
+import { EdgeStack } from "../../stacks/edge-stack";
+import { RegionalStack } from "../../stacks/regional-stack";
 import { REPLACEMENT_ARGUMENTS } from "../../src/verification/replacement-attributes";
 import { diffStacks, onlyResourceOf, resourcesOf, synthStacks, validCatalogue, type Block } from "../helpers";
 
@@ -166,5 +170,30 @@ describe("the primary flip", () => {
     );
     expect(flipped.get("production-edge")).toEqual(production);
     expect(flipped.get("staging-edge")).toEqual(staging);
+  });
+});
+
+describe("the stacks take handles", () => {
+  const catalogue = validCatalogue();
+  const production = catalogue.environments.find((e) => e.name === "production")!;
+
+  test("GIVEN an ingress for only one of production's regions WHEN the edge stack is built THEN it names the region without one", () => {
+    const ingress = RegionalIngress.fromIngressAttributes(new App(), "nlb", {
+      region: production.regions[0]!.region,
+      loadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/ingress/0123456789abcdef",
+      dnsName: "ingress-0123456789abcdef.elb.us-east-1.amazonaws.com",
+      zoneId: "Z26RNL4JYFTOTI",
+      listenerPort: 443,
+      listenerProtocol: "TCP",
+    });
+    expect(() => new EdgeStack(new App(), { catalogue, environment: production, ingresses: [ingress] })).toThrow(
+      `production-edge: no ingress in ${production.regions[1]!.region}; pass one ingress per region of the environment`,
+    );
+  });
+
+  test("GIVEN an environment with a database WHEN a regional stack is built without its global data THEN it is refused", () => {
+    expect(() => new RegionalStack(new App(), { catalogue, environment: production, region: production.regions[0]! })).toThrow(
+      /environment production has a database, so globalData must hold its global database/,
+    );
   });
 });

@@ -46,18 +46,18 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
   const tolerations = tolerationsOf(systemGroups);
 
   if (environment.cluster.autoscaler === "karpenter") {
-    const aws = regional.karpenter;
+    const aws = regional.karpenterRoles;
     if (!aws) {
-      throw new Error(`${where}: environment ${environment.name} uses Karpenter, but regional stack ${regional.node.id} has no KarpenterAwsResources (controller role, node role)`);
+      throw new Error(`${where}: environment ${environment.name} uses Karpenter, but regional stack ${regional.stackName} has no KarpenterAwsResources (controller role, node role)`);
     }
     const karpenter = new Karpenter(scope, "karpenter", {
       clusterName,
-      clusterEndpoint: regional.cluster.cluster.endpoint,
-      controllerRoleArn: aws.controllerRole.arn,
-      interruptionQueueName: regional.interruptionQueue.queue.name,
-      nodeRoleName: aws.nodeRole.name,
+      clusterEndpoint: regional.cluster.endpoint,
+      controllerRoleArn: aws.controllerRoleArn,
+      interruptionQueueName: regional.interruptionQueueName,
+      nodeRoleName: aws.nodeRoleName,
       securityGroupIds: [regional.cluster.clusterSecurityGroupId],
-      volumeKmsKeyArn: regional.cluster.storageKey.arn,
+      volumeKmsKeyArn: regional.volumeKeyArn,
       availabilityZones: region.availabilityZones,
       nodePools: environment.nodeGroups,
       // The release the managed system nodes are pinned to (the catalogue requires that pin).
@@ -81,7 +81,7 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
   const nodeTerminationHandler = new NodeTerminationHandler(scope, "node-termination-handler", {
     clusterName,
     region: region.region,
-    queueUrl: regional.interruptionQueue.queue.url,
+    queueUrl: regional.interruptionQueueUrl,
     roleArn: controllerRoleArn(context, "nodeTerminationHandler"),
     nodeAffinity,
     tolerations,

@@ -43,11 +43,11 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
   const loadBalancerController = new AwsLoadBalancerController(scope, "aws-load-balancer-controller", {
     clusterName,
     region: region.region,
-    vpcId: regional.network.vpc.id,
+    vpcId: regional.vpcId,
     roleArn: controllerRoleArn(context, "loadBalancerController"),
   });
   const ingressBinding = loadBalancerController.bindTargetGroup("ingress-binding", {
-    targetGroupArn: regional.ingress.targetGroup.arn,
+    targetGroupArn: regional.ingressTargetGroupArn,
     service: { ...environment.ingress.service, port: environment.ingress.targetPort },
     targetType: "ip",
     // No `networking`: the regional stack already admits the NLB's security group to the
@@ -73,8 +73,8 @@ export function installClusterAddons(context: PlatformContext): ClusterAddons {
   const nvidiaDevicePlugin = gpuGroups.length > 0 ? new NvidiaDevicePlugin(scope, "nvidia-device-plugin", { tolerations: tolerationsOf(gpuGroups) }) : undefined;
 
   const storageClasses = new StorageClasses(scope, "storage-classes", {
-    fileSystemId: regional.fileSystem.fileSystem.id,
-    ebsKmsKeyArn: regional.cluster.storageKey.arn,
+    fileSystemId: regional.fileSystemId,
+    ebsKmsKeyArn: regional.volumeKeyArn,
   });
 
   const workloadDefaults = new WorkloadDefaults(scope, "workload-defaults", { dependsOn: priorityClasses.all });

@@ -19,7 +19,7 @@ import { ArgoCd } from "@meridian/constructs";
 import { ArgoCdClusterSecret } from "@meridian/constructs";
 import { Crossplane } from "@meridian/constructs";
 import { AWS_SERVICE_PROVIDERS, CROSSPLANE_NAMESPACE, XCLUSTER_SCOPE } from "@meridian/constructs";
-import type { RegionalStack } from "../regional-stack";
+import type { RegionalHandles } from "../regional-stack";
 import type { PlatformContext } from "./platform-context";
 
 /**
@@ -178,10 +178,10 @@ export function installGitOpsAccess(scope: Construct, props: GitOpsAccessProps):
 }
 
 /** The regional stacks' cluster of a managed stack, as the catalogue names it. */
-function clusterOf(topology: GitOpsTopology, stack: RegionalStack, catalogue: Catalogue): GitOpsCluster {
+function clusterOf(topology: GitOpsTopology, stack: RegionalHandles, catalogue: Catalogue): GitOpsCluster {
   const found = topology.clusters.find((c) => c.clusterName === stack.cluster.clusterName);
   if (!found) {
-    throw new Error(`GitOps: managed cluster ${stack.cluster.clusterName} (stack ${stack.node.id}) is not a cluster of catalogue ${catalogue.project}`);
+    throw new Error(`GitOps: managed cluster ${stack.cluster.clusterName} (stack ${stack.stackName}) is not a cluster of catalogue ${catalogue.project}`);
   }
   return found;
 }
@@ -205,8 +205,8 @@ export function installGitOps(context: PlatformContext, policyEngine: ITerraform
     const cluster = clusterOf(topology, regional, catalogue);
     new ArgoCdClusterSecret(stack, `argocd-cluster-${cluster.argoCdName}`, {
       name: cluster.argoCdName,
-      server: regional.cluster.cluster.endpoint,
-      caData: regional.cluster.cluster.certificateAuthority.get(0).data,
+      server: regional.cluster.endpoint,
+      caData: regional.cluster.certificateAuthorityData,
       clusterName: cluster.clusterName,
       roleArn: cluster.spokeRoleArn,
       environment: cluster.environment.name,

@@ -1,6 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import { partitionOf } from "@meridian/constructs";
-import { OBSERVABILITY_WORKLOADS, alertTopicArn, type ObservabilityWorkloadName } from "@meridian/constructs";
+import { alertTopicArn } from "@meridian/constructs";
 import { ObservabilityPlatform } from "@meridian/constructs";
 import { PRIORITY_CLASSES } from "@meridian/constructs";
 import type { PriorityClasses } from "@meridian/constructs";
@@ -14,8 +14,6 @@ import type { PlatformContext } from "./platform-context";
  */
 export function installObservability(context: PlatformContext, priorityClasses?: PriorityClasses): ObservabilityPlatform {
   const aws = context.regional.observability;
-  // The regional stack's ObservabilityAws made one role per agent: a typed handle, never missing.
-  const roleArns = Object.fromEntries((Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]).map((name) => [name, aws.roles[name].arn])) as Record<ObservabilityWorkloadName, string>;
 
   // The releases wait for the platform's PriorityClass, or the API server rejects pods naming it.
   const platformCritical = priorityClasses?.classes[PRIORITY_CLASSES.platformCritical.name];
@@ -29,7 +27,7 @@ export function installObservability(context: PlatformContext, priorityClasses?:
     // From its parts, like the regional stack names it: no cross-stack read for a name.
     alertTopicArn: alertTopicArn(partitionOf(context.region.region), context.region.region, context.environment.accountId, context.clusterName),
     logGroupName: aws.workloadLogGroupName,
-    roleArns,
+    roleArns: aws.roleArns,
     priorityClassName: platformCritical ? PRIORITY_CLASSES.platformCritical.name : undefined,
     dependsOn,
   });

@@ -1,7 +1,7 @@
 import type { TerraformStack } from "cdktf";
 import type { ControllerName } from "@meridian/constructs";
 import type { Catalogue, EnvironmentConfig, RegionConfig } from "../../src/config/schema";
-import type { RegionalStack } from "../regional-stack";
+import type { RegionalHandles } from "../regional-stack";
 
 /** What every part of a platform stack (add-ons, autoscaling, observability, GitOps) is given. */
 export interface PlatformContext {
@@ -10,14 +10,14 @@ export interface PlatformContext {
   readonly catalogue: Catalogue;
   readonly environment: EnvironmentConfig;
   readonly region: RegionConfig;
-  /** This cluster's regional stack: IRSA role ARNs, queue, file system, target group (cross-stack references). */
-  readonly regional: RegionalStack;
+  /** This cluster's region: IRSA role ARNs, queue, file system, target group (cross-stack references when it is a RegionalStack). */
+  readonly regional: RegionalHandles;
   /** The EKS cluster's name (deterministic, so usable in chart values without a cross-stack read). */
   readonly clusterName: string;
   /** This cluster runs the GitOps hub (Argo CD, Crossplane). */
   readonly isHub: boolean;
-  /** On the hub: the regional stacks of every cluster it manages, itself included. Empty elsewhere. */
-  readonly managedClusters: readonly RegionalStack[];
+  /** On the hub: the region of every cluster it manages, itself included. Empty elsewhere. */
+  readonly managedClusters: readonly RegionalHandles[];
 }
 
 /**
@@ -28,7 +28,7 @@ export interface PlatformContext {
 export function controllerRoleArn(context: PlatformContext, controller: ControllerName): string {
   const role = context.regional.controllerRoles[controller];
   if (!role) {
-    throw new Error(`${context.stack.node.id}: regional stack ${context.regional.node.id} has no controllerRoles.${controller}; it creates the IRSA role the platform stack's chart uses`);
+    throw new Error(`${context.stack.node.id}: regional stack ${context.regional.stackName} has no controllerRoles.${controller}; it creates the IRSA role the platform stack's chart uses`);
   }
   return role.arn;
 }

@@ -233,11 +233,9 @@ export class ObservabilityAws extends Construct {
     this.roles = roles;
   }
 
-  /** Role ARNs by role id, the shape of `RegionalStack.workloadRoleArns`. */
-  get workloadRoleArns(): Record<string, string> {
-    return Object.fromEntries(
-      (Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]).map((name) => [OBSERVABILITY_WORKLOADS[name].roleId, this.roles[name].arn]),
-    );
+  /** Each agent's role ARN: what `ObservabilityPlatform`'s `roleArns` takes. */
+  get roleArns(): Readonly<Record<ObservabilityWorkloadName, string>> {
+    return Object.fromEntries((Object.keys(OBSERVABILITY_WORKLOADS) as ObservabilityWorkloadName[]).map((name) => [name, this.roles[name].arn])) as Record<ObservabilityWorkloadName, string>;
   }
 
   /** The alert topic's ARN, built from its parts so chart values and policies know it at plan time. */

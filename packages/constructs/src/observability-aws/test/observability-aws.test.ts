@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Testing } from "cdktf";
+import { TerraformOutput, Testing } from "cdktf";
 import { ObservabilityAwsExample } from "./usage";
 import type { TerraformStack } from "cdktf";
 import {
@@ -123,11 +123,16 @@ describe("ObservabilityAws", () => {
     expect(actions).toEqual(["xray:GetSamplingRules", "xray:GetSamplingStatisticSummaries", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]);
   });
 
-  test("exposes role ARNs by role id, the remote-write URL and the deterministic log group name", () => {
+  test("exposes each agent's role ARN, the remote-write URL and the deterministic log group name", () => {
     // GIVEN the construct
-    const { observability } = build();
+    const { stack, observability } = build();
     // THEN its accessors line up with the workloads table and the workspace endpoint
-    expect(Object.keys(observability.workloadRoleArns).sort()).toEqual(["alertmanager-sns", "amp-remote-write", "fluent-bit", "otel-collector"]);
+    new TerraformOutput(stack, "role_arns", { value: observability.roleArns });
+    const roleArns = synthJson(stack).output!.role_arns!.value as Record<string, string>;
+    for (const [name, workload] of Object.entries(OBSERVABILITY_WORKLOADS)) {
+      expect([name, roleArns[name]]).toEqual([name, expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.observability_${workload.roleId}_role_[0-9A-F]+\\.arn\\}$`))]);
+    }
+    expect(Object.keys(observability.roleArns).sort()).toEqual(Object.keys(OBSERVABILITY_WORKLOADS).sort());
     expect(observability.remoteWriteUrl).toMatch(/api\/v1\/remote_write$/);
     expect(observability.workloadLogGroupName).toBe(`/aws/eks/${CLUSTER}/workloads`);
   });

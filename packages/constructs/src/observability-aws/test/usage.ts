@@ -24,6 +24,6 @@ export class ObservabilityAwsExample extends TerraformStack {
     });
     // What the in-cluster agents' chart values need.
     new TerraformOutput(this, "remote_write_url", { value: this.observability.remoteWriteUrl });
-    new TerraformOutput(this, "role_arns", { value: this.observability.workloadRoleArns });
+    new TerraformOutput(this, "role_arns", { value: this.observability.roleArns });
   }
 }

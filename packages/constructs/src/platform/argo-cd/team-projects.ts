@@ -7,7 +7,7 @@ import { ARGOCD_NAMESPACE } from "../../gitops-access/names";
 import { AWS_NAMESPACED_API_GROUPS } from "../crossplane/packages";
 import { ManifestsRelease, type KubernetesManifest } from "../manifests-release";
 
-/** A team's project as the catalogue declares it (`gitopsHub.projects`). */
+/** A team's Argo CD project: what it may deploy, from where, to which clusters and namespaces. */
 export interface TeamProject {
   /** AppProject name; not `default` nor `cluster-bootstrap`, unique. */
   readonly name: string;
@@ -119,7 +119,7 @@ export function defaultProjectGuard(namespace = ARGOCD_NAMESPACE): IClusterPolic
     name: `no-default-project-${kind.toLowerCase()}`,
     match: { any: [{ resources: { kinds: [kind], namespaces: [namespace], operations: ["CREATE", "UPDATE"] } }] },
     validate: {
-      message: `${kind}s must name a team project (catalogue gitopsHub.projects), not Argo CD's unrestricted "default" project (an empty project is "default").`,
+      message: `${kind}s must name a team project (an AppProject of their own), not Argo CD's unrestricted "default" project (an empty project is "default").`,
       // An object already in "default" cannot be edited either: it must move to a team project.
       allowExistingViolations: false,
       deny: { conditions: { any: [{ key: `{{ request.object.${projectPath} || 'default' }}`, operator: "Equals", value: "default" }] } },

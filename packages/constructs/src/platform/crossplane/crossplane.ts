@@ -176,16 +176,16 @@ export class Crossplane extends Construct {
     super(scope, id);
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 2) {
-      throw new Error(`Crossplane: replicas is ${replicas}; at least 2 are required so a standby takes over the leader lease`);
+      throw new Error(`Crossplane "${id}": replicas is ${replicas}; at least 2 are required so a standby takes over the leader lease`);
     }
     const timeout = props.packageTimeoutSeconds ?? 900;
     if (!Number.isInteger(timeout) || timeout < 60) {
-      throw new Error(`Crossplane: packageTimeoutSeconds is ${timeout}; pulling and starting a provider takes minutes, allow at least 60`);
+      throw new Error(`Crossplane "${id}": packageTimeoutSeconds is ${timeout}; pulling and starting a provider takes minutes, allow at least 60`);
     }
     const runtimeConfigs = AWS_SERVICE_PROVIDERS.map((provider) => {
       const roleArn = props.providerRoleArns[provider.service];
       if (!roleArn || Token.isUnresolved(roleArn) || !parseRoleArn(roleArn)) {
-        throw new Error(`Crossplane: providerRoleArns.${provider.service} "${roleArn ?? ""}" must be the literal IRSA role ARN of ${provider.name}`);
+        throw new Error(`Crossplane "${id}": providerRoleArns.${provider.service} "${roleArn ?? ""}" must be the literal IRSA role ARN of ${provider.name}`);
       }
       return irsaRuntimeConfig(provider, roleArn);
     });

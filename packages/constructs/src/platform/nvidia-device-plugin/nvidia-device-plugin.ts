@@ -54,7 +54,7 @@ export class NvidiaDevicePlugin extends Construct {
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps) {
     super(scope, id);
     const nodeAffinity = props.nodeAffinity ?? GPU_NODE_AFFINITY;
-    validate(props, nodeAffinity);
+    validate(id, props, nodeAffinity);
     this.release = new ChartRelease(this, "nvidia-device-plugin", {
       releaseName: NVIDIA_DEVICE_PLUGIN_RELEASE,
       namespace: NVIDIA_DEVICE_PLUGIN_NAMESPACE,
@@ -77,9 +77,9 @@ export class NvidiaDevicePlugin extends Construct {
   }
 }
 
-function validate(props: NvidiaDevicePluginProps, nodeAffinity: readonly INodeSelectorRequirement[]): void {
+function validate(id: string, props: NvidiaDevicePluginProps, nodeAffinity: readonly INodeSelectorRequirement[]): void {
   const fail = (setting: string, value: unknown, rule: string): never => {
-    throw new Error(`NvidiaDevicePlugin: ${setting} ${JSON.stringify(value)} ${rule}`);
+    throw new Error(`NvidiaDevicePlugin "${id}": ${setting} ${JSON.stringify(value)} ${rule}`);
   };
   if (nodeAffinity.length === 0) {
     fail("nodeAffinity", nodeAffinity, "must select the GPU nodes (e.g. node.meridian.io/class In [gpu]); on other nodes the plugin fails its start-up");

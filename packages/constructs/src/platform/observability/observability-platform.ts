@@ -43,7 +43,7 @@ export interface ObservabilityPlatformProps {
   readonly logGroupName: string;
   /** The SNS topic Alertmanager publishes every alert to (the regional stack's `alertTopicArn`). */
   readonly alertTopicArn: string;
-  /** IRSA role of each agent (from the regional stack's `workloadRoleArns`). */
+  /** IRSA role of each agent (`ObservabilityAws.roleArns`). */
   readonly roleArns: Readonly<Record<ObservabilityWorkloadName, string>>;
   /** Prometheus replicas; each scrapes everything, AMP de-duplicates. @default 2 */
   readonly prometheusReplicas?: number;

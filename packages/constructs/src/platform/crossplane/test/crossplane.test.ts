@@ -58,7 +58,7 @@ describe("Crossplane: bad props", () => {
   });
 
   test("throws when fewer than 2 replicas are asked for", () => {
-    expect(() => new Crossplane(stack(), "c", { ...PROPS, replicas: 1 })).toThrow(/replicas is 1; at least 2/);
+    expect(() => new Crossplane(stack(), "c", { ...PROPS, replicas: 1 })).toThrow('Crossplane "c": replicas is 1; at least 2');
   });
 
   test("throws when the KubernetesCluster account id is not a literal account id", () => {

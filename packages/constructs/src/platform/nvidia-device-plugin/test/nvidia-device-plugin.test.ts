@@ -68,13 +68,13 @@ describe("NvidiaDevicePlugin", () => {
 
   test("throws when the plugin would not tolerate the GPU taint", () => {
     expect(() => synth({ tolerations: [{ key: "dedicated", operator: "Exists" }] })).toThrow(
-      'NvidiaDevicePlugin: tolerations [{"key":"dedicated","operator":"Exists"}] must tolerate the nvidia.com/gpu NoSchedule taint every GPU node carries',
+      'NvidiaDevicePlugin "plugin": tolerations [{"key":"dedicated","operator":"Exists"}] must tolerate the nvidia.com/gpu NoSchedule taint every GPU node carries',
     );
   });
 
   test("throws when the node affinity selects nothing or names a malformed label", () => {
-    expect(() => synth({ nodeAffinity: [] })).toThrow("NvidiaDevicePlugin: nodeAffinity [] must select the GPU nodes");
-    expect(() => synth({ nodeAffinity: [{ key: "gpu class", operator: "Exists" }] })).toThrow('NvidiaDevicePlugin: nodeAffinity[0].key "gpu class" must be [prefix/]name');
+    expect(() => synth({ nodeAffinity: [] })).toThrow("NvidiaDevicePlugin \"plugin\": nodeAffinity [] must select the GPU nodes");
+    expect(() => synth({ nodeAffinity: [{ key: "gpu class", operator: "Exists" }] })).toThrow('NvidiaDevicePlugin "plugin": nodeAffinity[0].key "gpu class" must be [prefix/]name');
   });
 
   test("the README's usage example synthesizes (snapshot)", () => {
