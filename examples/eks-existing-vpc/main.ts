@@ -88,7 +88,7 @@ class EksInExistingVpcStack extends TerraformStack {
       logRetentionDays: 30,
     });
     const nodes = new ManagedNodeGroups(this, "node-groups", {
-      clusterName: cluster.cluster.name,
+      clusterName: cluster.clusterNameReference,
       partition,
       subnets: vpc.privateSubnets,
       groups: NODE_GROUPS,

@@ -6,13 +6,18 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Token, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import type { z } from "zod";
 import { propertyPath } from "../core/property-path";
 import { NodeGroupSchema, type NodeGroupConfig } from "./node-group-spec";
 import { NODE_CLASS_LABEL, amiReleaseVersionProblem, amiTypeOf, type EksAmiType } from "../core/eks-nodes";
 import type { ZonalSubnet } from "../network/network";
 
-/** One class of managed nodes: a {@link NodeGroupConfig}, checked with `NodeGroupSchema`. */
-export type ManagedNodeGroupSpec = NodeGroupConfig;
+/**
+ * One class of managed nodes, as a caller writes it: `NodeGroupSchema`'s input, so fields with a
+ * default (`metadataHopLimit`) may be left out. The construct parses it and builds from the
+ * parsed {@link NodeGroupConfig}, defaults filled in.
+ */
+export type ManagedNodeGroupSpec = z.input<typeof NodeGroupSchema>;
 
 /** Managed policies every node needs: join the cluster, pull images, be reachable by SSM. */
 export const NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"] as const;
@@ -47,7 +52,7 @@ export interface ManagedNodeGroupsProps {
 /** A node group as created, with the AZs it covers. */
 export interface CreatedNodeGroup {
   /** The class it was made from. */
-  readonly spec: ManagedNodeGroupSpec;
+  readonly spec: NodeGroupConfig;
   /** The zones its subnets are in: one for a per-AZ group, all for a spanning one. */
   readonly availabilityZones: readonly string[];
   /** The `aws_eks_node_group` resource. */
@@ -79,7 +84,7 @@ export class ManagedNodeGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedNodeGroupsProps) {
     super(scope, id);
-    validate(`ManagedNodeGroups "${this.node.path}"`, props);
+    const specs = validate(`ManagedNodeGroups "${this.node.path}"`, props);
     const provider = props.provider;
     const zones = [...new Set(props.subnets.map((s) => s.availabilityZone))];
 
@@ -97,7 +102,7 @@ export class ManagedNodeGroups extends Construct {
         }),
     );
 
-    for (const spec of props.groups) {
+    for (const spec of specs) {
       const template = this.launchTemplate(props, spec);
       const placements = spec.perAvailabilityZone ? zones.map((az) => [az]) : [zones];
       for (const placement of placements) {
@@ -134,7 +139,7 @@ export class ManagedNodeGroups extends Construct {
     }
   }
 
-  private launchTemplate(props: ManagedNodeGroupsProps, spec: ManagedNodeGroupSpec): LaunchTemplate {
+  private launchTemplate(props: ManagedNodeGroupsProps, spec: NodeGroupConfig): LaunchTemplate {
     const tags = { Name: `${props.clusterName}-${spec.name}` };
     return new LaunchTemplate(this, `${spec.name}-launch-template`, {
       provider: props.provider,
@@ -173,7 +178,7 @@ export class ManagedNodeGroups extends Construct {
    * Cluster Autoscaler scales a group from zero only if the ASG tells it the labels and taints
    * its nodes will have; EKS does not copy them to the ASG.
    */
-  private scaleFromZeroTags(props: ManagedNodeGroupsProps, spec: ManagedNodeGroupSpec, nodeGroup: EksNodeGroup, id: string): void {
+  private scaleFromZeroTags(props: ManagedNodeGroupsProps, spec: NodeGroupConfig, nodeGroup: EksNodeGroup, id: string): void {
     const asgName = nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
     const templateTags: [string, string][] = [
       ...Object.entries({ ...spec.labels, [NODE_CLASS_LABEL]: spec.class }).map(
@@ -199,11 +204,15 @@ export function perZoneSizes(spec: ManagedNodeGroupSpec, zoneCount: number): { m
   return { minSize, desiredSize: Math.min(maxSize, Math.max(minSize, share(spec.desiredSize))), maxSize };
 }
 
-function validate(owner: string, props: ManagedNodeGroupsProps): void {
+/** The groups parsed (defaults filled in), or every problem of the props at once. */
+function validate(owner: string, props: ManagedNodeGroupsProps): NodeGroupConfig[] {
   const problems: string[] = [];
+  const specs: NodeGroupConfig[] = [];
   props.groups.forEach((group, index) => {
     const parsed = NodeGroupSchema.safeParse(group);
-    if (!parsed.success) {
+    if (parsed.success) {
+      specs.push(parsed.data);
+    } else {
       parsed.error.issues.forEach((issue) =>
         problems.push(`groups[${index}] (${group.name}).${propertyPath(issue.path.filter((k): k is string | number => typeof k !== "symbol"))}: ${issue.message}`),
       );
@@ -232,4 +241,5 @@ function validate(owner: string, props: ManagedNodeGroupsProps): void {
   if (problems.length > 0) {
     throw new Error(`${owner}:\n  - ${problems.join("\n  - ")}`);
   }
+  return specs;
 }

@@ -60,9 +60,10 @@ export const NodeGroupSchema = z
     /** IMDS hop limit: 1 keeps pods off the node's credentials; 2 only for pods that need IMDS. @default 1 */
     metadataHopLimit: z.union([z.literal(1), z.literal(2)], { message: "must be 1, or 2 where pods need IMDS" }).default(1),
     /**
-     * The group's size in the surviving region while the other region is evacuated: `npm run
-     * evacuate` raises the live group's minimum and maximum (and, with Karpenter, the pool's CPU
-     * limit) to these, and the fail-back lowers them again. @default - the group keeps its size
+     * The group's size in the surviving region while the other region is evacuated: the
+     * evacuation procedure raises the live group's minimum and maximum (and, with Karpenter, the
+     * pool's CPU limit) to these, and the fail-back lowers them again. The construct only carries
+     * the value; it does not act on it. @default - the group keeps its size
      */
     evacuation: z
       .strictObject({

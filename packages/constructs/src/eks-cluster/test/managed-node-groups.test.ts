@@ -71,6 +71,13 @@ describe("ManagedNodeGroups", () => {
     expect(onlyResourceOf(json, "aws_eks_node_group").remote_access).toBeUndefined();
   });
 
+  test("GIVEN a group without metadataHopLimit WHEN synthesized THEN its launch template takes the default hop limit 1", () => {
+    const withoutHopLimit: ManagedNodeGroupSpec = { ...system };
+    delete withoutHopLimit.metadataHopLimit;
+    const template = onlyResourceOf(synthGroups({ groups: [withoutHopLimit] }).json, "aws_launch_template");
+    expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1 });
+  });
+
   test("launch templates require IMDSv2 (hop limit from metadataHopLimit), encrypt gp3 roots with volumeKeyArn, and name no AMI or SSH key", () => {
     const template = onlyResourceOf(synthGroups({ groups: [{ ...system, metadataHopLimit: 2, diskSizeGiB: 80 }] }).json, "aws_launch_template");
     expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 2, http_endpoint: "enabled" });
