@@ -68,6 +68,7 @@ export function buildPlatformApp(catalogue: Catalogue, options: PlatformAppOptio
   }
   for (const spoke of spokes) {
     const link = new HubLinkStack(app, { catalogue, environment: spoke.environment, regional: spoke.stack, stateSite });
+    // Its cross-stack references imply this too; stating it first keeps the manifest's order.
     link.addDependency(spoke.stack);
     if (hubNetwork) {
       link.addDependency(hubNetwork);

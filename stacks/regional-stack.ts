@@ -29,12 +29,7 @@ import { REGIONAL_OUTPUTS, type RegionalOutputName } from "./regional-outputs";
  * load balancer controller always has one; the others follow the environment (the autoscaler,
  * external-dns's hosted zones), so a reader must handle their absence.
  */
-export type ControllerRoles = { readonly loadBalancerController: IrsaRole } & { readonly [name in Exclude<ControllerName, "loadBalancerController">]?: IrsaRole };
-
-/** The in-cluster controllers' IRSA role ARNs, by the library's controller identity (only the load balancer controller's is always there). */
-export type ControllerRoleHandles = { readonly loadBalancerController: { readonly arn: string } } & {
-  readonly [name in Exclude<ControllerName, "loadBalancerController">]?: { readonly arn: string };
-};
+export type ControllerRoles<Role = IrsaRole> = { readonly loadBalancerController: Role } & { readonly [name in Exclude<ControllerName, "loadBalancerController">]?: Role };
 
 /**
  * What the stacks built on one region (its platform stack, its link to the GitOps hub) read of
@@ -64,7 +59,7 @@ export interface RegionalHandles {
   /** URL of that queue (the node termination handler reads it). */
   readonly interruptionQueueUrl: string;
   /** The in-cluster controllers' IRSA roles. */
-  readonly controllerRoles: ControllerRoleHandles;
+  readonly controllerRoles: ControllerRoles<{ readonly arn: string }>;
   /** Karpenter's AWS side. @default - none: the region does not run Karpenter */
   readonly karpenterRoles?: { readonly controllerRoleArn: string; readonly nodeRoleName: string };
   /** The observability agents' AWS side: AMP remote write, the workload log group, each agent's role. */
@@ -112,6 +107,11 @@ export class RegionalStack extends TerraformStack implements RegionalHandles {
   constructor(scope: Construct, props: RegionalStackProps) {
     const { catalogue, environment, region } = props;
     const id = regionalStackName(environment.name, region.region);
+    const globalData = props.globalData;
+    // Before anything is built: the region's Aurora member joins the environment's global database.
+    if (environment.database && !globalData?.globalDatabase) {
+      throw new Error(`RegionalStack ${id}: environment ${environment.name} has a database, so globalData must hold its global database`);
+    }
     super(scope, id);
     this.region = region.region;
     environmentBackendAndProviders(this, props, { homeRegion: region.region });
@@ -238,11 +238,7 @@ export class RegionalStack extends TerraformStack implements RegionalHandles {
 
     const db = environment.database;
     const memberIdentifier = auroraClusterIdentifier(catalogue.project, environment.name, region.region);
-    if (db) {
-      const globalData = props.globalData;
-      if (!globalData?.globalDatabase) {
-        throw new Error(`RegionalStack ${id}: environment ${environment.name} has a database, so globalData must hold its global database`);
-      }
+    if (db && globalData?.globalDatabase) {
       const writer = region.region === environment.primaryRegion;
       this.database = new AuroraRegionalMember(this, "aurora", {
         clusterIdentifier: memberIdentifier,

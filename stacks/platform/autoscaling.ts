@@ -48,7 +48,7 @@ export function installAutoscaling(context: PlatformContext): Autoscaling {
   if (environment.cluster.autoscaler === "karpenter") {
     const aws = regional.karpenterRoles;
     if (!aws) {
-      throw new Error(`${where}: environment ${environment.name} uses Karpenter, but regional stack ${regional.stackName} has no KarpenterAwsResources (controller role, node role)`);
+      throw new Error(`${where}: environment ${environment.name} uses Karpenter, but regional stack ${regional.stackName} has no karpenterRoles (its KarpenterAwsResources: controller role, node role)`);
     }
     const karpenter = new Karpenter(scope, "karpenter", {
       clusterName,

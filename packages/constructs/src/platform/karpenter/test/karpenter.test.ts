@@ -2,7 +2,6 @@ import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/Nod
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { Testing } from "cdktf";
 import type { NodeGroupConfig } from "../../../eks-cluster/node-group-spec";
 import {
@@ -20,8 +19,8 @@ import {
   type KarpenterPoolSource,
   type PoolContext,
 } from "..";
-import { type Block, emptyStack, resourcesOf, type SynthesizedJson, synthJson } from "../../../../test-support/fixture";
-import { helmValues } from "../../../../test-support/helm";
+import { emptyStack, type SynthesizedJson, synthJson } from "../../../../test-support/fixture";
+import { helmRelease, helmValues } from "../../../../test-support/helm";
 import { validateManifest, type Manifest } from "../../../../test-support/manifests";
 import { KarpenterExample } from "./usage";
 
@@ -86,25 +85,20 @@ function synth(overrides: Partial<KarpenterProps> = {}): { karpenter: Karpenter;
   return { karpenter, json: synthJson(stack) };
 }
 
-const releaseNamed = (json: SynthesizedJson, name: string): Block => {
-  const found = resourcesOf(json, "helm_release").filter((r) => r.name === name);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
 const byKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
 const poolNamed = (manifests: readonly Manifest[], name: string) => byKind(manifests, "NodePool").find((m) => m.metadata?.name === name) as unknown as INodePool;
 const requirement = (pool: INodePool, key: string) => pool.spec.template.spec.requirements.find((r) => r.key === key);
 
 describe("Karpenter construct", () => {
   const { karpenter, json } = synth();
-  const controller = helmValues(releaseNamed(json, "karpenter"));
-  const nodesRelease = releaseNamed(json, "karpenter-nodes");
+  const controller = helmValues(helmRelease(json, "karpenter"));
+  const nodesRelease = helmRelease(json, "karpenter-nodes");
   // The objects exactly as Helm receives them: parsed back from the release's values YAML.
-  const rendered = (parse((nodesRelease.values as string[])[0]!) as { manifests: Manifest[] }).manifests;
+  const rendered = (helmValues(nodesRelease) as { manifests: Manifest[] }).manifests;
 
   test("installs the pinned controller chart in its own namespace, then the pools from the in-repo chart after it", () => {
     // GIVEN a Karpenter construct  WHEN synthesized
-    const release = releaseNamed(json, "karpenter");
+    const release = helmRelease(json, "karpenter");
     // THEN the controller comes from KARPENTER_CHART and the nodes release waits for it
     expect(release).toMatchObject({ ...KARPENTER_CHART, namespace: KARPENTER_NAMESPACE });
     expect(nodesRelease.namespace).toBe(KARPENTER_NAMESPACE);
@@ -114,8 +108,8 @@ describe("Karpenter construct", () => {
 
   test("installs the CRDs from their own pinned chart first; the controller chart leaves its crds/ out and waits for them", () => {
     // GIVEN a Karpenter construct  WHEN synthesized
-    const crds = releaseNamed(json, "karpenter-crd");
-    const controllerRelease = releaseNamed(json, "karpenter");
+    const crds = helmRelease(json, "karpenter-crd");
+    const controllerRelease = helmRelease(json, "karpenter");
     // THEN Helm upgrades the CRDs with every version change (it never upgrades a chart's crds/)
     expect(crds).toMatchObject({ ...KARPENTER_CRD_CHART, chart: "karpenter-crd", version: KARPENTER_CHART.version, namespace: KARPENTER_NAMESPACE });
     expect(crds).not.toHaveProperty("skip_crds");
@@ -127,7 +121,7 @@ describe("Karpenter construct", () => {
   test("the README's adoption commands hand the existing CRDs to this CRD release, in its namespace", () => {
     // GIVEN the README's upgrade note for clusters that already run Karpenter
     const guide = readFileSync(join(__dirname, "..", "README.md"), "utf8");
-    const crds = releaseNamed(json, "karpenter-crd");
+    const crds = helmRelease(json, "karpenter-crd");
     // THEN it names the release and namespace the construct installs the CRDs with, and the CRDs of the kinds it renders
     expect(guide).toContain(`meta.helm.sh/release-name=${crds.name} meta.helm.sh/release-namespace=${crds.namespace}`);
     // AND the CRDs of every kind the construct renders (plus NodeClaim, which Karpenter creates)
@@ -397,17 +391,17 @@ describe("Karpenter bad props", () => {
 describe("Karpenter with explicit props", () => {
   test("clusterEndpoint, amiAlias, replicas and controllerTolerations are rendered as given; without an endpoint the controller discovers it", () => {
     const { json } = synth({ clusterEndpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com", amiAlias: "al2023@v20261101", replicas: 3, controllerTolerations: [{ key: "dedicated", operator: "Exists" }] });
-    const controller = helmValues(releaseNamed(json, "karpenter"));
+    const controller = helmValues(helmRelease(json, "karpenter"));
     expect(controller.settings).toMatchObject({ clusterEndpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com" });
     expect(controller.replicas).toBe(3);
     expect(controller.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "dedicated", operator: "Exists" }]);
-    const nodes = (helmValues(releaseNamed(json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
+    const nodes = (helmValues(helmRelease(json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
     expect(byKind(nodes, "EC2NodeClass").map((c) => (c as unknown as { spec: { amiSelectorTerms: unknown } }).spec.amiSelectorTerms)).toEqual([[{ alias: "al2023@v20261101" }], [{ alias: "al2023@v20261101" }], [{ alias: "al2023@v20261101" }]]);
-    expect(helmValues(releaseNamed(synth().json, "karpenter")).settings).not.toHaveProperty("clusterEndpoint");
+    expect(helmValues(helmRelease(synth().json, "karpenter")).settings).not.toHaveProperty("clusterEndpoint");
   });
 
   test("without volumeKmsKeyArn the root volumes use the account's default EBS key", () => {
-    const nodes = (helmValues(releaseNamed(synth({ volumeKmsKeyArn: undefined }).json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
+    const nodes = (helmValues(helmRelease(synth({ volumeKmsKeyArn: undefined }).json, "karpenter-nodes")) as { manifests: Manifest[] }).manifests;
     const volume = (byKind(nodes, "EC2NodeClass")[0] as unknown as { spec: { blockDeviceMappings: { ebs: Record<string, unknown> }[] } }).spec.blockDeviceMappings[0]!.ebs;
     expect(volume).toMatchObject({ encrypted: true });
     expect(volume).not.toHaveProperty("kmsKeyID");
@@ -417,9 +411,9 @@ describe("Karpenter with explicit props", () => {
     const chart = { repository: "oci://registry.example.com/karpenter", chart: "karpenter", version: "9.9.9" };
     const crdChart = { repository: "oci://registry.example.com/karpenter", chart: "karpenter-crd", version: "9.9.9" };
     const { json } = synth({ chart, crdChart, values: { settings: { batchMaxDuration: "20s" }, logLevel: "debug" } });
-    expect(releaseNamed(json, "karpenter")).toMatchObject(chart);
-    expect(releaseNamed(json, "karpenter-crd")).toMatchObject(crdChart);
-    expect(helmValues(releaseNamed(json, "karpenter"))).toMatchObject({ settings: { clusterName: CLUSTER, enableZonalShift: true, batchMaxDuration: "20s" }, logLevel: "debug" });
+    expect(helmRelease(json, "karpenter")).toMatchObject(chart);
+    expect(helmRelease(json, "karpenter-crd")).toMatchObject(crdChart);
+    expect(helmValues(helmRelease(json, "karpenter"))).toMatchObject({ settings: { clusterName: CLUSTER, enableZonalShift: true, batchMaxDuration: "20s" }, logLevel: "debug" });
   });
 
   test("the README's usage example synthesizes (snapshot)", () => {
